@@ -1,0 +1,941 @@
+/* The check table: every check's name, severity and prerequisites, run in order. */
+#include "checks.h"
+#include "diag.h"
+#include "layout.h"
+#include "topology.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* a VM's name for messages, safe when the name was invalid or missing */
+static const char *vname(const struct vm *vm)
+{
+	return vm->name.s ? q(vm->name.s) : "?";
+}
+
+static uint64_t msize(const struct mapping *m)
+{
+	return m->size.set ? m->size.v : m->region ? m->region->eff_size : 0;
+}
+
+static void check_duplicate_vm(struct topology *t, struct diag_set *d)
+{
+	size_t i;
+
+	for (i = 0; i < t->nvms; i++) {
+		struct vm *vm = t->vms[i];
+		struct diagnostic *dg;
+		if (!vm->dup_of)
+			continue;
+		dg = report(d, C_DUPLICATE_VM, &vm->name.pos,
+			    "VM name '%s' is already used; VM names are xl domain names and "
+			    "must be unique", vname(vm));
+		diag_note(dg, &vm->dup_of->name.pos, "'%s' first defined here", vname(vm));
+	}
+}
+
+/* the VM name nearest to name, for did-you-mean; NULL when none is close */
+static const char *near_vm(const struct topology *t, const char *name)
+{
+	const char *best = NULL;
+	unsigned best_d = 3;
+	size_t i;
+
+	if (t->nvms > 1000)	/* keep unknown names linear on huge topologies */
+		return NULL;
+	for (i = 0; i < t->nvms; i++) {
+		unsigned dist;
+		if (!t->vms[i]->name.s)
+			continue;
+		dist = edit_distance(name, t->vms[i]->name.s, best_d);
+		if (dist < best_d) {
+			best_d = dist;
+			best = t->vms[i]->name.s;
+		}
+	}
+	return best;
+}
+
+static void report_unknown(struct topology *t, struct diag_set *d, const struct str_at *name,
+			   const char *what)
+{
+	const char *near = near_vm(t, name->s);
+
+	if (near)
+		report(d, C_UNKNOWN_VM, &name->pos, "%s '%s' names no VM; did you mean '%s'?", what,
+		       q(name->s), q(near));
+	else
+		report(d, C_UNKNOWN_VM, &name->pos, "%s '%s' names no VM", what, q(name->s));
+}
+
+static void check_unknown_vm(struct topology *t, struct diag_set *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nvms; i++)
+		for (j = 0; j < t->vms[i]->ndepends_on; j++)
+			if (!t->vms[i]->deps[j])
+				report_unknown(t, d, &t->vms[i]->depends_on[j], "'depends_on' item");
+	for (i = 0; i < t->nregions; i++) {
+		struct region *r = t->regions[i];
+		if (r->owner_name.s && !topology_find_vm(t, r->owner_name.s))
+			report_unknown(t, d, &r->owner_name, "owner");
+	}
+}
+
+static void check_duplicate_mapping(struct topology *t, struct diag_set *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nvms; i++) {
+		for (j = 0; j < t->vms[i]->nmaps; j++) {
+			struct mapping *m = &t->vms[i]->maps[j];
+			struct diagnostic *dg;
+			if (!m->dup_of)
+				continue;
+			dg = report(d, C_DUPLICATE_MAPPING, &m->id.pos,
+				    "VM '%s' maps region '%s' twice; a region is mapped at most "
+				    "once per VM", vname(m->vm), q(m->id.s));
+			diag_note(dg, &m->dup_of->id.pos, "first mapping of '%s' in '%s'",
+				  q(m->id.s), vname(m->vm));
+		}
+	}
+}
+
+static bool is_member(const struct region *r, const struct vm *vm)
+{
+	size_t i;
+
+	for (i = 0; i < r->nmembers; i++)
+		if (r->members[i]->vm == vm)
+			return true;
+	return false;
+}
+
+static void check_owner_not_member(struct topology *t, struct diag_set *d)
+{
+	size_t i;
+
+	for (i = 0; i < t->nregions; i++) {
+		struct region *r = t->regions[i];
+		struct vm *o;
+		struct diagnostic *dg;
+
+		if (!r->owner_name.s || !(o = topology_find_vm(t, r->owner_name.s)) || is_member(r, o))
+			continue;
+		dg = report(d, C_OWNER_NOT_MEMBER, &r->owner_name.pos,
+			    "owner '%s' of region '%s' does not map it; the owner must be one of "
+			    "its members", vname(o), q(r->id));
+		if (r->nmembers)
+			diag_note(dg, region_pos(r), "'%s' is first mapped here, by '%s'", q(r->id),
+				  vname(r->members[0]->vm));
+	}
+}
+
+static void check_start_order_cycle(struct topology *t, struct diag_set *d)
+{
+	struct order_cycle *cycles;
+	size_t ncycles, i, j;
+
+	layout_start_order(t, &cycles, &ncycles);
+	for (i = 0; i < ncycles; i++) {
+		const struct order_cycle *c = &cycles[i];
+		struct vm *first = c->edges[0].from;
+		struct diagnostic *dg;
+		char *path = xstrdup(vname(first));
+
+		for (j = 0; j < c->nedges; j++) {
+			char *p = xasprintf("%s -> %s", path, vname(c->edges[j].to));
+			free(path);
+			path = p;
+		}
+		dg = report(d, C_START_ORDER_CYCLE, &first->name.pos,
+			    "start-order cycle: %s (each must be created before the next); "
+			    "file order is used instead", path);
+		free(path);
+		for (j = 0; j < c->nedges; j++) {
+			const struct order_edge *e = &c->edges[j];
+			char *from = xstrdup(vname(e->from));
+			if (e->region)
+				diag_note(dg, e->pos, "'%s' owns region '%s', so it starts before '%s'",
+					  from, q(e->region->id), vname(e->to));
+			else
+				diag_note(dg, e->pos, "'%s' depends on '%s'", vname(e->to), from);
+			free(from);
+		}
+	}
+	layout_cycles_free(cycles, ncycles);
+}
+
+static void check_zero_size(struct topology *t, struct diag_set *d)
+{
+	size_t i, j;
+
+	if (t->pool_size.set && !t->pool_size.v)
+		report(d, C_ZERO_SIZE, &t->pool_size.pos, "the pool's size is 0");
+	for (i = 0; i < t->nvms; i++) {
+		struct vm *vm = t->vms[i];
+		if (vm->memory.set && !vm->memory.v && srcpos_valid(&vm->memory.pos) &&
+		    (vm == t->vms[0] || srcpos_cmp(&vm->memory.pos, &t->defaults.memory.pos)))
+			report(d, C_ZERO_SIZE, &vm->memory.pos, "VM '%s' has 0 bytes of memory",
+			       vname(vm));
+		for (j = 0; j < vm->nmaps; j++)
+			if (vm->maps[j].size.set && !vm->maps[j].size.v)
+				report(d, C_ZERO_SIZE, &vm->maps[j].size.pos,
+				       "mapping of '%s' in VM '%s' has size 0", q(vm->maps[j].id.s),
+				       vname(vm));
+	}
+	if (t->defaults.memory.set && !t->defaults.memory.v)
+		report(d, C_ZERO_SIZE, &t->defaults.memory.pos, "'defaults' give 0 bytes of memory");
+	for (i = 0; i < t->nregions; i++)
+		if (t->regions[i]->size.set && !t->regions[i]->size.v)
+			report(d, C_ZERO_SIZE, &t->regions[i]->size.pos, "region '%s' has size 0",
+			       q(t->regions[i]->id));
+}
+
+/* one place that gives a region's size */
+struct size_src {
+	uint64_t v;
+	const struct srcpos *pos;
+	const struct mapping *m;	/* NULL: the `regions` entry */
+};
+
+static int cmp_src(const void *pa, const void *pb)
+{
+	const struct size_src *a = pa, *b = pb;
+
+	return srcpos_cmp(a->pos, b->pos);
+}
+
+static const char *size_where(const struct size_src *s, const char *id)
+{
+	static char *buf[2];
+	static int k;
+	char *out;
+
+	k ^= 1;
+	free(buf[k]);
+	if (s->m)
+		out = xasprintf("'%s' is mapped by '%s' with size %s", q(id), vname(s->m->vm),
+				hsize(s->v));
+	else
+		out = xasprintf("region '%s' is declared with size %s", q(id), hsize(s->v));
+	buf[k] = out;
+	return out;
+}
+
+/*
+ * Resolves each region's size and alignment and reports disagreements, at
+ * the later place in the file with a note at the earliest one.
+ */
+static void check_size_mismatch(struct topology *t, struct diag_set *d)
+{
+	struct size_src *v = NULL;
+	size_t alloc = 0, i, j;
+
+	for (i = 0; i < t->nregions; i++) {
+		struct region *r = t->regions[i];
+		size_t n = 0;
+
+		r->eff_align = r->align.set && is_pow2(r->align.v) && r->align.v >= PAGE_SIZE ?
+				       r->align.v : PAGE_SIZE;
+		if (r->size.set && r->size.v) {
+			ALLOC_GROW(v, n + 1, alloc);
+			v[n++] = (struct size_src){ r->size.v, &r->size.pos, NULL };
+		}
+		for (j = 0; j < r->nmembers; j++) {
+			const struct mapping *m = r->members[j];
+			if (m->size.set && m->size.v) {
+				ALLOC_GROW(v, n + 1, alloc);
+				v[n++] = (struct size_src){ m->size.v, &m->size.pos, m };
+			}
+		}
+		if (!n)
+			continue;
+		qsort(v, n, sizeof(*v), cmp_src);
+		/* the `regions` entry is authoritative; else the first mapping */
+		r->eff_size = r->size.set && r->size.v ? r->size.v : v[0].v;
+		for (j = 1; j < n; j++) {
+			struct diagnostic *dg;
+			if (v[j].v == v[0].v)
+				continue;
+			dg = report(d, C_SIZE_MISMATCH, v[j].pos,
+				    "size mismatch: %s here, but %s", size_where(&v[j], r->id),
+				    hsize(v[0].v));
+			diag_note(dg, v[0].pos, "%s here", size_where(&v[0], r->id));
+		}
+	}
+	free(v);
+}
+
+static void check_size_missing(struct topology *t, struct diag_set *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nmapped; i++) {
+		struct region *r = t->mapped[i];
+		bool given = srcpos_valid(&r->size.pos);
+
+		for (j = 0; j < r->nmembers && !given; j++)
+			given = srcpos_valid(&r->members[j]->size.pos);
+		if (!given)
+			report(d, C_SIZE_MISSING, region_pos(r),
+			       "region '%s' has no size: give 'size' in one mapping or in "
+			       "'regions'", q(r->id));
+	}
+}
+
+static void want_multiple(struct diag_set *d, const struct num_at *n, uint64_t of,
+			  const char *what, const char *why)
+{
+	if (n->set && n->v % of)
+		report(d, C_ALIGNMENT, &n->pos, "%s 0x%llx is not a multiple of %s%s", what,
+		       (unsigned long long)n->v, hsize(of), why);
+}
+
+static void check_alignment(struct topology *t, struct diag_set *d)
+{
+	size_t i, j;
+
+	want_multiple(d, &t->pool_base, PAGE_SIZE, "pool base", " (a page)");
+	want_multiple(d, &t->pool_size, PAGE_SIZE, "pool size", " (a page)");
+	if (t->has_defaults)
+		want_multiple(d, &t->defaults.memory, MiB, "memory of 'defaults'",
+			      " (xl gives memory in MiB)");
+	for (i = 0; i < t->nvms; i++) {
+		struct vm *vm = t->vms[i];
+		if (!t->has_defaults || srcpos_cmp(&vm->memory.pos, &t->defaults.memory.pos))
+			want_multiple(d, &vm->memory, MiB, "memory", " (xl gives memory in MiB)");
+		for (j = 0; j < vm->nmaps; j++) {
+			struct mapping *m = &vm->maps[j];
+			uint64_t a = m->region ? m->region->eff_align : PAGE_SIZE;
+			want_multiple(d, &m->size, PAGE_SIZE, "size", " (a page)");
+			want_multiple(d, &m->at, a, "guest address",
+				      a > PAGE_SIZE ? " (the region's align)" : " (a page)");
+		}
+	}
+	for (i = 0; i < t->nregions; i++) {
+		struct region *r = t->regions[i];
+		if (r->align.set && (!is_pow2(r->align.v) || r->align.v < PAGE_SIZE))
+			report(d, C_ALIGNMENT, &r->align.pos,
+			       "align 0x%llx of region '%s' must be a power of two of at least 4 KiB",
+			       (unsigned long long)r->align.v, q(r->id));
+		want_multiple(d, &r->size, PAGE_SIZE, "size", " (a page)");
+		want_multiple(d, &r->host, r->eff_align, "host address",
+			      r->eff_align > PAGE_SIZE ? " (the region's align)" : " (a page)");
+	}
+}
+
+static void check_address_overflow(struct topology *t, struct diag_set *d)
+{
+	uint64_t limit = topology_guest_limit(t);
+	size_t i, j;
+
+	if (t->pool_base.set && t->pool_size.set && t->pool_base.v + t->pool_size.v < t->pool_base.v)
+		report(d, C_ADDRESS_OVERFLOW, &t->pool_base.pos,
+		       "pool 0x%llx + %s wraps past the end of the address space",
+		       (unsigned long long)t->pool_base.v, hsize(t->pool_size.v));
+	for (i = 0; i < t->nmapped; i++) {
+		struct region *r = t->mapped[i];
+		if (r->host.set && r->host.v + r->eff_size < r->host.v)
+			report(d, C_ADDRESS_OVERFLOW, &r->host.pos,
+			       "host range 0x%llx + %s of '%s' wraps past the end of the address space",
+			       (unsigned long long)r->host.v, hsize(r->eff_size), q(r->id));
+	}
+	for (i = 0; i < t->nvms; i++) {
+		for (j = 0; j < t->vms[i]->nmaps; j++) {
+			struct mapping *m = &t->vms[i]->maps[j];
+			uint64_t size = msize(m);
+			if (!m->at.set || (m->at.v < limit && limit - m->at.v >= size))
+				continue;
+			report(d, C_ADDRESS_OVERFLOW, &m->at.pos,
+			       "'%s' at 0x%llx + %s in VM '%s' ends past the guest address space "
+			       "(2^%llu bytes, xen.gpaddr_bits)", q(m->id.s),
+			       (unsigned long long)m->at.v, hsize(size), vname(m->vm),
+			       (unsigned long long)(t->gpaddr_bits.v ? t->gpaddr_bits.v : 40));
+		}
+	}
+}
+
+static void check_single_member(struct topology *t, struct diag_set *d)
+{
+	size_t i;
+
+	for (i = 0; i < t->nmapped; i++)
+		if (t->mapped[i]->nmembers == 1)
+			report(d, C_SINGLE_MEMBER, region_pos(t->mapped[i]),
+			       "region '%s' is mapped by '%s' only: nothing shares it",
+			       q(t->mapped[i]->id), vname(t->mapped[i]->members[0]->vm));
+}
+
+static void check_unused_region(struct topology *t, struct diag_set *d)
+{
+	size_t i;
+
+	for (i = 0; i < t->nregions; i++)
+		if (t->regions[i]->declared && !t->regions[i]->nmembers)
+			report(d, C_UNUSED_REGION, &t->regions[i]->key_pos,
+			       "region '%s' is declared but no VM maps it", q(t->regions[i]->id));
+}
+
+static void check_backend_unsupported(struct topology *t, struct diag_set *d)
+{
+	size_t i;
+
+	if (t->arch == ARCH_X86_64 && t->backend != BACKEND_IOMEM)
+		report(d, C_BACKEND_UNSUPPORTED, &t->backend_text.pos,
+		       "the %s backend is Arm-only; x86_64 supports 'iomem'",
+		       backend_name(t->backend));
+	for (i = 0; i < t->nvms; i++) {
+		struct vm *vm = t->vms[i];
+		if (vm->type == VM_PV && vm->nmaps)
+			report(d, C_BACKEND_UNSUPPORTED, &vm->type_text.pos,
+			       "VM '%s' is 'pv' and maps regions: xl iomem gives a PV guest only "
+			       "permission, no mapping; use 'pvh' or 'hvm'", vname(vm));
+		if (t->for_up && vm->nxl)
+			report(d, C_BACKEND_UNSUPPORTED, &vm->xl_pos,
+			       "VM '%s' has raw 'xl' keys, which 'up' cannot apply through libxl; "
+			       "remove them or use the generated plan.sh", vname(vm));
+	}
+	if (t->backend == BACKEND_STATIC_SHM)
+		for (i = 0; i < t->nregions; i++)
+			if (t->regions[i]->host.set)
+				report(d, C_BACKEND_UNSUPPORTED, &t->regions[i]->host.pos,
+				       "the static-shm backend cannot honour 'host' of '%s': Xen "
+				       "allocates the owner's memory", q(t->regions[i]->id));
+}
+
+static void check_id_charset(struct topology *t, struct diag_set *d)
+{
+	size_t i;
+
+	if (t->backend != BACKEND_STATIC_SHM)
+		return;
+	for (i = 0; i < t->nmapped; i++)
+		if (strchr(t->mapped[i]->id, '-'))
+			report(d, C_ID_CHARSET, region_pos(t->mapped[i]),
+			       "region ID '%s' has '-', which xl's static_shm refuses "
+			       "(IDs are [_a-zA-Z0-9]+)", q(t->mapped[i]->id));
+}
+
+static void check_guest_space_exhausted(struct topology *t, struct diag_set *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nvms; i++) {
+		struct vm *vm = t->vms[i];
+		if (!layout_place_guest(t, vm))
+			continue;
+		for (j = 0; j < vm->nmaps; j++) {
+			struct mapping *m = &vm->maps[j];
+			if (m->placed || m->at.set || m->dup_of || !m->region || !msize(m))
+				continue;
+			report(d, C_GUEST_SPACE_EXHAUSTED, &m->id.pos,
+			       "no room for '%s' (%s, aligned to %s) in the guest address space of "
+			       "'%s'; give it an explicit 'at'", q(m->id.s), hsize(msize(m)),
+			       hsize(m->region->eff_align), vname(vm));
+		}
+	}
+}
+
+/* placed, sized, non-duplicate mappings */
+static bool usable(const struct mapping *m)
+{
+	return m->placed && !m->dup_of && m->region && msize(m);
+}
+
+static int cmp_gaddr(const void *pa, const void *pb)
+{
+	const struct mapping *a = *(struct mapping *const *)pa, *b = *(struct mapping *const *)pb;
+
+	if (a->gaddr != b->gaddr)
+		return a->gaddr < b->gaddr ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void report_guest_overlap(struct diag_set *d, struct mapping *a, struct mapping *b)
+{
+	struct mapping *later = b, *earlier = a;
+	struct diagnostic *dg;
+
+	if (srcpos_cmp(mapping_addr_pos(a), mapping_addr_pos(b)) > 0) {
+		later = a;
+		earlier = b;
+	}
+	dg = report(d, C_GUEST_OVERLAP, mapping_addr_pos(later),
+		    "'%s' at 0x%llx-0x%llx overlaps '%s' in VM '%s'", q(later->id.s),
+		    (unsigned long long)later->gaddr,
+		    (unsigned long long)(later->gaddr + msize(later) - 1), q(earlier->id.s),
+		    vname(later->vm));
+	diag_note(dg, mapping_addr_pos(earlier), "'%s' is at 0x%llx-0x%llx", q(earlier->id.s),
+		  (unsigned long long)earlier->gaddr,
+		  (unsigned long long)(earlier->gaddr + msize(earlier) - 1));
+}
+
+/* overlap by sorting: each mapping is compared with the one reaching furthest before it */
+static void check_guest_overlap(struct topology *t, struct diag_set *d)
+{
+	struct mapping **v = NULL;
+	size_t alloc = 0, i, j;
+
+	for (i = 0; i < t->nvms; i++) {
+		struct vm *vm = t->vms[i];
+		struct mapping *reach = NULL;
+		size_t n = 0;
+
+		for (j = 0; j < vm->nmaps; j++) {
+			if (!usable(&vm->maps[j]))
+				continue;
+			ALLOC_GROW(v, n + 1, alloc);
+			v[n++] = &vm->maps[j];
+		}
+		qsort(v, n, sizeof(*v), cmp_gaddr);
+		for (j = 0; j < n; j++) {
+			if (reach && ranges_overlap(reach->gaddr, msize(reach), v[j]->gaddr, msize(v[j])))
+				report_guest_overlap(d, reach, v[j]);
+			if (!reach || v[j]->gaddr + msize(v[j]) > reach->gaddr + msize(reach))
+				reach = v[j];
+		}
+	}
+	free(v);
+}
+
+static void check_guest_ram_overlap(struct topology *t, struct diag_set *d)
+{
+	size_t i, j, k;
+
+	if (t->backend == BACKEND_STATIC_SHM)
+		return;
+	for (i = 0; i < t->nvms; i++) {
+		struct vm *vm = t->vms[i];
+		for (j = 0; j < vm->nmaps; j++) {
+			struct mapping *m = &vm->maps[j];
+			if (!usable(m) || !vm->memory.set)
+				continue;
+			for (k = 0; k < 2; k++) {
+				if (!ranges_overlap(m->gaddr, msize(m), vm->ram[k].base, vm->ram[k].size))
+					continue;
+				report(d, C_GUEST_RAM_OVERLAP, mapping_addr_pos(m),
+				       "'%s' at 0x%llx-0x%llx overlaps the RAM of VM '%s' "
+				       "(0x%llx-0x%llx, %s)", q(m->id.s), (unsigned long long)m->gaddr,
+				       (unsigned long long)(m->gaddr + msize(m) - 1), vname(vm),
+				       (unsigned long long)vm->ram[k].base,
+				       (unsigned long long)(vm->ram[k].base + vm->ram[k].size - 1),
+				       hsize(vm->memory.v));
+				break;
+			}
+		}
+	}
+}
+
+static void check_guest_reserved_overlap(struct topology *t, struct diag_set *d)
+{
+	struct named_range res[MAX_RESERVED];
+	size_t i, j, k, n;
+
+	for (i = 0; i < t->nvms; i++) {
+		struct vm *vm = t->vms[i];
+		n = layout_reserved(t, vm, res);
+		for (j = 0; j < vm->nmaps; j++) {
+			struct mapping *m = &vm->maps[j];
+			if (!usable(m))
+				continue;
+			for (k = 0; k < n; k++) {
+				if (!ranges_overlap(m->gaddr, msize(m), res[k].base, res[k].size))
+					continue;
+				report(d, C_GUEST_RESERVED_OVERLAP, mapping_addr_pos(m),
+				       "'%s' at 0x%llx-0x%llx overlaps the %s at 0x%llx-0x%llx, "
+				       "reserved in every %s guest", q(m->id.s),
+				       (unsigned long long)m->gaddr,
+				       (unsigned long long)(m->gaddr + msize(m) - 1), res[k].name,
+				       (unsigned long long)res[k].base,
+				       (unsigned long long)(res[k].base + res[k].size - 1),
+				       arch_name(t->arch));
+				break;
+			}
+		}
+	}
+}
+
+static void check_extended_region_overlap(struct topology *t, struct diag_set *d)
+{
+	struct named_range ext[2];
+	unsigned fixed_in = t->backend == BACKEND_DOM0LESS ? 19 : 21;
+	size_t i, j, k, n;
+
+	if (t->arch != ARCH_ARM64 || t->xen_minor >= fixed_in)
+		return;
+	for (i = 0; i < t->nvms; i++) {
+		struct vm *vm = t->vms[i];
+		if (!vm->memory.set)
+			continue;
+		n = layout_extended_space(t, vm, ext);
+		for (j = 0; j < vm->nmaps; j++) {
+			struct mapping *m = &vm->maps[j];
+			if (!usable(m))
+				continue;
+			for (k = 0; k < n; k++) {
+				if (!ranges_overlap(m->gaddr, msize(m), ext[k].base, ext[k].size))
+					continue;
+				report(d, C_EXTENDED_REGION_OVERLAP, mapping_addr_pos(m),
+				       "'%s' at 0x%llx lies in %s space above the RAM of VM '%s', which "
+				       "Xen 4.%u advertises to the guest as free (extended regions, "
+				       "fixed in 4.%u)", q(m->id.s), (unsigned long long)m->gaddr,
+				       ext[k].name, vname(vm), t->xen_minor, fixed_in);
+				break;
+			}
+		}
+	}
+}
+
+static bool inside(uint64_t a, uint64_t as, const struct range *r)
+{
+	return r->size && a >= r->base && as <= r->size && a - r->base <= r->size - as;
+}
+
+static void check_static_shm_owner_range(struct topology *t, struct diag_set *d)
+{
+	size_t i, j;
+
+	if (t->backend != BACKEND_STATIC_SHM)
+		return;
+	for (i = 0; i < t->nvms; i++) {
+		struct vm *vm = t->vms[i];
+		for (j = 0; j < vm->nmaps; j++) {
+			struct mapping *m = &vm->maps[j];
+			bool in;
+			if (!usable(m) || !vm->memory.set)
+				continue;
+			in = inside(m->gaddr, msize(m), &vm->ram[0]) ||
+			     inside(m->gaddr, msize(m), &vm->ram[1]);
+			if (mapping_is_owner(m) && !in)
+				report(d, C_STATIC_SHM_OWNER_RANGE, mapping_addr_pos(m),
+				       "'%s' at 0x%llx is owned by '%s' but not inside its RAM: "
+				       "static_shm takes an owner's range from its own RAM", q(m->id.s),
+				       (unsigned long long)m->gaddr, vname(vm));
+			else if (!mapping_is_owner(m) &&
+				 (ranges_overlap(m->gaddr, msize(m), vm->ram[0].base, vm->ram[0].size) ||
+				  ranges_overlap(m->gaddr, msize(m), vm->ram[1].base, vm->ram[1].size)))
+				report(d, C_STATIC_SHM_OWNER_RANGE, mapping_addr_pos(m),
+				       "'%s' at 0x%llx is borrowed by '%s' but overlaps its RAM: a "
+				       "borrower's range must lie outside its RAM", q(m->id.s),
+				       (unsigned long long)m->gaddr, vname(vm));
+		}
+	}
+}
+
+static const struct srcpos *xen_pos(const struct topology *t)
+{
+	static const struct srcpos top = { 1, 1, 0 };
+
+	return srcpos_valid(&t->xen_pos) ? &t->xen_pos : &top;
+}
+
+static void check_pool_required(struct topology *t, struct diag_set *d)
+{
+	if (t->backend == BACKEND_IOMEM && t->nmapped && !t->has_pool)
+		report(d, C_POOL_REQUIRED, xen_pos(t),
+		       "the iomem backend needs 'xen.pool', the host range regions are placed "
+		       "in (%zu region%s mapped)", t->nmapped, t->nmapped == 1 ? " is" : "s are");
+}
+
+static void check_host_outside_pool(struct topology *t, struct diag_set *d)
+{
+	struct range pool = { t->pool_base.v, t->pool_size.v };
+	size_t i;
+
+	if (!layout_uses_pool(t) || !t->pool_base.set || !t->pool_size.set)
+		return;
+	for (i = 0; i < t->nregions; i++) {
+		struct region *r = t->regions[i];
+		uint64_t size = r->eff_size ? r->eff_size : 1;
+		struct diagnostic *dg;
+		if (!r->host.set || inside(r->host.v, size, &pool))
+			continue;
+		dg = report(d, C_HOST_OUTSIDE_POOL, &r->host.pos,
+			    "host range 0x%llx + %s of '%s' is not inside the pool",
+			    (unsigned long long)r->host.v, hsize(r->eff_size), q(r->id));
+		diag_note(dg, &t->pool_base.pos, "the pool is 0x%llx-0x%llx",
+			  (unsigned long long)pool.base,
+			  (unsigned long long)(pool.base + pool.size - 1));
+	}
+}
+
+static int cmp_host(const void *pa, const void *pb)
+{
+	const struct region *a = *(struct region *const *)pa, *b = *(struct region *const *)pb;
+
+	if (a->host.v != b->host.v)
+		return a->host.v < b->host.v ? -1 : 1;
+	return srcpos_cmp(&a->host.pos, &b->host.pos);
+}
+
+static void check_host_overlap(struct topology *t, struct diag_set *d)
+{
+	struct region **v = xmalloc(sizeof(*v) * (t->nregions + 1)), *reach = NULL;
+	size_t n = 0, i;
+
+	for (i = 0; i < t->nregions; i++)
+		if (t->regions[i]->host.set && t->regions[i]->eff_size)
+			v[n++] = t->regions[i];
+	qsort(v, n, sizeof(*v), cmp_host);
+	for (i = 0; i < n; i++) {
+		if (reach && ranges_overlap(reach->host.v, reach->eff_size, v[i]->host.v,
+					    v[i]->eff_size)) {
+			struct region *later = v[i], *earlier = reach;
+			struct diagnostic *dg;
+			if (srcpos_cmp(&later->host.pos, &earlier->host.pos) < 0) {
+				later = reach;
+				earlier = v[i];
+			}
+			dg = report(d, C_HOST_OVERLAP, &later->host.pos,
+				    "host range 0x%llx + %s of '%s' overlaps '%s': two regions "
+				    "would share host memory", (unsigned long long)later->host.v,
+				    hsize(later->eff_size), q(later->id), q(earlier->id));
+			diag_note(dg, &earlier->host.pos, "'%s' is at 0x%llx + %s", q(earlier->id),
+				  (unsigned long long)earlier->host.v, hsize(earlier->eff_size));
+		}
+		if (!reach || v[i]->host.v + v[i]->eff_size > reach->host.v + reach->eff_size)
+			reach = v[i];
+	}
+	free(v);
+}
+
+static void check_pool_exhausted(struct topology *t, struct diag_set *d)
+{
+	struct pool_failure *f;
+	size_t n, i;
+
+	f = layout_place_hosts(t, &n);
+	for (i = 0; i < n; i++) {
+		struct region *r = f[i].region;
+		struct diagnostic *dg;
+		dg = report(d, C_POOL_EXHAUSTED, region_pos(r),
+			    "region '%s' does not fit in the pool: it needs %s aligned to %s; "
+			    "%s is free, the largest free block is %s", q(r->id), hsize(r->eff_size),
+			    hsize(r->eff_align), hsize(f[i].free_total), hsize(f[i].largest_free));
+		diag_note(dg, &t->pool_size.pos, "the pool holds %s", hsize(t->pool_size.v));
+	}
+	free(f);
+}
+
+/* a host range of shared memory: the pool, or a region's placed host range */
+struct host_use {
+	uint64_t base, size;
+	const struct region *region;	/* NULL: the pool */
+};
+
+static int cmp_use(const void *pa, const void *pb)
+{
+	const struct host_use *a = pa, *b = pb;
+
+	return a->base < b->base ? -1 : a->base > b->base;
+}
+
+static void check_passthrough_overlap(struct topology *t, struct diag_set *d)
+{
+	struct host_use *use = xmalloc(sizeof(*use) * (t->nmapped + 2));
+	struct mapping **maps = NULL;
+	size_t nuse = 0, alloc = 0, i, j, k;
+
+	if (t->has_pool && t->pool_base.set && t->pool_size.set)
+		use[nuse++] = (struct host_use){ t->pool_base.v, t->pool_size.v, NULL };
+	for (i = 0; i < t->nmapped; i++)
+		if (t->mapped[i]->host_placed && t->mapped[i]->eff_size)
+			use[nuse++] = (struct host_use){ t->mapped[i]->host_base,
+							 t->mapped[i]->eff_size, t->mapped[i] };
+	qsort(use, nuse, sizeof(*use), cmp_use);
+
+	for (i = 0; i < t->nvms; i++) {
+		struct vm *vm = t->vms[i];
+		size_t nmaps = 0;
+		if (!vm->npt_iomem)
+			continue;
+		for (j = 0; j < vm->nmaps; j++) {
+			if (!usable(&vm->maps[j]))
+				continue;
+			ALLOC_GROW(maps, nmaps + 1, alloc);
+			maps[nmaps++] = &vm->maps[j];
+		}
+		for (j = 0; j < vm->npt_iomem; j++) {
+			const struct pt_iomem *p = &vm->pt_iomem[j];
+			uint64_t hb = p->start * PAGE_SIZE, gb = p->gfn * PAGE_SIZE;
+			uint64_t sz = p->num * PAGE_SIZE;
+			struct diagnostic *dg = NULL;
+			if (!p->ok)
+				continue;
+			/* the pool and regions: few enough per passthrough entry to scan */
+			for (k = 0; k < nuse && use[k].base < hb + sz && !dg; k++) {
+				if (!ranges_overlap(hb, sz, use[k].base, use[k].size))
+					continue;
+				dg = report(d, C_PASSTHROUGH_OVERLAP, &p->text.pos,
+					    "passthrough iomem host range 0x%llx-0x%llx of '%s' "
+					    "overlaps %s%s%s", (unsigned long long)hb,
+					    (unsigned long long)(hb + sz - 1), vname(vm),
+					    use[k].region ? "the host range of region '" : "the pool",
+					    use[k].region ? q(use[k].region->id) : "",
+					    use[k].region ? "'" : "");
+				diag_note(dg, use[k].region ? region_pos(use[k].region) : &t->pool_base.pos,
+					  "%s is 0x%llx-0x%llx", use[k].region ? "the region" : "the pool",
+					  (unsigned long long)use[k].base,
+					  (unsigned long long)(use[k].base + use[k].size - 1));
+			}
+			for (k = 0; k < nmaps; k++) {
+				if (!ranges_overlap(gb, sz, maps[k]->gaddr, msize(maps[k])))
+					continue;
+				dg = report(d, C_PASSTHROUGH_OVERLAP, &p->text.pos,
+					    "passthrough iomem guest range 0x%llx-0x%llx of '%s' "
+					    "overlaps its mapping of '%s'", (unsigned long long)gb,
+					    (unsigned long long)(gb + sz - 1), vname(vm),
+					    q(maps[k]->id.s));
+				diag_note(dg, mapping_addr_pos(maps[k]), "'%s' is at 0x%llx-0x%llx",
+					  q(maps[k]->id.s), (unsigned long long)maps[k]->gaddr,
+					  (unsigned long long)(maps[k]->gaddr + msize(maps[k]) - 1));
+				break;
+			}
+		}
+	}
+	free(maps);
+	free(use);
+}
+
+#define DOM0LESS_MAX_REGIONS 32
+
+static void check_dom0less_limits(struct topology *t, struct diag_set *d)
+{
+	size_t i, j;
+
+	if (t->backend != BACKEND_DOM0LESS)
+		return;
+	if (t->nmapped > DOM0LESS_MAX_REGIONS)
+		report(d, C_DOM0LESS_LIMITS, region_pos(t->mapped[DOM0LESS_MAX_REGIONS]),
+		       "region '%s' is the %dth: dom0less Xen supports at most %d shared "
+		       "regions", q(t->mapped[DOM0LESS_MAX_REGIONS]->id), DOM0LESS_MAX_REGIONS + 1,
+		       DOM0LESS_MAX_REGIONS);
+	for (i = 0; i < t->nvms; i++) {
+		size_t n = 0;
+		for (j = 0; j < t->vms[i]->nmaps; j++) {
+			struct mapping *m = &t->vms[i]->maps[j];
+			if (m->dup_of || !m->region || ++n != DOM0LESS_MAX_REGIONS + 1)
+				continue;
+			report(d, C_DOM0LESS_LIMITS, &m->id.pos,
+			       "VM '%s' maps more than %d regions, dom0less Xen's limit per domain",
+			       vname(t->vms[i]), DOM0LESS_MAX_REGIONS);
+		}
+	}
+	if (t->xen_minor >= 19)
+		return;
+	for (i = 0; i < t->nmapped; i++)
+		if (!t->mapped[i]->host_placed && t->mapped[i]->eff_size)
+			report(d, C_DOM0LESS_LIMITS, region_pos(t->mapped[i]),
+			       "region '%s' has no host address: Xen 4.%u needs one in the "
+			       "device tree (4.19 allocates it); set 'host' or 'xen.pool'",
+			       q(t->mapped[i]->id), t->xen_minor);
+}
+
+#define LOADER NULL
+#define PREREQS(...) .prereqs = { __VA_ARGS__ }, \
+	.nprereqs = sizeof((enum check_id[]){ __VA_ARGS__ }) / sizeof(enum check_id)
+
+/*
+ * The table, in the order checks run. Names are the spec's: users script on
+ * them. Checks that compute the layout (start order, placement) have no
+ * prerequisites: later stages need their results whatever else fired.
+ */
+static const struct check checks[C__COUNT] = {
+	[C_YAML_SYNTAX] = { "yaml-syntax", SEV_FATAL, LOADER },
+	[C_DUPLICATE_KEY] = { "duplicate-key", SEV_ERROR, LOADER },
+	[C_YAML_ALIAS] = { "yaml-alias", SEV_ERROR, LOADER },
+	[C_UNKNOWN_KEY] = { "unknown-key", SEV_ERROR, LOADER },
+	[C_TYPE] = { "type", SEV_ERROR, LOADER },
+	[C_MISSING_KEY] = { "missing-key", SEV_ERROR, LOADER },
+	[C_BAD_NUMBER] = { "bad-number", SEV_ERROR, LOADER },
+	[C_VERSION] = { "version", SEV_ERROR, LOADER },
+	[C_VM_NAME] = { "vm-name", SEV_ERROR, LOADER },
+	[C_REGION_ID] = { "region-id", SEV_ERROR, LOADER },
+	[C_DUPLICATE_VM] = { "duplicate-vm", SEV_ERROR, check_duplicate_vm },
+	[C_UNKNOWN_VM] = { "unknown-vm", SEV_ERROR, check_unknown_vm },
+	[C_DUPLICATE_MAPPING] = { "duplicate-mapping", SEV_ERROR, check_duplicate_mapping },
+	[C_OWNER_NOT_MEMBER] = { "owner-not-member", SEV_ERROR, check_owner_not_member },
+	[C_START_ORDER_CYCLE] = { "start-order-cycle", SEV_ERROR, check_start_order_cycle },
+	[C_ZERO_SIZE] = { "zero-size", SEV_ERROR, check_zero_size },
+	[C_SIZE_MISMATCH] = { "size-mismatch", SEV_ERROR, check_size_mismatch },
+	[C_SIZE_MISSING] = { "size-missing", SEV_ERROR, check_size_missing },
+	[C_ALIGNMENT] = { "alignment", SEV_ERROR, check_alignment },
+	[C_ADDRESS_OVERFLOW] = { "address-overflow", SEV_ERROR, check_address_overflow },
+	[C_SINGLE_MEMBER] = { "single-member", SEV_WARNING, check_single_member },
+	[C_UNUSED_REGION] = { "unused-region", SEV_WARNING, check_unused_region },
+	[C_BACKEND_UNSUPPORTED] = { "backend-unsupported", SEV_ERROR, check_backend_unsupported },
+	[C_ID_CHARSET] = { "id-charset", SEV_ERROR, check_id_charset },
+	[C_GUEST_SPACE_EXHAUSTED] = { "guest-space-exhausted", SEV_ERROR,
+				      check_guest_space_exhausted },
+	[C_GUEST_OVERLAP] = { "guest-overlap", SEV_ERROR, check_guest_overlap },
+	[C_GUEST_RAM_OVERLAP] = { "guest-ram-overlap", SEV_ERROR, check_guest_ram_overlap },
+	[C_GUEST_RESERVED_OVERLAP] = { "guest-reserved-overlap", SEV_ERROR,
+				       check_guest_reserved_overlap },
+	[C_EXTENDED_REGION_OVERLAP] = { "extended-region-overlap", SEV_WARNING,
+					check_extended_region_overlap },
+	[C_STATIC_SHM_OWNER_RANGE] = { "static-shm-owner-range", SEV_ERROR,
+				       check_static_shm_owner_range },
+	[C_POOL_REQUIRED] = { "pool-required", SEV_ERROR, check_pool_required },
+	[C_HOST_OUTSIDE_POOL] = { "host-outside-pool", SEV_ERROR, check_host_outside_pool },
+	[C_HOST_OVERLAP] = { "host-overlap", SEV_ERROR, check_host_overlap },
+	[C_POOL_EXHAUSTED] = { "pool-exhausted", SEV_ERROR, check_pool_exhausted },
+	[C_PASSTHROUGH_OVERLAP] = { "passthrough-overlap", SEV_ERROR, check_passthrough_overlap },
+	/* a region the pool had no room for would also be "without host" */
+	[C_DOM0LESS_LIMITS] = { "dom0less-limits", SEV_ERROR, check_dom0less_limits,
+				PREREQS(C_POOL_EXHAUSTED) },
+};
+
+const struct check *check_get(enum check_id id)
+{
+	return &checks[id];
+}
+
+enum check_id check_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < C__COUNT; i++)
+		if (!strcmp(checks[i].name, name))
+			return (enum check_id)i;
+	return C__COUNT;
+}
+
+const char *check_suggest(const char *name)
+{
+	const char *best = NULL;
+	unsigned best_d = 4;
+	size_t i;
+
+	for (i = 0; i < C__COUNT; i++) {
+		unsigned dist = edit_distance(name, checks[i].name, best_d);
+		if (dist < best_d) {
+			best_d = dist;
+			best = checks[i].name;
+		}
+	}
+	return best;
+}
+
+static bool prereqs_clean(const struct check *c, const struct diag_set *d)
+{
+	size_t i;
+
+	for (i = 0; i < c->nprereqs; i++)
+		if (d->fired[c->prereqs[i]])
+			return false;
+	return true;
+}
+
+void checks_run(struct topology *t, struct diag_set *d)
+{
+	size_t i;
+
+	layout_link(t);
+	for (i = 0; i < C__COUNT; i++) {
+		const struct check *c = &checks[i];
+		if (c->fn && prereqs_clean(c, d))
+			c->fn(t, d);
+	}
+}

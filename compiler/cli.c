@@ -1,0 +1,71 @@
+/* Command-line options shared by the subcommands. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int usage_error(const char *usage, const char *fmt, const char *arg)
+{
+	fputs("xenshm-compose: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nusage: %s\n", usage);
+	return EXIT_USAGE;
+}
+
+int parse_options(int argc, char **argv, unsigned accepts, const char *usage, struct options *o)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	diag_config_init(&o->diag);
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-Werror")) {
+			o->diag.werror = true;
+		} else if (!strncmp(a, "-Wno-", 5) && a[5]) {
+			if (diag_config_set(&o->diag, 'n', a + 5))
+				return EXIT_USAGE;
+		} else if (!strcmp(a, "-W") || !strcmp(a, "-E")) {
+			if (++i == argc)
+				return usage_error(usage, "'%s' needs a check name", a);
+			if (diag_config_set(&o->diag, a[1], argv[i]))
+				return EXIT_USAGE;
+		} else if ((accepts & OPT_FORMAT) && !strcmp(a, "--format")) {
+			if (++i == argc)
+				return usage_error(usage, "'%s' needs a value", a);
+			o->format = argv[i];
+		} else if ((accepts & OPT_FORMAT) && !strncmp(a, "--format=", 9)) {
+			o->format = a + 9;
+		} else if ((accepts & OPT_OUTPUT) && !strcmp(a, "-o")) {
+			if (++i == argc)
+				return usage_error(usage, "'%s' needs a path", a);
+			o->output = argv[i];
+		} else if ((accepts & OPT_QUIET) && !strcmp(a, "-q")) {
+			o->quiet = true;
+		} else if (a[0] == '-' && a[1]) {
+			return usage_error(usage, "unknown option '%s'", a);
+		} else if (o->file) {
+			return usage_error(usage, "one FILE only, got a second: '%s'", a);
+		} else {
+			o->file = a;
+		}
+	}
+	if (!o->file)
+		return usage_error(usage, "%s", "missing FILE (use - for standard input)");
+	return 0;
+}
+
+int parse_format(const char *format, const char *const *allowed)
+{
+	int i;
+
+	for (i = 0; allowed[i]; i++)
+		if (!strcmp(format, allowed[i]))
+			return i;
+	fprintf(stderr, "xenshm-compose: unknown format '%s'; use", format);
+	for (i = 0; allowed[i]; i++)
+		fprintf(stderr, "%s %s", i ? (allowed[i + 1] ? "," : " or") : "", allowed[i]);
+	fputc('\n', stderr);
+	return -1;
+}

@@ -1,0 +1,37 @@
+/* Command-line options shared by the subcommands, and the subcommand entry points. */
+#ifndef XENSHM_CLI_H
+#define XENSHM_CLI_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+
+/* options a subcommand takes, besides -W/-Wno-/-E/-Werror which all take */
+enum {
+	OPT_FORMAT = 1 << 0,	/* --format X */
+	OPT_OUTPUT = 1 << 1,	/* -o PATH */
+	OPT_QUIET = 1 << 2,	/* -q */
+};
+
+struct options {
+	const char *file;
+	const char *format;	/* NULL: the command's default */
+	const char *output;
+	bool quiet;
+	struct diag_config diag;
+};
+
+/*
+ * Parses a subcommand's arguments (argv[0] is the subcommand); options may
+ * come before or after FILE. Returns 0, or EXIT_USAGE after printing usage.
+ */
+int parse_options(int argc, char **argv, unsigned accepts, const char *usage, struct options *o);
+
+/* --format as an enum; -1 (after a message) when not one of allowed */
+int parse_format(const char *format, const char *const *allowed);
+
+int check_main(int argc, char **argv);
+int config_main(int argc, char **argv);
+int explain_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,85 @@
+/* `explain CHECK`: what a check means, why it matters on Xen, how to fix it. */
+#include "checks.h"
+#include "cli.h"
+#include "diag.h"
+#include "explain.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] = "xenshm-compose explain CHECK | --list | --all";
+
+static const char *sev_word(enum severity s)
+{
+	return s == SEV_FATAL ? "fatal" : s == SEV_ERROR ? "error" : "warning";
+}
+
+/* paragraphs indented by two spaces, blank lines kept */
+static void indented(const char *text, FILE *f)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n)
+			fprintf(f, "  %.*s\n", (int)n, p);
+		else
+			fputc('\n', f);
+		p += n + (nl ? 1 : 0);
+	}
+}
+
+static void explain_one(enum check_id id, FILE *f)
+{
+	const struct check *c = check_get(id);
+	const struct explanation *e = explain_find(c->name);
+
+	fprintf(f, "%s (%s by default)\n", c->name, sev_word(c->severity));
+	if (!e)
+		return;
+	fprintf(f, "  fires when %s\n\nWhat it means\n", e->summary);
+	indented(e->meaning, f);
+	fputs("\nWhy it matters on Xen\n", f);
+	indented(e->why, f);
+	fputs("\nHow to fix it\n", f);
+	indented(e->fix, f);
+}
+
+int explain_main(int argc, char **argv)
+{
+	enum check_id id;
+	size_t i;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s\n", usage);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--list")) {
+		for (i = 0; i < C__COUNT; i++) {
+			const struct explanation *e = explain_find(check_get(i)->name);
+			printf("%-24s %-8s %s\n", check_get(i)->name, sev_word(check_get(i)->severity),
+			       e ? e->summary : "");
+		}
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--all")) {
+		for (i = 0; i < C__COUNT; i++) {
+			if (i)
+				puts("");
+			explain_one(i, stdout);
+		}
+		return EXIT_OK;
+	}
+	id = check_find(argv[1]);
+	if (id == C__COUNT) {
+		const char *near = check_suggest(argv[1]);
+		fprintf(stderr, "xenshm-compose: unknown check '%s'", q(argv[1]));
+		if (near)
+			fprintf(stderr, "; did you mean '%s'?", near);
+		fputs("\n(xenshm-compose explain --list shows every check)\n", stderr);
+		return EXIT_USAGE;
+	}
+	explain_one(id, stdout);
+	return EXIT_OK;
+}

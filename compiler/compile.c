@@ -1,0 +1,31 @@
+/* The pipeline every command starts with: read, load, check. */
+#include "compile.h"
+#include "checks.h"
+#include "load.h"
+
+#include <stdlib.h>
+
+int compile_file(struct compile *c, const char *path, const struct diag_config *cfg, bool for_up)
+{
+	char *err = NULL;
+
+	if (source_read(&c->src, path, &err)) {
+		fprintf(stderr, "xenshm-compose: %s\n", err);
+		free(err);
+		source_release(&c->src);
+		return EXIT_USAGE;
+	}
+	topology_init(&c->t, &c->src);
+	c->t.for_up = for_up;
+	diag_init(&c->d, &c->src, cfg);
+	if (load_topology(&c->t, &c->d) == 0)
+		checks_run(&c->t, &c->d);
+	return 0;
+}
+
+void compile_release(struct compile *c)
+{
+	diag_release(&c->d);
+	topology_release(&c->t);
+	source_release(&c->src);
+}

@@ -1,0 +1,544 @@
+/* Diagnostics: collected per file, printed as text, JSON or SARIF; exit codes. */
+#include "diag.h"
+#include "explain.h"
+#include "util.h"
+#include "version.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void diag_config_init(struct diag_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < C__COUNT; i++)
+		cfg->sev[i] = check_get(i)->severity;
+	cfg->werror = false;
+}
+
+int diag_config_set(struct diag_config *cfg, char op, const char *name)
+{
+	enum check_id c;
+
+	if (op == 'W' && !strcmp(name, "error")) {
+		cfg->werror = true;
+		return 0;
+	}
+	c = check_find(name);
+	if (c == C__COUNT) {
+		const char *near = check_suggest(name);
+		fprintf(stderr, "xenshm-compose: unknown check '%s'", q(name));
+		if (near)
+			fprintf(stderr, "; did you mean '%s'?", near);
+		fputs("\n(xenshm-compose explain --list shows every check)\n", stderr);
+		return -1;
+	}
+	if (check_get(c)->severity == SEV_FATAL) {
+		fprintf(stderr, "xenshm-compose: '%s' is fatal and cannot be changed\n", name);
+		return -1;
+	}
+	switch (op) {
+	case 'W':
+		cfg->sev[c] = SEV_WARNING;
+		break;
+	case 'E':
+		cfg->sev[c] = SEV_ERROR;
+		break;
+	default: /* 'n': -Wno-NAME */
+		cfg->sev[c] = SEV_OFF;
+		break;
+	}
+	return 0;
+}
+
+void diag_init(struct diag_set *d, const struct source *src, const struct diag_config *cfg)
+{
+	memset(d, 0, sizeof(*d));
+	d->src = src;
+	d->cfg = cfg;
+}
+
+void diag_release(struct diag_set *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->count; i++) {
+		for (j = 0; j < d->items[i].nnotes; j++)
+			free(d->items[i].notes[j].msg);
+		free(d->items[i].notes);
+		free(d->items[i].msg);
+	}
+	free(d->items);
+	memset(d, 0, sizeof(*d));
+}
+
+static enum severity effective(const struct diag_set *d, enum check_id c)
+{
+	enum severity s = d->cfg ? d->cfg->sev[c] : check_get(c)->severity;
+
+	if (s == SEV_WARNING && d->cfg && d->cfg->werror)
+		s = SEV_ERROR;
+	return s;
+}
+
+struct diagnostic *report(struct diag_set *d, enum check_id c, const struct srcpos *pos,
+			  const char *fmt, ...)
+{
+	enum severity sev = effective(d, c);
+	struct diagnostic *dg;
+	va_list ap;
+	char *msg;
+	int n;
+
+	d->fired[c]++;
+	if (sev == SEV_OFF)
+		return NULL;
+	if (sev == SEV_FATAL)
+		d->fatals++;
+	else if (sev == SEV_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+	if (d->count >= DIAG_MAX) {
+		d->dropped++;
+		return NULL;
+	}
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	msg = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+	va_end(ap);
+
+	ALLOC_GROW(d->items, d->count + 1, d->alloc);
+	dg = &d->items[d->count];
+	memset(dg, 0, sizeof(*dg));
+	dg->check = c;
+	dg->sev = sev;
+	dg->pos = *pos;
+	dg->msg = msg;
+	dg->seq = d->count++;
+	return dg;
+}
+
+void diag_note(struct diagnostic *dg, const struct srcpos *pos, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	int n;
+
+	if (!dg)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	msg = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+	va_end(ap);
+	ALLOC_GROW(dg->notes, dg->nnotes + 1, dg->alloc);
+	dg->notes[dg->nnotes].pos = *pos;
+	dg->notes[dg->nnotes].msg = msg;
+	dg->nnotes++;
+}
+
+/* A ring of result buffers, so several q() calls can share one printf. */
+static char *ring_put(char *s)
+{
+	static char *ring[8];
+	static unsigned next;
+
+	free(ring[next]);
+	ring[next] = s;
+	next = (next + 1) % ARRAY_SIZE(ring);
+	return s;
+}
+
+#define QUOTE_MAX 64	/* characters of user text shown in one message */
+
+const char *q(const char *s)
+{
+	size_t n = strlen(s), i, o = 0, shown = 0;
+	char *out = xmalloc(QUOTE_MAX * 4 + 8);
+
+	for (i = 0; i < n && shown < QUOTE_MAX; i++, shown++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\n') {
+			out[o++] = '\\';
+			out[o++] = 'n';
+		} else if (c == '\t') {
+			out[o++] = '\\';
+			out[o++] = 't';
+		} else if (c < 0x20 || c == 0x7f || c >= 0x80) {
+			/* bytes >= 0x80 too: names and IDs are ASCII when valid */
+			o += (size_t)sprintf(out + o, "\\x%02x", c);
+		} else if (c == '\'' || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)c;
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	if (i < n) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return ring_put(out);
+}
+
+const char *hsize(unsigned long long b)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	int u = -1;
+
+	while (u + 1 < (int)ARRAY_SIZE(units) && b && !(b & 1023)) {
+		b >>= 10;
+		u++;
+	}
+	if (u < 0)
+		return ring_put(xasprintf("%llu byte%s", b, b == 1 ? "" : "s"));
+	return ring_put(xasprintf("%llu %s", b, units[u]));
+}
+
+static int cmp_diag(const void *pa, const void *pb)
+{
+	const struct diagnostic *a = pa, *b = pb;
+	int c = srcpos_cmp(&a->pos, &b->pos);
+
+	if (c)
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* The stored diagnostics in file order; caller frees the array only. */
+static struct diagnostic *sorted(const struct diag_set *d)
+{
+	struct diagnostic *v = xmalloc(sizeof(*v) * (d->count ? d->count : 1));
+
+	if (d->count)
+		memcpy(v, d->items, sizeof(*v) * d->count);
+	qsort(v, d->count, sizeof(*v), cmp_diag);
+	return v;
+}
+
+static const char *sev_name(enum severity s)
+{
+	switch (s) {
+	case SEV_FATAL:
+		return "fatal";
+	case SEV_ERROR:
+		return "error";
+	case SEV_WARNING:
+		return "warning";
+	default:
+		return "off";
+	}
+}
+
+/* Decodes one UTF-8 character; returns its length, 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t avail)
+{
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xE0) == 0xC0 && s[0] >= 0xC2)
+		n = 2;
+	else if ((s[0] & 0xF0) == 0xE0)
+		n = 3;
+	else if ((s[0] & 0xF8) == 0xF0 && s[0] <= 0xF4)
+		n = 4;
+	else
+		return 0;
+	if (n > avail)
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	return n;
+}
+
+#define EXCERPT_WIDTH 120	/* characters of a source line shown around the caret */
+
+/*
+ * The source line of pos and a caret under its column, as gcc does. Control
+ * characters and invalid UTF-8 become '?', long lines are cut around the caret.
+ */
+static void print_excerpt(const struct source *src, const struct srcpos *pos, int width,
+			  FILE *f)
+{
+	size_t len, i, ch = 0, first, last, caret_at = 0;
+	const unsigned char *s;
+	char *text, *mark;
+	size_t o = 0, m = 0;
+
+	if (!src || !srcpos_valid(pos) || pos->line > src->nlines)
+		return;
+	s = (const unsigned char *)source_line(src, pos->line, &len);
+	first = pos->col > EXCERPT_WIDTH / 2 ? pos->col - EXCERPT_WIDTH / 2 : 1;
+	last = first + EXCERPT_WIDTH;
+	text = xmalloc(len + 16);
+	mark = xmalloc(len + EXCERPT_WIDTH + 16);
+	if (first > 1) {
+		memcpy(text, "...", 3);
+		memcpy(mark, "   ", 3);
+		o = m = 3;
+	}
+	for (i = 0; i < len; ch++) {
+		size_t n = utf8_len(s + i, len - i), col = ch + 1;
+		bool tab = s[i] == '\t';
+
+		if (col >= first && col < last) {
+			if (col == pos->col)
+				caret_at = m + 1;
+			if (n == 0 || (n == 1 && !tab && (s[i] < 0x20 || s[i] == 0x7f))) {
+				text[o++] = '?';
+			} else {
+				memcpy(text + o, s + i, n);
+				o += n;
+			}
+			if (col < pos->col)
+				mark[m++] = tab ? '\t' : ' ';
+			else if (col > pos->col && col < (size_t)pos->col + pos->len)
+				mark[m++] = '~';
+		}
+		i += n ? n : 1;
+	}
+	if (ch >= last) {
+		memcpy(text + o, "...", 3);
+		o += 3;
+	}
+	text[o] = '\0';
+	if (!caret_at) {
+		/* the column is past the end of the line (e.g. at end of file) */
+		while (m < (size_t)pos->col - first + (first > 1 ? 3 : 0))
+			mark[m++] = ' ';
+		caret_at = m + 1;
+	}
+	mark[m] = '\0';
+	fprintf(f, " %*u | %s\n", width, pos->line, text);
+	fprintf(f, " %*s | %.*s^%s\n", width, "", (int)(caret_at - 1), mark,
+		mark + caret_at - 1);
+	free(text);
+	free(mark);
+}
+
+static int digits(uint32_t n)
+{
+	int d = 1;
+
+	while (n >= 10) {
+		n /= 10;
+		d++;
+	}
+	return d;
+}
+
+static void print_text(const struct diag_set *d, FILE *f)
+{
+	struct diagnostic *v = sorted(d);
+	const char *file = d->src ? d->src->name : "xenshm-compose";
+	size_t i, j;
+
+	for (i = 0; i < d->count; i++) {
+		const struct diagnostic *dg = &v[i];
+		int w = digits(dg->pos.line);
+
+		for (j = 0; j < dg->nnotes; j++)
+			if (digits(dg->notes[j].pos.line) > w)
+				w = digits(dg->notes[j].pos.line);
+		fprintf(f, "%s:%u:%u: %s: [%s] %s\n", file, dg->pos.line, dg->pos.col,
+			sev_name(dg->sev), check_get(dg->check)->name, dg->msg);
+		print_excerpt(d->src, &dg->pos, w, f);
+		for (j = 0; j < dg->nnotes; j++) {
+			const struct note *n = &dg->notes[j];
+			if (srcpos_valid(&n->pos)) {
+				fprintf(f, "%s:%u:%u: note: %s\n", file, n->pos.line, n->pos.col, n->msg);
+				print_excerpt(d->src, &n->pos, w, f);
+			} else {
+				fprintf(f, "%s: note: %s\n", file, n->msg);
+			}
+		}
+	}
+	if (d->dropped)
+		fprintf(f, "%s: note: %zu more diagnostics not shown (the limit is %d)\n", file,
+			d->dropped, DIAG_MAX);
+	free(v);
+}
+
+static json_t *json_diagnostics(const struct diag_set *d)
+{
+	struct diagnostic *v = sorted(d);
+	json_t *arr = json_array();
+	size_t i, j;
+
+	for (i = 0; i < d->count; i++) {
+		json_t *notes = json_array();
+		for (j = 0; j < v[i].nnotes; j++)
+			json_array_append_new(notes, json_pack("{s:i, s:i, s:s}",
+				"line", (json_int_t)v[i].notes[j].pos.line,
+				"column", (json_int_t)v[i].notes[j].pos.col,
+				"message", v[i].notes[j].msg));
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:i, s:i, s:s, s:o}",
+			"check", check_get(v[i].check)->name,
+			"severity", sev_name(v[i].sev),
+			"line", (json_int_t)v[i].pos.line,
+			"column", (json_int_t)v[i].pos.col,
+			"message", v[i].msg,
+			"notes", notes));
+	}
+	free(v);
+	return arr;
+}
+
+/* Percent-encodes a path into a URI reference, as SARIF's schema asks. */
+static char *uri_ref(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = xmalloc(strlen(path) * 3 + 1), *o = out;
+
+	for (; *path; path++) {
+		unsigned char c = (unsigned char)*path;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    strchr("-._~/", c)) {
+			*o++ = (char)c;
+		} else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static const char *sarif_level(enum severity s)
+{
+	return s == SEV_WARNING ? "warning" : "error";
+}
+
+static json_t *sarif_location(const char *uri, const struct srcpos *pos)
+{
+	json_t *loc = json_pack("{s:{s:s, s:i}}", "artifactLocation", "uri", uri, "index", 0);
+
+	if (srcpos_valid(pos))
+		json_object_set_new(loc, "region", json_pack("{s:i, s:i}",
+			"startLine", (json_int_t)pos->line,
+			"startColumn", (json_int_t)(pos->col ? pos->col : 1)));
+	return loc;
+}
+
+static json_t *sarif_log(const struct diag_set *d)
+{
+	struct diagnostic *v = sorted(d);
+	char *uri = uri_ref(d->src ? d->src->name : "-");
+	json_t *rules = json_array(), *results = json_array();
+	size_t i, j;
+
+	for (i = 0; i < C__COUNT; i++) {
+		const struct check *c = check_get(i);
+		const struct explanation *e = explain_find(c->name);
+		json_t *rule = json_pack("{s:s, s:{s:s}, s:{s:s}}",
+			"id", c->name,
+			"shortDescription", "text", e ? e->summary : c->name,
+			"defaultConfiguration", "level", sarif_level(c->severity));
+		if (e)
+			json_object_set_new(rule, "help", json_pack("{s:s}", "text", e->fix));
+		json_array_append_new(rules, rule);
+	}
+	for (i = 0; i < d->count; i++) {
+		json_t *related = json_array();
+		json_t *res = json_pack("{s:s, s:i, s:s, s:{s:s}, s:[o]}",
+			"ruleId", check_get(v[i].check)->name,
+			"ruleIndex", (json_int_t)v[i].check,
+			"level", sarif_level(v[i].sev),
+			"message", "text", v[i].msg,
+			"locations", json_pack("{s:o}", "physicalLocation",
+					       sarif_location(uri, &v[i].pos)));
+		for (j = 0; j < v[i].nnotes; j++)
+			json_array_append_new(related, json_pack("{s:i, s:o, s:{s:s}}",
+				"id", (json_int_t)j,
+				"physicalLocation", sarif_location(uri, &v[i].notes[j].pos),
+				"message", "text", v[i].notes[j].msg));
+		if (v[i].nnotes)
+			json_object_set_new(res, "relatedLocations", related);
+		else
+			json_decref(related);
+		json_array_append_new(results, res);
+	}
+	free(v);
+	json_t *log = json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:s, s:[{s:{s:s}}], s:o, s:[{s:b}]}]}",
+		"$schema", "https://json.schemastore.org/sarif-2.1.0.json",
+		"version", "2.1.0",
+		"runs",
+		"tool", "driver",
+		"name", "xenshm-compose",
+		"version", XENSHM_VERSION,
+		"informationUri", XENSHM_URL,
+		"rules", rules,
+		"columnKind", "unicodeCodePoints",
+		"artifacts", "location", "uri", uri,
+		"results", results,
+		"invocations", "executionSuccessful", !diag_has_errors(d));
+	free(uri);
+	return log;
+}
+
+void diag_print(const struct diag_set *d, enum diag_format fmt, FILE *out, FILE *err)
+{
+	json_t *doc;
+
+	switch (fmt) {
+	case FORMAT_TEXT:
+		print_text(d, err);
+		return;
+	case FORMAT_JSON:
+		doc = json_pack("{s:s, s:o, s:i, s:i, s:i}",
+			"file", d->src ? d->src->name : "-",
+			"diagnostics", json_diagnostics(d),
+			"errors", (json_int_t)(d->errors + d->fatals),
+			"warnings", (json_int_t)d->warnings,
+			"not_shown", (json_int_t)d->dropped);
+		break;
+	default:
+		doc = sarif_log(d);
+		break;
+	}
+	json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	fputc('\n', out);
+	json_decref(doc);
+}
+
+bool diag_has_errors(const struct diag_set *d)
+{
+	return d->errors || d->fatals;
+}
+
+int diag_exit_code(const struct diag_set *d)
+{
+	if (d->fatals)
+		return EXIT_USAGE;
+	if (d->errors)
+		return EXIT_CHECKS;
+	return EXIT_OK;
+}
+
+/* "N errors and M warnings generated", as compilers end */
+void diag_print_summary(const struct diag_set *d, FILE *f)
+{
+	size_t e = d->errors + d->fatals, w = d->warnings;
+
+	if (e && w)
+		fprintf(f, "%zu error%s and %zu warning%s generated.\n", e, e == 1 ? "" : "s", w,
+			w == 1 ? "" : "s");
+	else if (e)
+		fprintf(f, "%zu error%s generated.\n", e, e == 1 ? "" : "s");
+	else if (w)
+		fprintf(f, "%zu warning%s generated.\n", w, w == 1 ? "" : "s");
+}
+

@@ -1,0 +1,1360 @@
+/* Front end: libyaml events -> model, with the schema-level checks and positions. */
+#include "load.h"
+#include "units.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/*
+ * The loader walks the event stream once, directed by the schema: each
+ * reader is entered on a node's first event and returns on its last one.
+ * Subtrees the schema does not want are skipped with a depth counter, never
+ * by recursion, so nesting depth costs nothing.
+ */
+struct loader {
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	bool have_ev;
+	bool failed;		/* yaml-syntax was reported: stop reading */
+	struct topology *t;
+	struct diag_set *d;
+	const struct source *src;
+	struct srcpos root_pos;
+};
+
+/* A key reader: consumes the value node of one key of a schema mapping. */
+typedef void (*key_fn)(struct loader *ld, void *obj, const struct srcpos *kpos);
+
+struct key_handler {
+	const char *key;
+	key_fn fn;
+};
+
+/* what a schema mapping has: its keys and which of them are required */
+struct schema {
+	const char *what;		/* "VM", "'xen'", ... for messages */
+	const struct key_handler *keys;
+	size_t nkeys;
+	const char *const *required;	/* NULL-terminated */
+};
+
+static struct srcpos mark_pos(const yaml_mark_t *m)
+{
+	struct srcpos p = { (uint32_t)m->line + 1, (uint32_t)m->column + 1, 0 };
+	return p;
+}
+
+/* Position of the current event, underlining a one-line scalar. */
+static struct srcpos ev_pos(const struct loader *ld)
+{
+	struct srcpos p = mark_pos(&ld->ev.start_mark);
+
+	if (ld->ev.type == YAML_SCALAR_EVENT && ld->ev.end_mark.line == ld->ev.start_mark.line &&
+	    ld->ev.end_mark.column > ld->ev.start_mark.column)
+		p.len = (uint32_t)(ld->ev.end_mark.column - ld->ev.start_mark.column);
+	return p;
+}
+
+/* line:col of a byte offset (libyaml's reader errors give only that) */
+static struct srcpos offset_pos(const struct source *src, size_t off)
+{
+	size_t lo = 0, hi = src->nlines, i;
+	struct srcpos p = { 1, 1, 0 };
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (src->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	p.line = (uint32_t)lo + 1;
+	for (i = src->lines[lo]; i < off && i < src->size; i++)
+		if (((unsigned char)src->text[i] & 0xC0) != 0x80)
+			p.col++;
+	return p;
+}
+
+static void report_syntax(struct loader *ld)
+{
+	yaml_parser_t *p = &ld->parser;
+	struct srcpos pos;
+	struct diagnostic *dg;
+
+	if (p->error == YAML_READER_ERROR) {
+		pos = offset_pos(ld->src, p->problem_offset);
+		if (p->problem_value != -1)
+			report(ld->d, C_YAML_SYNTAX, &pos, "%s (byte 0x%02x)",
+			       p->problem ? p->problem : "unreadable input", p->problem_value & 0xff);
+		else
+			report(ld->d, C_YAML_SYNTAX, &pos, "%s",
+			       p->problem ? p->problem : "unreadable input");
+		return;
+	}
+	pos = mark_pos(&p->problem_mark);
+	dg = report(ld->d, C_YAML_SYNTAX, &pos, "%s", p->problem ? p->problem : "invalid YAML");
+	if (p->context) {
+		struct srcpos cpos = mark_pos(&p->context_mark);
+		diag_note(dg, &cpos, "%s", p->context);
+	}
+}
+
+/* Moves to the next event; false (and an empty event) once the input failed. */
+static bool next(struct loader *ld)
+{
+	if (ld->have_ev)
+		yaml_event_delete(&ld->ev);
+	ld->have_ev = false;
+	if (ld->failed) {
+		memset(&ld->ev, 0, sizeof(ld->ev));
+		return false;
+	}
+	if (!yaml_parser_parse(&ld->parser, &ld->ev)) {
+		report_syntax(ld);
+		ld->failed = true;
+		memset(&ld->ev, 0, sizeof(ld->ev));
+		return false;
+	}
+	ld->have_ev = true;
+	return true;
+}
+
+static const char *node_kind(const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_MAPPING_START_EVENT:
+		return "a mapping";
+	case YAML_SEQUENCE_START_EVENT:
+		return "a sequence";
+	case YAML_ALIAS_EVENT:
+		return "an alias";
+	default:
+		return "a scalar";
+	}
+}
+
+static const yaml_char_t *ev_anchor(const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		return ev->data.scalar.anchor;
+	case YAML_SEQUENCE_START_EVENT:
+		return ev->data.sequence_start.anchor;
+	case YAML_MAPPING_START_EVENT:
+		return ev->data.mapping_start.anchor;
+	default:
+		return NULL;
+	}
+}
+
+/* Anchors and aliases are refused wherever they are, x- keys included. */
+static void refuse_alias(struct loader *ld)
+{
+	struct srcpos pos = ev_pos(ld);
+	const yaml_char_t *anchor = ev_anchor(&ld->ev);
+
+	if (ld->ev.type == YAML_ALIAS_EVENT)
+		report(ld->d, C_YAML_ALIAS, &pos,
+		       "alias '*%s' refused: aliases can expand exponentially; write the value out",
+		       q((const char *)ld->ev.data.alias.anchor));
+	else if (anchor)
+		report(ld->d, C_YAML_ALIAS, &pos,
+		       "anchor '&%s' refused: anchors and aliases are not supported; write the value out",
+		       q((const char *)anchor));
+}
+
+/* Skips the node starting at the current event, checking its anchors. */
+static void skip_node(struct loader *ld)
+{
+	size_t depth = 0;
+
+	for (;;) {
+		refuse_alias(ld);
+		switch (ld->ev.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			depth++;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		default:
+			break;
+		}
+		if (depth == 0 || !next(ld))
+			return;
+	}
+}
+
+static bool is_null(const yaml_event_t *ev)
+{
+	const char *v = (const char *)ev->data.scalar.value;
+
+	return ev->type == YAML_SCALAR_EVENT && ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	       (!*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") ||
+		!strcmp(v, "NULL"));
+}
+
+/*
+ * Reads a scalar into *out (strdup'd, caller of the loader frees via the
+ * model). Anything else is a `type` error naming 'what' and is skipped.
+ */
+static bool read_scalar(struct loader *ld, const char *key, const char *what, struct str_at *out)
+{
+	struct srcpos pos = ev_pos(ld);
+
+	out->pos = pos;	/* given, even if invalid: not also missing-key */
+	refuse_alias(ld);
+	if (ld->ev.type == YAML_ALIAS_EVENT)
+		return false;
+	if (ld->ev.type != YAML_SCALAR_EVENT) {
+		report(ld->d, C_TYPE, &pos, "'%s' must be %s, not %s", key, what,
+		       node_kind(&ld->ev));
+		skip_node(ld);
+		return false;
+	}
+	if (is_null(&ld->ev)) {
+		report(ld->d, C_TYPE, &pos, "'%s' has no value; expected %s", key, what);
+		return false;
+	}
+	if (memchr(ld->ev.data.scalar.value, '\0', ld->ev.data.scalar.length)) {
+		report(ld->d, C_TYPE, &pos, "'%s' contains a NUL character", key);
+		return false;
+	}
+	free(out->s);
+	out->s = xstrndup((const char *)ld->ev.data.scalar.value, ld->ev.data.scalar.length);
+	out->pos = pos;
+	return true;
+}
+
+/* Number readers: parse failures are `bad-number`, quoting the text back. */
+static bool read_num(struct loader *ld, const char *key, struct num_at *out,
+		     int (*parse)(const char *, uint64_t *, const char **), const char *what)
+{
+	struct str_at s = { 0 };
+	const char *why;
+	uint64_t v;
+	bool ok = false;
+
+	if (!read_scalar(ld, key, what, &s)) {
+		out->pos = s.pos;
+		return false;
+	}
+	out->pos = s.pos;
+	if (parse(s.s, &v, &why)) {
+		report(ld->d, C_BAD_NUMBER, &s.pos, "'%s' is not a valid %s: %s", q(s.s), what, why);
+	} else {
+		out->v = v;
+		out->set = true;
+		out->pos = s.pos;
+		ok = true;
+	}
+	free(s.s);
+	return ok;
+}
+
+static bool read_size(struct loader *ld, const char *key, struct num_at *out)
+{
+	return read_num(ld, key, out, parse_size, "size");
+}
+
+static bool read_addr(struct loader *ld, const char *key, struct num_at *out)
+{
+	return read_num(ld, key, out, parse_addr, "address");
+}
+
+/* An integer in [lo, hi]; out of range is a `type` error. */
+static bool read_int(struct loader *ld, const char *key, struct num_at *out, uint64_t lo,
+		     uint64_t hi)
+{
+	struct num_at n = { 0 };
+
+	if (!read_num(ld, key, &n, parse_number, "number"))
+		return false;
+	if (n.v < lo || n.v > hi) {
+		report(ld->d, C_TYPE, &n.pos, "'%s' must be between %llu and %llu, not %llu", key,
+		       (unsigned long long)lo, (unsigned long long)hi, (unsigned long long)n.v);
+		return false;
+	}
+	*out = n;
+	return true;
+}
+
+struct enum_word {
+	const char *word;
+	int value;
+};
+
+/* One of words; otherwise `type`, with the nearest word suggested. */
+static bool read_enum(struct loader *ld, const char *key, const struct enum_word *words,
+		      size_t n, struct str_at *text, int *out)
+{
+	const char *best = NULL;
+	unsigned best_d = 3;
+	size_t i;
+	char *list = NULL;
+
+	if (!read_scalar(ld, key, "a word", text))
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned dist;
+		if (!strcmp(text->s, words[i].word)) {
+			*out = words[i].value;
+			return true;
+		}
+		dist = edit_distance(text->s, words[i].word, 3);
+		if (dist < best_d) {
+			best_d = dist;
+			best = words[i].word;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		char *l = xasprintf("%s%s'%s'", list ? list : "", i ? (i + 1 == n ? " or " : ", ") : "",
+				    words[i].word);
+		free(list);
+		list = l;
+	}
+	if (best)
+		report(ld->d, C_TYPE, &text->pos, "'%s' must be %s, not '%s'; did you mean '%s'?",
+		       key, list, q(text->s), best);
+	else
+		report(ld->d, C_TYPE, &text->pos, "'%s' must be %s, not '%s'", key, list, q(text->s));
+	free(list);
+	free(text->s);
+	text->s = NULL;
+	return false;
+}
+
+/*
+ * Enters a mapping or sequence value; false when the node is something else
+ * (a `type` error, skipped) or a null that allow_null accepts as empty.
+ */
+static bool enter(struct loader *ld, yaml_event_type_t want, const char *key, bool allow_null)
+{
+	struct srcpos pos = ev_pos(ld);
+
+	refuse_alias(ld);
+	if (ld->ev.type == want)
+		return true;
+	if (ld->ev.type == YAML_ALIAS_EVENT)
+		return false;
+	if (allow_null && is_null(&ld->ev))
+		return false;
+	report(ld->d, C_TYPE, &pos, "'%s' must be %s, not %s", key,
+	       want == YAML_MAPPING_START_EVENT ? "a mapping" : "a sequence", node_kind(&ld->ev));
+	skip_node(ld);
+	return false;
+}
+
+/* one key seen in a mapping, for duplicate-key */
+struct seen_keys {
+	struct strmap map;
+	char **keys;
+	struct srcpos *pos;
+	size_t n, alloc, pos_alloc;
+};
+
+static void seen_release(struct seen_keys *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->keys[i]);
+	free(s->keys);
+	free(s->pos);
+	strmap_release(&s->map);
+}
+
+/* false (after reporting) when key was seen already in this mapping */
+static bool seen_add(struct loader *ld, struct seen_keys *s, const char *key,
+		     const struct srcpos *pos)
+{
+	size_t i;
+	char *k;
+
+	if (strmap_get(&s->map, key, &i)) {
+		struct diagnostic *dg = report(ld->d, C_DUPLICATE_KEY, pos,
+					       "duplicate key '%s'; the first one is used", q(key));
+		diag_note(dg, &s->pos[i], "'%s' first given here", q(key));
+		return false;
+	}
+	k = xstrdup(key);
+	ALLOC_GROW(s->keys, s->n + 1, s->alloc);
+	ALLOC_GROW(s->pos, s->n + 1, s->pos_alloc);
+	s->keys[s->n] = k;
+	s->pos[s->n] = *pos;
+	strmap_add(&s->map, k, s->n);
+	s->n++;
+	return true;
+}
+
+typedef void (*entry_fn)(struct loader *ld, void *obj, const char *key,
+			 const struct srcpos *kpos);
+
+/*
+ * Walks a mapping (current event: its start): for each scalar key neither
+ * repeated nor an x- extension, calls fn with the value as current event.
+ */
+static void walk_mapping(struct loader *ld, void *obj, entry_fn fn)
+{
+	struct seen_keys seen = { 0 };
+
+	while (next(ld) && ld->ev.type != YAML_MAPPING_END_EVENT) {
+		struct srcpos kpos = ev_pos(ld);
+		char *key;
+		bool wanted;
+
+		refuse_alias(ld);
+		if (ld->ev.type != YAML_SCALAR_EVENT ||
+		    memchr(ld->ev.data.scalar.value, '\0', ld->ev.data.scalar.length)) {
+			if (ld->ev.type != YAML_ALIAS_EVENT)
+				report(ld->d, C_TYPE, &kpos, "a key must be a plain string, not %s",
+				       ld->ev.type == YAML_SCALAR_EVENT ? "a string with a NUL character"
+								       : node_kind(&ld->ev));
+			skip_node(ld);
+			if (next(ld))
+				skip_node(ld);
+			continue;
+		}
+		key = xstrndup((const char *)ld->ev.data.scalar.value, ld->ev.data.scalar.length);
+		wanted = seen_add(ld, &seen, key, &kpos) && strncmp(key, "x-", 2);
+		if (next(ld)) {
+			if (wanted)
+				fn(ld, obj, key, &kpos);
+			else
+				skip_node(ld);
+		}
+		free(key);
+	}
+	seen_release(&seen);
+}
+
+/* Walks a sequence (current event: its start), item is the current event. */
+static void walk_sequence(struct loader *ld, void *obj,
+			  void (*fn)(struct loader *ld, void *obj, size_t i))
+{
+	size_t i = 0;
+
+	while (next(ld) && ld->ev.type != YAML_SEQUENCE_END_EVENT)
+		fn(ld, obj, i++);
+}
+
+/* Schema mappings: dispatch keys to handlers, refuse the rest, want required keys. */
+struct schema_walk {
+	const struct schema *schema;
+	void *obj;
+	uint64_t present;	/* bit per key index */
+};
+
+static void suggest_key(struct loader *ld, const struct schema *s, const char *key,
+			const struct srcpos *kpos)
+{
+	const char *best = NULL;
+	unsigned best_d = strlen(key) > 4 ? 3 : 2;
+	size_t i;
+
+	for (i = 0; i < s->nkeys; i++) {
+		unsigned dist = edit_distance(key, s->keys[i].key, best_d);
+		if (dist < best_d) {
+			best_d = dist;
+			best = s->keys[i].key;
+		}
+	}
+	if (best)
+		report(ld->d, C_UNKNOWN_KEY, kpos, "unknown key '%s' in %s; did you mean '%s'?",
+		       q(key), s->what, best);
+	else
+		report(ld->d, C_UNKNOWN_KEY, kpos, "unknown key '%s' in %s", q(key), s->what);
+}
+
+static void schema_entry(struct loader *ld, void *obj, const char *key, const struct srcpos *kpos)
+{
+	struct schema_walk *w = obj;
+	size_t i;
+
+	for (i = 0; i < w->schema->nkeys; i++) {
+		if (!strcmp(key, w->schema->keys[i].key)) {
+			w->present |= 1ull << i;
+			w->schema->keys[i].fn(ld, w->obj, kpos);
+			return;
+		}
+	}
+	suggest_key(ld, w->schema, key, kpos);
+	skip_node(ld);
+}
+
+/* Reads a schema mapping (current event: its start) into obj. */
+static void read_schema(struct loader *ld, const struct schema *s, void *obj,
+			const struct srcpos *where)
+{
+	struct schema_walk w = { s, obj, 0 };
+	const char *const *req;
+	size_t i;
+
+	walk_mapping(ld, &w, schema_entry);
+	if (ld->failed || !s->required)
+		return;
+	for (req = s->required; *req; req++) {
+		for (i = 0; i < s->nkeys; i++)
+			if (!strcmp(*req, s->keys[i].key))
+				break;
+		if (!(w.present & (1ull << i)))
+			report(ld->d, C_MISSING_KEY, where, "missing key '%s' in %s", *req, s->what);
+	}
+}
+
+/* ---- regions IDs and VM names ---- */
+
+static bool check_region_id(struct loader *ld, const char *s, const struct srcpos *pos,
+			    const char *hint)
+{
+	size_t n = strlen(s), i;
+
+	if (!strncmp(s, "x-", 2)) {
+		report(ld->d, C_REGION_ID, pos,
+		       "region ID '%s' must not start with 'x-' (reserved for extensions)", q(s));
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-')) {
+			report(ld->d, C_REGION_ID, pos,
+			       "region ID '%s' may hold only letters, digits, '_' and '-'%s", q(s),
+			       hint ? hint : "");
+			return false;
+		}
+	}
+	if (n == 0 || n > 15) {
+		report(ld->d, C_REGION_ID, pos,
+		       "region ID '%s' must have 1 to 15 characters (Xen's limit), not %zu", q(s), n);
+		return false;
+	}
+	return true;
+}
+
+/* ---- xen ---- */
+
+static const struct enum_word arch_words[] = {
+	{ "arm64", ARCH_ARM64 }, { "x86_64", ARCH_X86_64 },
+};
+static const struct enum_word backend_words[] = {
+	{ "iomem", BACKEND_IOMEM }, { "static-shm", BACKEND_STATIC_SHM },
+	{ "dom0less", BACKEND_DOM0LESS },
+};
+static const struct enum_word type_words[] = {
+	{ "pvh", VM_PVH }, { "hvm", VM_HVM }, { "pv", VM_PV },
+};
+
+static void xen_arch(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	struct topology *t = obj;
+	int v;
+
+	(void)kpos;
+	if (read_enum(ld, "arch", arch_words, ARRAY_SIZE(arch_words), &t->arch_text, &v))
+		t->arch = (enum arch)v;
+}
+
+static void xen_version(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	struct topology *t = obj;
+	const char *s, *why;
+	uint64_t minor;
+
+	(void)kpos;
+	if (!read_scalar(ld, "version", "a Xen release \"4.N\"", &t->xen_version))
+		return;
+	s = t->xen_version.s;
+	if (strncmp(s, "4.", 2) || parse_number(s + 2, &minor, &why) || s[2] == '0' ||
+	    minor < 17 || minor > 99) {
+		report(ld->d, C_TYPE, &t->xen_version.pos,
+		       "'version' must be a Xen release \"4.N\" with N >= 17, not '%s'", q(s));
+		return;
+	}
+	t->xen_minor = (unsigned)minor;
+}
+
+static void xen_backend(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	struct topology *t = obj;
+	int v;
+
+	(void)kpos;
+	if (read_enum(ld, "backend", backend_words, ARRAY_SIZE(backend_words), &t->backend_text, &v))
+		t->backend = (enum backend)v;
+}
+
+static void xen_gic(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	struct topology *t = obj;
+
+	(void)kpos;
+	read_int(ld, "gic", &t->gic, 2, 3);
+}
+
+static void xen_gpaddr_bits(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	struct topology *t = obj;
+
+	(void)kpos;
+	read_int(ld, "gpaddr_bits", &t->gpaddr_bits, 32, 52);
+}
+
+static void pool_base(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	(void)kpos;
+	read_addr(ld, "base", &((struct topology *)obj)->pool_base);
+}
+
+static void pool_size(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	(void)kpos;
+	read_size(ld, "size", &((struct topology *)obj)->pool_size);
+}
+
+static const struct key_handler pool_keys[] = {
+	{ "base", pool_base }, { "size", pool_size },
+};
+static const char *const pool_required[] = { "base", "size", NULL };
+static const struct schema pool_schema = {
+	"'pool'", pool_keys, ARRAY_SIZE(pool_keys), pool_required,
+};
+
+static void xen_pool(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	struct topology *t = obj;
+	struct srcpos pos = ev_pos(ld);
+
+	if (!enter(ld, YAML_MAPPING_START_EVENT, "pool", false))
+		return;
+	t->has_pool = true;
+	t->pool_pos = *kpos;
+	read_schema(ld, &pool_schema, t, &pos);
+}
+
+static const struct key_handler xen_keys[] = {
+	{ "arch", xen_arch }, { "version", xen_version }, { "backend", xen_backend },
+	{ "gic", xen_gic }, { "gpaddr_bits", xen_gpaddr_bits }, { "pool", xen_pool },
+};
+static const char *const xen_required[] = { "arch", NULL };
+static const struct schema xen_schema = {
+	"'xen'", xen_keys, ARRAY_SIZE(xen_keys), xen_required,
+};
+
+/* ---- VMs ---- */
+
+static void vm_name(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	struct vm *vm = obj;
+	size_t n, i;
+	const char *s;
+
+	(void)kpos;
+	if (!read_scalar(ld, "name", "a VM name", &vm->name))
+		return;
+	s = vm->name.s;
+	n = strlen(s);
+	vm->name_ok = n >= 1 && n <= 64 &&
+		      ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
+		       (s[0] >= '0' && s[0] <= '9'));
+	for (i = 1; vm->name_ok && i < n; i++)
+		vm->name_ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+			      (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '.' ||
+			      s[i] == '-';
+	if (!vm->name_ok)
+		report(ld->d, C_VM_NAME, &vm->name.pos,
+		       "invalid VM name '%s': it must start with a letter or digit and hold only "
+		       "letters, digits, '_', '.' and '-', at most 64 characters", q(s));
+}
+
+static void vm_type(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	struct vm *vm = obj;
+	int v;
+
+	(void)kpos;
+	if (read_enum(ld, "type", type_words, ARRAY_SIZE(type_words), &vm->type_text, &v))
+		vm->type = (enum vm_type)v;
+}
+
+static void vm_memory(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	(void)kpos;
+	read_size(ld, "memory", &((struct vm *)obj)->memory);
+}
+
+static void vm_vcpus(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	(void)kpos;
+	read_int(ld, "vcpus", &((struct vm *)obj)->vcpus, 1, 128);
+}
+
+#define VM_STRING_KEY(field, what)                                              \
+	static void vm_##field(struct loader *ld, void *obj, const struct srcpos *kpos) \
+	{                                                                       \
+		(void)kpos;                                                     \
+		read_scalar(ld, #field, what, &((struct vm *)obj)->field);      \
+	}
+VM_STRING_KEY(kernel, "a path")
+VM_STRING_KEY(ramdisk, "a path")
+VM_STRING_KEY(cmdline, "a string")
+VM_STRING_KEY(device_tree, "a path")
+
+static void vm_vuart(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	static const struct enum_word words[] = { { "sbsa_uart", 0 } };
+	int v;
+
+	(void)kpos;
+	read_enum(ld, "vuart", words, 1, &((struct vm *)obj)->vuart, &v);
+}
+
+static void vm_dom0less_node(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	struct vm *vm = obj;
+	size_t n, i;
+
+	(void)kpos;
+	if (!read_scalar(ld, "dom0less_node", "a device-tree node name", &vm->dom0less_node))
+		return;
+	n = strlen(vm->dom0less_node.s);
+	for (i = 0; i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789,._+-",
+			    vm->dom0less_node.s[i]))
+			break;
+	if (n == 0 || n > 31 || i < n) {
+		report(ld->d, C_TYPE, &vm->dom0less_node.pos,
+		       "'dom0less_node' must be a device-tree node name (1 to 31 of "
+		       "[A-Za-z0-9,._+-]), not '%s'", q(vm->dom0less_node.s));
+		free(vm->dom0less_node.s);
+		vm->dom0less_node.s = NULL;
+	}
+}
+
+static void depends_item(struct loader *ld, void *obj, size_t i)
+{
+	struct vm *vm = obj;
+	struct str_at s = { 0 };
+
+	(void)i;
+	if (!read_scalar(ld, "depends_on", "a VM name", &s))
+		return;
+	ALLOC_GROW(vm->depends_on, vm->ndepends_on + 1, vm->depends_on_alloc);
+	vm->depends_on[vm->ndepends_on++] = s;
+}
+
+static void vm_depends_on(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	(void)kpos;
+	if (enter(ld, YAML_SEQUENCE_START_EVENT, "depends_on", true))
+		walk_sequence(ld, obj, depends_item);
+}
+
+/* passthrough.iomem: "START,NUM[@GFN]", hex page numbers without 0x, as xl reads them */
+static void pt_iomem_item(struct loader *ld, void *obj, size_t i)
+{
+	struct vm *vm = obj;
+	struct pt_iomem pt = { 0 };
+	const char *s, *comma, *at;
+
+	(void)i;
+	if (!read_scalar(ld, "iomem", "a string \"START,NUM[@GFN]\"", &pt.text))
+		return;
+	s = pt.text.s;
+	comma = strchr(s, ',');
+	at = strchr(s, '@');
+	pt.ok = comma && (!at || at > comma) &&
+		!parse_hex_pfn(s, (size_t)(comma - s), &pt.start) &&
+		!parse_hex_pfn(comma + 1, at ? (size_t)(at - comma - 1) : strlen(comma + 1),
+			       &pt.num);
+	if (pt.ok && at)
+		pt.ok = !parse_hex_pfn(at + 1, strlen(at + 1), &pt.gfn);
+	else if (pt.ok)
+		pt.gfn = pt.start;
+	if (pt.ok && (pt.num == 0 || pt.start + pt.num > (1ull << 52) ||
+		      pt.gfn + pt.num > (1ull << 52)))
+		pt.ok = false;
+	if (!pt.ok)
+		report(ld->d, C_BAD_NUMBER, &pt.text.pos,
+		       "'%s' is not a valid iomem range: expected \"START,NUM[@GFN]\", hex page "
+		       "numbers without 0x, NUM > 0 (e.g. \"40000,10@50000\")", q(s));
+	ALLOC_GROW(vm->pt_iomem, vm->npt_iomem + 1, vm->pt_iomem_alloc);
+	vm->pt_iomem[vm->npt_iomem++] = pt;
+}
+
+static void pt_irq_item(struct loader *ld, void *obj, size_t i)
+{
+	struct vm *vm = obj;
+	struct num_at n = { 0 };
+
+	(void)i;
+	if (!read_int(ld, "irqs", &n, 0, 65535))
+		return;
+	ALLOC_GROW(vm->pt_irqs, vm->npt_irqs + 1, vm->pt_irqs_alloc);
+	vm->pt_irqs[vm->npt_irqs++] = n;
+}
+
+static void pt_dtdev_item(struct loader *ld, void *obj, size_t i)
+{
+	struct vm *vm = obj;
+	struct str_at s = { 0 };
+
+	(void)i;
+	if (!read_scalar(ld, "dtdev", "a device-tree path", &s))
+		return;
+	ALLOC_GROW(vm->pt_dtdev, vm->npt_dtdev + 1, vm->pt_dtdev_alloc);
+	vm->pt_dtdev[vm->npt_dtdev++] = s;
+}
+
+#define PT_LIST_KEY(field, item)                                                \
+	static void pt_##field(struct loader *ld, void *obj, const struct srcpos *kpos) \
+	{                                                                       \
+		(void)kpos;                                                     \
+		if (enter(ld, YAML_SEQUENCE_START_EVENT, #field, true))         \
+			walk_sequence(ld, obj, item);                           \
+	}
+PT_LIST_KEY(iomem, pt_iomem_item)
+PT_LIST_KEY(irqs, pt_irq_item)
+PT_LIST_KEY(dtdev, pt_dtdev_item)
+
+static const struct key_handler pt_keys[] = {
+	{ "iomem", pt_iomem }, { "irqs", pt_irqs }, { "dtdev", pt_dtdev },
+};
+static const struct schema pt_schema = {
+	"'passthrough'", pt_keys, ARRAY_SIZE(pt_keys), NULL,
+};
+
+static void vm_passthrough(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	struct vm *vm = obj;
+
+	(void)kpos;
+	vm->passthrough_set = true;
+	if (enter(ld, YAML_MAPPING_START_EVENT, "passthrough", true))
+		read_schema(ld, &pt_schema, vm, NULL);
+}
+
+/* ---- shm mappings ---- */
+
+/*
+ * Position of part [off, off+len) of the current scalar, when the text maps
+ * onto the source one to one (plain or quoted without escapes on one line);
+ * the scalar's own position otherwise.
+ */
+static struct srcpos sub_pos(const struct loader *ld, size_t off, size_t len)
+{
+	struct srcpos p = ev_pos(ld);
+	const char *v = (const char *)ld->ev.data.scalar.value;
+	yaml_scalar_style_t style = ld->ev.data.scalar.style;
+	size_t line_len, i, col, skip = 0;
+	const char *line;
+
+	if (style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+		skip = 1;
+	else if (style != YAML_PLAIN_SCALAR_STYLE)
+		return p;
+	col = p.col + skip;
+	for (i = 0; i < off; i++)
+		if (((unsigned char)v[i] & 0xC0) != 0x80)
+			col++;
+	/* verify against the source: an escape before the part shifts it */
+	line = source_line(ld->src, p.line, &line_len);
+	{
+		size_t b = 0, c = 1;
+		while (b < line_len && c < col) {
+			if (((unsigned char)line[b] & 0xC0) != 0x80)
+				c++;
+			b++;
+			while (b < line_len && ((unsigned char)line[b] & 0xC0) == 0x80)
+				b++;
+		}
+		if (b + len > line_len || memcmp(line + b, v + off, len))
+			return p;
+	}
+	p.col = (uint32_t)col;
+	p.len = (uint32_t)len;
+	return p;
+}
+
+static struct mapping *add_mapping(struct vm *vm, const struct srcpos *pos)
+{
+	struct mapping *m;
+
+	ALLOC_GROW(vm->maps, vm->nmaps + 1, vm->maps_alloc);
+	m = &vm->maps[vm->nmaps];
+	memset(m, 0, sizeof(*m));
+	m->pos = *pos;
+	m->index = vm->nmaps++;
+	return m;
+}
+
+/* The seed's forms: "ADDR+SIZE = ID", or a bare ID. */
+static void shm_short(struct loader *ld, struct vm *vm)
+{
+	struct srcpos pos = ev_pos(ld);
+	const char *v = (const char *)ld->ev.data.scalar.value;
+	struct short_form sf;
+	struct mapping *m;
+	const char *why;
+	char *part;
+
+	if (is_null(&ld->ev) || memchr(v, '\0', ld->ev.data.scalar.length)) {
+		report(ld->d, C_TYPE, &pos, "an 'shm' entry must be an ID, \"ADDR+SIZE = ID\" or "
+		       "{ id, at, size }, not %s", is_null(&ld->ev) ? "null" : "a string with NUL");
+		return;
+	}
+	m = add_mapping(vm, &pos);
+	if (!strchr(v, '=')) {
+		m->id.s = xstrdup(v);
+		m->id.pos = pos;
+		if (!check_region_id(ld, m->id.s, &m->id.pos, strchr(v, '+') ?
+				     "; a range is written \"ADDR+SIZE = ID\"" : NULL))
+			m->id.s[0] = '\0';
+		return;
+	}
+	if (split_short_form(v, &sf) || !sf.addr_len || !sf.size_len || !sf.id_len) {
+		report(ld->d, C_BAD_NUMBER, &pos,
+		       "'%s' is not a valid mapping: expected \"ADDR+SIZE = ID\", e.g. "
+		       "\"0x05000000+2M = ring0\"", q(v));
+		m->id.s = xstrdup("");
+		return;
+	}
+	m->id.s = xstrndup(v + sf.id_off, sf.id_len);
+	m->id.pos = sub_pos(ld, sf.id_off, sf.id_len);
+	if (!check_region_id(ld, m->id.s, &m->id.pos, NULL))
+		m->id.s[0] = '\0';
+
+	part = xstrndup(v + sf.addr_off, sf.addr_len);
+	m->at.pos = sub_pos(ld, sf.addr_off, sf.addr_len);
+	if (parse_addr(part, &m->at.v, &why))
+		report(ld->d, C_BAD_NUMBER, &m->at.pos, "'%s' is not a valid address: %s", q(part), why);
+	else
+		m->at.set = true;
+	free(part);
+
+	part = xstrndup(v + sf.size_off, sf.size_len);
+	m->size.pos = sub_pos(ld, sf.size_off, sf.size_len);
+	if (parse_size(part, &m->size.v, &why))
+		report(ld->d, C_BAD_NUMBER, &m->size.pos, "'%s' is not a valid size: %s", q(part), why);
+	else
+		m->size.set = true;
+	free(part);
+}
+
+static void map_id(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	struct mapping *m = obj;
+
+	(void)kpos;
+	if (read_scalar(ld, "id", "a region ID", &m->id) && !check_region_id(ld, m->id.s, &m->id.pos, NULL))
+		m->id.s[0] = '\0';
+}
+
+static void map_at(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	(void)kpos;
+	read_addr(ld, "at", &((struct mapping *)obj)->at);
+}
+
+static void map_size(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	(void)kpos;
+	read_size(ld, "size", &((struct mapping *)obj)->size);
+}
+
+static const struct key_handler map_keys[] = {
+	{ "id", map_id }, { "at", map_at }, { "size", map_size },
+};
+static const char *const map_required[] = { "id", NULL };
+static const struct schema map_schema = {
+	"an 'shm' entry", map_keys, ARRAY_SIZE(map_keys), map_required,
+};
+
+static void shm_item(struct loader *ld, void *obj, size_t i)
+{
+	struct vm *vm = obj;
+	struct srcpos pos = ev_pos(ld);
+	struct mapping *m;
+
+	(void)i;
+	refuse_alias(ld);
+	if (ld->ev.type == YAML_SCALAR_EVENT) {
+		shm_short(ld, vm);
+	} else if (ld->ev.type == YAML_MAPPING_START_EVENT) {
+		m = add_mapping(vm, &pos);
+		read_schema(ld, &map_schema, m, &pos);
+		/* vm->maps may have moved while reading? no: nothing adds meanwhile */
+		if (!vm->maps[vm->nmaps - 1].id.s)
+			vm->maps[vm->nmaps - 1].id.s = xstrdup("");
+	} else if (ld->ev.type != YAML_ALIAS_EVENT) {
+		report(ld->d, C_TYPE, &pos, "an 'shm' entry must be an ID, \"ADDR+SIZE = ID\" or "
+		       "{ id, at, size }, not %s", node_kind(&ld->ev));
+		skip_node(ld);
+	}
+}
+
+static void vm_shm(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	(void)kpos;
+	if (enter(ld, YAML_SEQUENCE_START_EVENT, "shm", true))
+		walk_sequence(ld, obj, shm_item);
+}
+
+/* ---- raw xl keys ---- */
+
+/* keys xenshm-compose writes itself; a raw duplicate would silently win or clash */
+static const char *const xl_generated[] = {
+	"name", "type", "memory", "maxmem", "vcpus", "maxvcpus", "kernel", "ramdisk",
+	"cmdline", "extra", "root", "device_tree", "vuart", "iomem", "irqs", "dtdev",
+	"static_shm", "builder", NULL,
+};
+
+struct xl_walk {
+	struct vm *vm;
+	struct xl_extra *x;
+};
+
+static void xl_list_item(struct loader *ld, void *obj, size_t i)
+{
+	struct xl_extra *x = obj;
+	struct str_at s = { 0 };
+
+	(void)i;
+	if (!read_scalar(ld, x->key.s, "a string", &s))
+		return;
+	ALLOC_GROW(x->items, x->nitems + 1, x->alloc);
+	x->items[x->nitems++] = s;
+}
+
+static void xl_entry(struct loader *ld, void *obj, const char *key, const struct srcpos *kpos)
+{
+	struct vm *vm = obj;
+	struct xl_extra *x;
+	const char *const *g;
+	size_t i, n = strlen(key);
+	const char *why;
+	uint64_t v;
+
+	for (i = 0; i < n; i++)
+		if (!((key[i] >= 'a' && key[i] <= 'z') || (key[i] >= 'A' && key[i] <= 'Z') ||
+		      key[i] == '_' || (i && key[i] >= '0' && key[i] <= '9')))
+			break;
+	if (n == 0 || i < n) {
+		report(ld->d, C_TYPE, kpos, "'%s' is not an xl key: keys are identifiers "
+		       "([A-Za-z_][A-Za-z0-9_]*)", q(key));
+		skip_node(ld);
+		return;
+	}
+	for (g = xl_generated; *g; g++) {
+		if (!strcmp(key, *g)) {
+			report(ld->d, C_DUPLICATE_KEY, kpos, "xl key '%s' is written by xenshm-compose "
+			       "from the topology; set it there, not under 'xl'", key);
+			skip_node(ld);
+			return;
+		}
+	}
+	ALLOC_GROW(vm->xl, vm->nxl + 1, vm->xl_alloc);
+	x = &vm->xl[vm->nxl];
+	memset(x, 0, sizeof(*x));
+	if (ld->ev.type == YAML_SEQUENCE_START_EVENT && !ev_anchor(&ld->ev)) {
+		x->kind = XL_LIST;
+		x->key.s = xstrdup(key);
+		x->key.pos = *kpos;
+		vm->nxl++;
+		walk_sequence(ld, x, xl_list_item);
+		return;
+	}
+	if (ld->ev.type == YAML_SCALAR_EVENT &&
+	    ld->ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	    !parse_number((const char *)ld->ev.data.scalar.value, &v, &why))
+		x->kind = XL_INT;
+	else
+		x->kind = XL_STRING;
+	if (!read_scalar(ld, key, "a string, an integer or a list of strings", &x->value))
+		return;
+	x->key.s = xstrdup(key);
+	x->key.pos = *kpos;
+	vm->nxl++;
+}
+
+static void vm_xl(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	struct vm *vm = obj;
+
+	vm->xl_set = true;
+	vm->xl_pos = *kpos;
+	if (enter(ld, YAML_MAPPING_START_EVENT, "xl", true))
+		walk_mapping(ld, vm, xl_entry);
+}
+
+/* Keys a VM may have; the first three may not be given in `defaults`. */
+static const struct key_handler vm_keys[] = {
+	{ "name", vm_name }, { "shm", vm_shm }, { "depends_on", vm_depends_on },
+	{ "type", vm_type }, { "memory", vm_memory }, { "vcpus", vm_vcpus },
+	{ "kernel", vm_kernel }, { "ramdisk", vm_ramdisk }, { "cmdline", vm_cmdline },
+	{ "device_tree", vm_device_tree }, { "vuart", vm_vuart },
+	{ "passthrough", vm_passthrough }, { "dom0less_node", vm_dom0less_node },
+	{ "xl", vm_xl },
+};
+static const char *const vm_required[] = { "name", NULL };
+static const struct schema vm_schema = {
+	"a VM", vm_keys, ARRAY_SIZE(vm_keys), vm_required,
+};
+static const struct schema defaults_schema = {
+	"'defaults' (which takes every VM key but name, shm and depends_on)",
+	vm_keys + 3, ARRAY_SIZE(vm_keys) - 3, NULL,
+};
+
+static void vms_item(struct loader *ld, void *obj, size_t i)
+{
+	struct topology *t = obj;
+	struct srcpos pos = ev_pos(ld);
+	struct vm *vm;
+
+	(void)i;
+	if (!enter(ld, YAML_MAPPING_START_EVENT, "vms entry", false))
+		return;
+	if (t->nvms >= MAX_VMS) {
+		if (!t->vms_dropped++)
+			report(ld->d, C_TYPE, &pos, "more than %d VMs: Xen runs at most %d domains",
+			       MAX_VMS, MAX_VMS);
+		skip_node(ld);
+		return;
+	}
+	vm = topology_add_vm(t);
+	vm->pos = pos;
+	read_schema(ld, &vm_schema, vm, &pos);
+}
+
+/* ---- regions ---- */
+
+static void region_size(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	(void)kpos;
+	read_size(ld, "size", &((struct region *)obj)->size);
+}
+
+static void region_host(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	(void)kpos;
+	read_addr(ld, "host", &((struct region *)obj)->host);
+}
+
+static void region_align(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	(void)kpos;
+	read_size(ld, "align", &((struct region *)obj)->align);
+}
+
+static void region_owner(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	(void)kpos;
+	read_scalar(ld, "owner", "a VM name", &((struct region *)obj)->owner_name);
+}
+
+static void region_description(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	(void)kpos;
+	read_scalar(ld, "description", "a string", &((struct region *)obj)->description);
+}
+
+static const struct key_handler region_keys[] = {
+	{ "size", region_size }, { "owner", region_owner }, { "host", region_host },
+	{ "align", region_align }, { "description", region_description },
+};
+static const struct schema region_schema = {
+	"a region", region_keys, ARRAY_SIZE(region_keys), NULL,
+};
+
+static void regions_entry(struct loader *ld, void *obj, const char *key, const struct srcpos *kpos)
+{
+	struct topology *t = obj;
+	struct region *r;
+
+	if (!check_region_id(ld, key, kpos, NULL)) {
+		skip_node(ld);
+		return;
+	}
+	r = topology_region(t, key);
+	r->declared = true;
+	r->key_pos = *kpos;
+	if (enter(ld, YAML_MAPPING_START_EVENT, key, true))
+		read_schema(ld, &region_schema, r, NULL);
+}
+
+/* ---- top level ---- */
+
+static void top_version(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	struct topology *t = obj;
+	struct str_at s = { 0 };
+	const char *why;
+	uint64_t v;
+
+	(void)kpos;
+	if (!read_scalar(ld, "version", "1", &s))
+		return;
+	if (parse_number(s.s, &v, &why) || v != 1)
+		report(ld->d, C_VERSION, &s.pos, "unsupported format version '%s'; this tool reads "
+		       "version 1", q(s.s));
+	else
+		t->version = (struct num_at){ v, true, s.pos };
+	free(s.s);
+}
+
+static void top_name(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	struct topology *t = obj;
+	size_t n, i;
+	const char *s;
+
+	(void)kpos;
+	if (!read_scalar(ld, "name", "a project name", &t->name))
+		return;
+	s = t->name.s;
+	n = strlen(s);
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		      (i && (s[i] == '_' || s[i] == '-'))))
+			break;
+	if (n == 0 || n > 32 || i < n) {
+		report(ld->d, C_TYPE, &t->name.pos, "invalid project name '%s': it must match "
+		       "[a-z0-9][a-z0-9_-]{0,31}", q(s));
+		free(t->name.s);
+		t->name.s = NULL;
+	}
+}
+
+static void top_xen(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	struct topology *t = obj;
+	struct srcpos pos = ev_pos(ld);
+
+	t->xen_pos = *kpos;
+	if (!enter(ld, YAML_MAPPING_START_EVENT, "xen", false))
+		return;
+	t->has_xen = true;
+	read_schema(ld, &xen_schema, t, &pos);
+}
+
+static void top_defaults(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	struct topology *t = obj;
+
+	(void)kpos;
+	if (!enter(ld, YAML_MAPPING_START_EVENT, "defaults", true))
+		return;
+	t->has_defaults = true;
+	read_schema(ld, &defaults_schema, &t->defaults, NULL);
+}
+
+static void top_vms(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	(void)kpos;
+	if (enter(ld, YAML_SEQUENCE_START_EVENT, "vms", false))
+		walk_sequence(ld, obj, vms_item);
+}
+
+static void top_regions(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	(void)kpos;
+	if (enter(ld, YAML_MAPPING_START_EVENT, "regions", true))
+		walk_mapping(ld, obj, regions_entry);
+}
+
+static const struct key_handler top_keys[] = {
+	{ "version", top_version }, { "name", top_name }, { "xen", top_xen },
+	{ "defaults", top_defaults }, { "vms", top_vms }, { "regions", top_regions },
+};
+static const char *const top_required[] = { "version", "name", "xen", "vms", NULL };
+static const struct schema top_schema = {
+	"the topology", top_keys, ARRAY_SIZE(top_keys), top_required,
+};
+
+/*
+ * Rules that need the whole file (xen may come after vms): values that are
+ * valid alone but not for this arch, and required VM keys after defaults.
+ */
+static void after_load(struct loader *ld)
+{
+	struct topology *t = ld->t;
+	bool arm = t->arch == ARCH_ARM64;
+	size_t i;
+
+	if (!arm && t->gic.set)
+		report(ld->d, C_TYPE, &t->gic.pos, "'gic' applies to arm64 only");
+	if (arm && t->defaults.type_text.s && t->defaults.type != VM_PVH)
+		report(ld->d, C_TYPE, &t->defaults.type_text.pos,
+		       "type '%s' does not exist on arm64, where every guest is 'pvh'",
+		       vm_type_name(t->defaults.type));
+	topology_apply_defaults(t);
+	for (i = 0; i < t->nvms; i++) {
+		struct vm *vm = t->vms[i];
+		const char *who = vm->name.s ? q(vm->name.s) : "?";
+
+		if (arm && vm->type != VM_PVH && vm->type_text.s &&
+		    srcpos_cmp(&vm->type_text.pos, &t->defaults.type_text.pos))
+			report(ld->d, C_TYPE, &vm->type_text.pos,
+			       "type '%s' does not exist on arm64, where every guest is 'pvh'",
+			       vm_type_name(vm->type));
+		if (arm && vm->type != VM_PVH)
+			vm->type = VM_PVH;
+		if (!arm && vm->vuart.s)
+			report(ld->d, C_TYPE, &vm->vuart.pos, "'vuart' applies to arm64 only");
+		if (!arm && vm->device_tree.s)
+			report(ld->d, C_TYPE, &vm->device_tree.pos,
+			       "'device_tree' applies to arm64 only");
+		if (!vm->memory.set && !vm->memory.pos.line)
+			report(ld->d, C_MISSING_KEY, &vm->pos, "missing key 'memory' in VM '%s' "
+			       "(give it there or in 'defaults')", who);
+		if (!vm->kernel.s && !vm->kernel.pos.line)
+			report(ld->d, C_MISSING_KEY, &vm->pos, "missing key 'kernel' in VM '%s' "
+			       "(give it there or in 'defaults')", who);
+	}
+}
+
+int load_topology(struct topology *t, struct diag_set *d)
+{
+	struct loader ld = { 0 };
+
+	ld.t = t;
+	ld.d = d;
+	ld.src = t->src;
+	ld.root_pos = (struct srcpos){ 1, 1, 0 };
+	if (!yaml_parser_initialize(&ld.parser)) {
+		report(d, C_YAML_SYNTAX, &ld.root_pos, "cannot initialise the YAML parser");
+		return -1;
+	}
+	yaml_parser_set_input_string(&ld.parser, (const unsigned char *)t->src->text,
+				     t->src->size);
+	yaml_parser_set_encoding(&ld.parser, YAML_UTF8_ENCODING);
+
+	if (next(&ld) && next(&ld)) {	/* STREAM-START, then a document or the end */
+		if (ld.ev.type == YAML_DOCUMENT_START_EVENT && next(&ld)) {
+			ld.root_pos = ev_pos(&ld);
+			ld.root_pos.len = 0;
+			if (enter(&ld, YAML_MAPPING_START_EVENT, "the topology", false))
+				read_schema(&ld, &top_schema, t, &ld.root_pos);
+			if (next(&ld) && next(&ld) && ld.ev.type == YAML_DOCUMENT_START_EVENT) {
+				struct srcpos pos = ev_pos(&ld);
+				report(d, C_YAML_SYNTAX, &pos,
+				       "a topology is one YAML document; a second one starts here");
+				ld.failed = true;
+			}
+		} else if (ld.ev.type == YAML_STREAM_END_EVENT) {
+			for (const char *const *req = top_required; *req; req++)
+				report(d, C_MISSING_KEY, &ld.root_pos,
+				       "missing key '%s' in the topology (the file is empty)", *req);
+		}
+	}
+	if (ld.have_ev)
+		yaml_event_delete(&ld.ev);
+	yaml_parser_delete(&ld.parser);
+	if (ld.failed)
+		return -1;
+	after_load(&ld);
+	return 0;
+}

@@ -1,0 +1,54 @@
+/* xenshm-compose: the command table; each subcommand is the pipeline for one job. */
+#include "cli.h"
+#include "diag.h"
+#include "version.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *description;
+} commands[] = {
+	{ "check", check_main, "check a topology and report every problem" },
+	{ "config", config_main, "print the normalized topology (owners, addresses, order)" },
+	{ "explain", explain_main, "explain a check: what, why on Xen, how to fix" },
+};
+
+static void show_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: xenshm-compose COMMAND [ARGS]\n\n"
+		   "Compiles one YAML topology of Xen VMs sharing static memory.\n\n"
+		   "Commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].description);
+	fprintf(f, "\nExit codes: 0 ok, 1 usage/I-O/YAML syntax, 2 check errors, 3 rolled back,"
+		   " 4 partly rolled back.\nSee 'man docs/xenshm-compose.1' and docs/.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		show_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		show_usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("xenshm-compose %s\n", XENSHM_VERSION);
+		return EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "xenshm-compose: unknown command '%s'\n", q(argv[1]));
+	show_usage(stderr);
+	return EXIT_USAGE;
+}

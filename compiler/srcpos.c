@@ -1,0 +1,127 @@
+/* Source files and positions: file:line:col, and the source line for carets. */
+#include "srcpos.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int read_stream(FILE *f, struct source *src, char **err)
+{
+	size_t alloc = 0, n;
+
+	src->size = 0;
+	for (;;) {
+		ALLOC_GROW(src->text, src->size + 65536 + 1, alloc);
+		n = fread(src->text + src->size, 1, 65536, f);
+		src->size += n;
+		if (src->size > SOURCE_MAX_BYTES) {
+			*err = xasprintf("'%s' is larger than %zu MiB, the limit for a topology",
+					 src->name, SOURCE_MAX_BYTES >> 20);
+			return -1;
+		}
+		if (n < 65536)
+			break;
+	}
+	if (ferror(f)) {
+		*err = xasprintf("cannot read '%s': %s", src->name, strerror(errno));
+		return -1;
+	}
+	src->text[src->size] = '\0';
+	return 0;
+}
+
+/*
+ * Bytes of the line break at text[i], 0 if none. These are libyaml's breaks
+ * (CR, LF, CRLF, NEL, LS, PS), so our line numbers agree with its marks.
+ */
+static size_t break_len(const char *text, size_t i, size_t size)
+{
+	const unsigned char *t = (const unsigned char *)text;
+
+	if (t[i] == '\n')
+		return 1;
+	if (t[i] == '\r')
+		return i + 1 < size && t[i + 1] == '\n' ? 2 : 1;
+	if (t[i] == 0xC2 && i + 1 < size && t[i + 1] == 0x85)
+		return 2;
+	if (t[i] == 0xE2 && i + 2 < size && t[i + 1] == 0x80 &&
+	    (t[i + 2] == 0xA8 || t[i + 2] == 0xA9))
+		return 3;
+	return 0;
+}
+
+static void index_lines(struct source *src)
+{
+	size_t alloc = 0, i, n;
+
+	ALLOC_GROW(src->lines, 1, alloc);
+	src->lines[src->nlines++] = 0;
+	for (i = 0; i < src->size; i += n ? n : 1) {
+		n = break_len(src->text, i, src->size);
+		if (n) {
+			ALLOC_GROW(src->lines, src->nlines + 1, alloc);
+			src->lines[src->nlines++] = i + n;
+		}
+	}
+}
+
+int source_read(struct source *src, const char *path, char **err)
+{
+	FILE *f;
+	int ret;
+
+	memset(src, 0, sizeof(*src));
+	if (!strcmp(path, "-")) {
+		src->name = xstrdup("<stdin>");
+		f = stdin;
+	} else {
+		src->name = xstrdup(path);
+		f = fopen(path, "rb");
+		if (!f) {
+			*err = xasprintf("cannot open '%s': %s", path, strerror(errno));
+			return -1;
+		}
+	}
+	ret = read_stream(f, src, err);
+	if (f != stdin)
+		fclose(f);
+	if (ret)
+		return ret;
+	index_lines(src);
+	return 0;
+}
+
+void source_release(struct source *src)
+{
+	free(src->name);
+	free(src->text);
+	free(src->lines);
+	memset(src, 0, sizeof(*src));
+}
+
+const char *source_line(const struct source *src, uint32_t line, size_t *len)
+{
+	size_t start, end;
+
+	if (line == 0 || line > src->nlines) {
+		*len = 0;
+		return "";
+	}
+	start = src->lines[line - 1];
+	end = start;
+	while (end < src->size && !break_len(src->text, end, src->size))
+		end++;
+	*len = end - start;
+	return src->text + start;
+}
+
+int srcpos_cmp(const struct srcpos *a, const struct srcpos *b)
+{
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return 0;
+}

@@ -1,0 +1,262 @@
+/* The model: construction, lookups, defaults and release. */
+#include "topology.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void topology_init(struct topology *t, struct source *src)
+{
+	memset(t, 0, sizeof(*t));
+	t->src = src;
+	t->arch = ARCH_ARM64;
+	t->backend = BACKEND_IOMEM;
+	t->xen_minor = 17;
+	t->gic.v = 3;
+	t->gpaddr_bits.v = 40;
+	strmap_init(&t->region_index);
+	strmap_init(&t->vm_index);
+}
+
+static void str_release(struct str_at *s)
+{
+	free(s->s);
+	s->s = NULL;
+}
+
+static void vm_release(struct vm *vm)
+{
+	size_t i, j;
+
+	str_release(&vm->name);
+	str_release(&vm->type_text);
+	str_release(&vm->kernel);
+	str_release(&vm->ramdisk);
+	str_release(&vm->cmdline);
+	str_release(&vm->device_tree);
+	str_release(&vm->vuart);
+	str_release(&vm->dom0less_node);
+	for (i = 0; i < vm->npt_iomem; i++)
+		str_release(&vm->pt_iomem[i].text);
+	free(vm->pt_iomem);
+	free(vm->pt_irqs);
+	for (i = 0; i < vm->npt_dtdev; i++)
+		str_release(&vm->pt_dtdev[i]);
+	free(vm->pt_dtdev);
+	for (i = 0; i < vm->nxl; i++) {
+		str_release(&vm->xl[i].key);
+		str_release(&vm->xl[i].value);
+		for (j = 0; j < vm->xl[i].nitems; j++)
+			str_release(&vm->xl[i].items[j]);
+		free(vm->xl[i].items);
+	}
+	free(vm->xl);
+	for (i = 0; i < vm->ndepends_on; i++)
+		str_release(&vm->depends_on[i]);
+	free(vm->depends_on);
+	free(vm->deps);
+	for (i = 0; i < vm->nmaps; i++)
+		str_release(&vm->maps[i].id);
+	free(vm->maps);
+}
+
+void topology_release(struct topology *t)
+{
+	size_t i;
+
+	str_release(&t->name);
+	str_release(&t->arch_text);
+	str_release(&t->xen_version);
+	str_release(&t->backend_text);
+	vm_release(&t->defaults);
+	for (i = 0; i < t->nvms; i++) {
+		vm_release(t->vms[i]);
+		free(t->vms[i]);
+	}
+	free(t->vms);
+	for (i = 0; i < t->nregions; i++) {
+		struct region *r = t->regions[i];
+		str_release(&r->owner_name);
+		str_release(&r->description);
+		free(r->id);
+		free(r->members);
+		free(r);
+	}
+	free(t->regions);
+	free(t->start_order);
+	free(t->mapped);
+	strmap_release(&t->region_index);
+	strmap_release(&t->vm_index);
+	memset(t, 0, sizeof(*t));
+}
+
+struct vm *topology_add_vm(struct topology *t)
+{
+	struct vm *vm = xcalloc(1, sizeof(*vm));
+
+	vm->index = t->nvms;
+	vm->type = VM_PVH;
+	vm->vcpus.v = 1;
+	ALLOC_GROW(t->vms, t->nvms + 1, t->vms_alloc);
+	t->vms[t->nvms++] = vm;
+	return vm;
+}
+
+struct region *topology_region(struct topology *t, const char *id)
+{
+	struct region *r;
+	size_t i;
+
+	if (strmap_get(&t->region_index, id, &i))
+		return t->regions[i];
+	r = xcalloc(1, sizeof(*r));
+	r->index = t->nregions;
+	r->id = xstrdup(id);
+	r->file_order = SIZE_MAX;
+	ALLOC_GROW(t->regions, t->nregions + 1, t->regions_alloc);
+	t->regions[t->nregions++] = r;
+	strmap_add(&t->region_index, r->id, r->index);
+	return r;
+}
+
+struct vm *topology_find_vm(const struct topology *t, const char *name)
+{
+	size_t i;
+
+	return strmap_get(&t->vm_index, name, &i) ? t->vms[i] : NULL;
+}
+
+static void inherit_str(struct str_at *dst, const struct str_at *src)
+{
+	if (!dst->s && src->s) {
+		dst->s = xstrdup(src->s);
+		dst->pos = src->pos;
+	}
+}
+
+static void inherit_num(struct num_at *dst, const struct num_at *src)
+{
+	if (!dst->set && src->set)
+		*dst = *src;
+}
+
+/*
+ * Lists (passthrough, xl) are taken whole from defaults when the VM has none:
+ * merging item by item would make it impossible to remove a default entry.
+ */
+static void inherit_lists(struct vm *vm, const struct vm *d)
+{
+	size_t i, j;
+
+	if (!vm->passthrough_set && d->passthrough_set) {
+		vm->passthrough_set = true;
+		for (i = 0; i < d->npt_iomem; i++) {
+			ALLOC_GROW(vm->pt_iomem, vm->npt_iomem + 1, vm->pt_iomem_alloc);
+			vm->pt_iomem[vm->npt_iomem] = d->pt_iomem[i];
+			vm->pt_iomem[vm->npt_iomem++].text.s = xstrdup(d->pt_iomem[i].text.s);
+		}
+		for (i = 0; i < d->npt_irqs; i++) {
+			ALLOC_GROW(vm->pt_irqs, vm->npt_irqs + 1, vm->pt_irqs_alloc);
+			vm->pt_irqs[vm->npt_irqs++] = d->pt_irqs[i];
+		}
+		for (i = 0; i < d->npt_dtdev; i++) {
+			ALLOC_GROW(vm->pt_dtdev, vm->npt_dtdev + 1, vm->pt_dtdev_alloc);
+			vm->pt_dtdev[vm->npt_dtdev].pos = d->pt_dtdev[i].pos;
+			vm->pt_dtdev[vm->npt_dtdev++].s = xstrdup(d->pt_dtdev[i].s);
+		}
+	}
+	if (!vm->xl_set && d->xl_set) {
+		vm->xl_set = true;
+		vm->xl_pos = d->xl_pos;
+		for (i = 0; i < d->nxl; i++) {
+			struct xl_extra *x;
+			ALLOC_GROW(vm->xl, vm->nxl + 1, vm->xl_alloc);
+			x = &vm->xl[vm->nxl++];
+			*x = d->xl[i];
+			x->key.s = xstrdup(d->xl[i].key.s);
+			x->value.s = d->xl[i].value.s ? xstrdup(d->xl[i].value.s) : NULL;
+			x->items = NULL;
+			x->nitems = x->alloc = 0;
+			for (j = 0; j < d->xl[i].nitems; j++) {
+				ALLOC_GROW(x->items, x->nitems + 1, x->alloc);
+				x->items[x->nitems].pos = d->xl[i].items[j].pos;
+				x->items[x->nitems++].s = xstrdup(d->xl[i].items[j].s);
+			}
+		}
+	}
+}
+
+void topology_apply_defaults(struct topology *t)
+{
+	const struct vm *d = &t->defaults;
+	size_t i;
+
+	if (!t->has_defaults)
+		return;
+	for (i = 0; i < t->nvms; i++) {
+		struct vm *vm = t->vms[i];
+		if (!vm->type_text.s && d->type_text.s) {
+			inherit_str(&vm->type_text, &d->type_text);
+			vm->type = d->type;
+		}
+		inherit_num(&vm->memory, &d->memory);
+		inherit_num(&vm->vcpus, &d->vcpus);
+		inherit_str(&vm->kernel, &d->kernel);
+		inherit_str(&vm->ramdisk, &d->ramdisk);
+		inherit_str(&vm->cmdline, &d->cmdline);
+		inherit_str(&vm->device_tree, &d->device_tree);
+		inherit_str(&vm->vuart, &d->vuart);
+		inherit_str(&vm->dom0less_node, &d->dom0less_node);
+		inherit_lists(vm, d);
+	}
+}
+
+uint64_t topology_guest_limit(const struct topology *t)
+{
+	unsigned bits = t->gpaddr_bits.v ? (unsigned)t->gpaddr_bits.v : 40;
+
+	return bits >= 64 ? UINT64_MAX : 1ull << bits;
+}
+
+bool mapping_is_owner(const struct mapping *m)
+{
+	return m->region && m->region->owner == m->vm;
+}
+
+const struct srcpos *mapping_addr_pos(const struct mapping *m)
+{
+	return m->at.set ? &m->at.pos : &m->id.pos;
+}
+
+const struct srcpos *region_pos(const struct region *r)
+{
+	return r->nmembers ? &r->members[0]->id.pos : &r->key_pos;
+}
+
+const char *arch_name(enum arch a)
+{
+	return a == ARCH_ARM64 ? "arm64" : "x86_64";
+}
+
+const char *backend_name(enum backend b)
+{
+	switch (b) {
+	case BACKEND_STATIC_SHM:
+		return "static-shm";
+	case BACKEND_DOM0LESS:
+		return "dom0less";
+	default:
+		return "iomem";
+	}
+}
+
+const char *vm_type_name(enum vm_type t)
+{
+	switch (t) {
+	case VM_HVM:
+		return "hvm";
+	case VM_PV:
+		return "pv";
+	default:
+		return "pvh";
+	}
+}

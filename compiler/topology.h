@@ -1,0 +1,199 @@
+/* The model: a topology of VMs and shared regions, every field with its srcpos. */
+#ifndef XENSHM_TOPOLOGY_H
+#define XENSHM_TOPOLOGY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "srcpos.h"
+#include "util.h"
+
+#define PAGE_SIZE 4096ull
+#define MiB (1ull << 20)
+#define GiB (1ull << 30)
+
+/* Xen's DOMID_FIRST_RESERVED: no host runs more domains than this */
+#define MAX_VMS 32752
+
+enum arch { ARCH_ARM64, ARCH_X86_64 };
+enum backend { BACKEND_IOMEM, BACKEND_STATIC_SHM, BACKEND_DOM0LESS };
+enum vm_type { VM_PVH, VM_HVM, VM_PV };
+
+/* A string value and where it was written. */
+struct str_at {
+	char *s;		/* NULL when absent */
+	struct srcpos pos;
+};
+
+/* A number value; 'set' only when it was given and parsed. */
+struct num_at {
+	uint64_t v;
+	bool set;
+	struct srcpos pos;
+};
+
+struct range {
+	uint64_t base, size;	/* [base, base + size) */
+};
+
+/* One "START,NUM[@GFN]" entry of passthrough.iomem, parsed. */
+struct pt_iomem {
+	struct str_at text;
+	uint64_t start, num, gfn;	/* page numbers */
+	bool ok;
+};
+
+/* A key of a VM's raw `xl` mapping */
+struct xl_extra {
+	struct str_at key;
+	enum { XL_STRING, XL_INT, XL_LIST } kind;
+	struct str_at value;		/* XL_STRING, XL_INT */
+	struct str_at *items;		/* XL_LIST */
+	size_t nitems, alloc;
+};
+
+struct vm;
+struct region;
+
+/* One `shm` entry: a VM maps a region at a guest address. */
+struct mapping {
+	struct vm *vm;
+	size_t index;		/* in vm->maps */
+	struct str_at id;
+	struct num_at at;	/* explicit guest address */
+	struct num_at size;	/* explicit size */
+	struct srcpos pos;	/* the entry */
+	struct region *region;
+	struct mapping *dup_of;	/* the same VM mapped this ID earlier */
+	/* resolved by layout */
+	uint64_t gaddr;
+	bool placed;		/* gaddr is known (explicit or placed) */
+	size_t seq;		/* global file order of mappings */
+};
+
+struct vm {
+	size_t index;		/* file order */
+	struct srcpos pos;	/* the sequence item */
+	struct str_at name;
+	bool name_ok;		/* valid syntax */
+	struct vm *dup_of;	/* an earlier VM has the same name */
+
+	/* keys that `defaults` may give; *_set says given here or by defaults */
+	struct str_at type_text;
+	enum vm_type type;
+	struct num_at memory;
+	struct num_at vcpus;
+	struct str_at kernel, ramdisk, cmdline, device_tree, vuart, dom0less_node;
+	struct pt_iomem *pt_iomem;
+	size_t npt_iomem, pt_iomem_alloc;
+	struct num_at *pt_irqs;
+	size_t npt_irqs, pt_irqs_alloc;
+	struct str_at *pt_dtdev;
+	size_t npt_dtdev, pt_dtdev_alloc;
+	bool passthrough_set;
+	struct xl_extra *xl;
+	size_t nxl, xl_alloc;
+	bool xl_set;
+	struct srcpos xl_pos;	/* the `xl` key */
+
+	struct str_at *depends_on;
+	size_t ndepends_on, depends_on_alloc;
+	struct vm **deps;	/* resolved depends_on, NULL where unknown */
+
+	struct mapping *maps;
+	size_t nmaps, maps_alloc;
+
+	/* resolved by layout */
+	size_t start_index;
+	struct range ram[2];	/* RAM0/low and RAM1/high; size 0 when none */
+};
+
+struct region {
+	size_t index;		/* order of first sighting, see topology.regions */
+	char *id;
+	bool declared;		/* has a `regions` entry */
+	struct srcpos key_pos;	/* the `regions` key */
+	struct num_at size, host, align;
+	struct str_at owner_name, description;
+
+	struct mapping **members;	/* in file order of the mappings */
+	size_t nmembers, members_alloc;
+
+	/* resolved by checks and layout */
+	uint64_t eff_size;	/* 0 while unknown */
+	uint64_t eff_align;
+	struct vm *owner;	/* explicit if valid, else the default owner */
+	bool owner_explicit;	/* owner is a valid explicit owner */
+	uint64_t host_base;
+	bool host_placed;	/* host_base is known */
+	size_t file_order;	/* by first mapping; SIZE_MAX when unmapped */
+	struct mapping *last_map;	/* linking scratch: latest mapping seen */
+};
+
+struct topology {
+	bool for_up;		/* checking for `up`: raw xl keys are refused */
+	struct source *src;
+
+	struct num_at version;
+	struct str_at name;
+	struct srcpos xen_pos;	/* the `xen` key */
+	bool has_xen;
+	enum arch arch;
+	struct str_at arch_text;
+	unsigned xen_minor;	/* 17 for "4.17" */
+	struct str_at xen_version;
+	enum backend backend;
+	struct str_at backend_text;
+	struct num_at gic;
+	struct num_at gpaddr_bits;
+	bool has_pool;
+	struct srcpos pool_pos;
+	struct num_at pool_base, pool_size;
+
+	struct vm defaults;
+	bool has_defaults;
+
+	struct vm **vms;
+	size_t nvms, vms_alloc;
+	size_t vms_dropped;	/* beyond MAX_VMS, not kept */
+
+	/* every region, mapped or declared, in order of first mention */
+	struct region **regions;
+	size_t nregions, regions_alloc;
+	struct strmap region_index;
+	struct strmap vm_index;	/* name -> first VM with it */
+
+	/* resolved by layout */
+	struct region **mapped;		/* regions somebody maps, in file order */
+	size_t nmapped;
+	struct vm **start_order;	/* all VMs; file order when there is a cycle */
+	bool order_has_cycle;
+	size_t nmappings;
+};
+
+void topology_init(struct topology *t, struct source *src);
+void topology_release(struct topology *t);
+
+struct vm *topology_add_vm(struct topology *t);
+/* The region with that ID, created (undeclared, unmapped) when new. */
+struct region *topology_region(struct topology *t, const char *id);
+struct vm *topology_find_vm(const struct topology *t, const char *name);
+
+/* Fills VM fields not given from `defaults`, keeping the defaults' positions. */
+void topology_apply_defaults(struct topology *t);
+
+/* 2^gpaddr_bits, or UINT64_MAX + 1 saturated: the first guest address out of range */
+uint64_t topology_guest_limit(const struct topology *t);
+
+bool mapping_is_owner(const struct mapping *m);
+/* where to point for address problems: `at` when explicit, else the ID */
+const struct srcpos *mapping_addr_pos(const struct mapping *m);
+/* the region's anchor: its first mapping's ID, else its `regions` key */
+const struct srcpos *region_pos(const struct region *r);
+
+const char *arch_name(enum arch a);
+const char *backend_name(enum backend b);
+const char *vm_type_name(enum vm_type t);
+
+#endif

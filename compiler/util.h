@@ -1,0 +1,49 @@
+/* Small helpers every stage uses: dying allocators, growable arrays, string sets. */
+#ifndef XENSHM_UTIL_H
+#define XENSHM_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The compiler dies on OOM (STYLE.md 7); the runtime must not use these. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a new string; caller frees */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grow *arr so it holds at least need elements of size elem. */
+void grow_array(void **arr, size_t *alloc, size_t need, size_t elem);
+#define ALLOC_GROW(arr, need, alloc) \
+	grow_array((void **)&(arr), &(alloc), (need), sizeof(*(arr)))
+
+/*
+ * A set of strings mapping to a size_t (an index into the caller's array),
+ * open addressing, for O(1) name and ID lookups. Keys are borrowed: they must
+ * outlive the set.
+ */
+struct strmap {
+	const char **keys;
+	size_t *vals;
+	size_t cap, count;
+};
+void strmap_init(struct strmap *m);
+void strmap_release(struct strmap *m);
+/* returns true and sets *val when found */
+bool strmap_get(const struct strmap *m, const char *key, size_t *val);
+/* inserts when absent; returns false (and leaves the map as it was) when present */
+bool strmap_add(struct strmap *m, const char *key, size_t val);
+
+/* Levenshtein distance, capped at 'cap' (returns cap when >= cap). */
+unsigned edit_distance(const char *a, const char *b, unsigned cap);
+
+/* Round x up to a multiple of the power of two a; false on overflow. */
+bool align_up(uint64_t x, uint64_t a, uint64_t *out);
+static inline bool is_pow2(uint64_t x) { return x && !(x & (x - 1)); }
+
+#endif
