@@ -19,32 +19,44 @@ ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recov
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
+# one object directory per flavour, so switching SANITIZE never mixes objects
+BUILD := build/$(if $(SANITIZE),san,opt)
 COMPILER_SRCS := $(wildcard compiler/*.c)
-OBJS := $(COMPILER_SRCS:compiler/%.c=build/%.o)
+OBJS := $(COMPILER_SRCS:compiler/%.c=$(BUILD)/%.o)
+LIB_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
+UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 # Debian 12 packages: building, and the tests (real dtc, Graphviz, xl's parser, SARIF validator)
 DEPS_BUILD := build-essential pkg-config libyaml-dev libjansson-dev
 DEPS_TEST := jq nodejs npm
 
-.PHONY: all check deps clean
+.PHONY: all check deps clean FORCE
 
 all: xenshm-compose
 
-xenshm-compose: $(OBJS)
+# the root binary is always the flavour asked for
+xenshm-compose: $(BUILD)/xenshm-compose FORCE
+	@cmp -s $< $@ || cp $< $@
+
+$(BUILD)/xenshm-compose: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
 
-build/%.o: compiler/%.c $(wildcard compiler/*.h) | build
+$(BUILD)/unit: $(UNIT_SRCS) $(LIB_OBJS) $(wildcard tests/unit/*.h)
+	$(CC) $(ALL_CFLAGS) -Icompiler $(LDFLAGS) -o $@ $(UNIT_SRCS) $(LIB_OBJS) $(LIBS)
+
+$(BUILD)/%.o: compiler/%.c $(wildcard compiler/*.h) | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-build:
-	mkdir -p build
+$(BUILD):
+	mkdir -p $@
 
 deps:
+	@[ "$$(id -u)" = 0 ] || { echo "make deps runs apt-get: run it as root (sudo make deps)"; exit 1; }
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		$(DEPS_BUILD) $(DEPS_TEST)
 
-check: xenshm-compose
-	tests/run.sh ./xenshm-compose
+check: xenshm-compose $(BUILD)/unit
+	UNIT=$(BUILD)/unit tests/run.sh ./xenshm-compose
 
 clean:
 	rm -rf build xenshm-compose

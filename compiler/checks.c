@@ -207,23 +207,6 @@ static int cmp_src(const void *pa, const void *pb)
 	return srcpos_cmp(a->pos, b->pos);
 }
 
-static const char *size_where(const struct size_src *s, const char *id)
-{
-	static char *buf[2];
-	static int k;
-	char *out;
-
-	k ^= 1;
-	free(buf[k]);
-	if (s->m)
-		out = xasprintf("'%s' is mapped by '%s' with size %s", q(id), vname(s->m->vm),
-				hsize(s->v));
-	else
-		out = xasprintf("region '%s' is declared with size %s", q(id), hsize(s->v));
-	buf[k] = out;
-	return out;
-}
-
 /*
  * Resolves each region's size and alignment and reports disagreements, at
  * the later place in the file with a note at the earliest one.
@@ -260,9 +243,14 @@ static void check_size_mismatch(struct topology *t, struct diag_set *d)
 			if (v[j].v == v[0].v)
 				continue;
 			dg = report(d, C_SIZE_MISMATCH, v[j].pos,
-				    "size mismatch: %s here, but %s", size_where(&v[j], r->id),
-				    hsize(v[0].v));
-			diag_note(dg, v[0].pos, "%s here", size_where(&v[0], r->id));
+				    "region '%s' has size %s here but %s at line %u", q(r->id),
+				    hsize(v[j].v), hsize(v[0].v), v[0].pos->line);
+			if (v[0].m)
+				diag_note(dg, v[0].pos, "'%s' maps '%s' with size %s here",
+					  vname(v[0].m->vm), q(r->id), hsize(v[0].v));
+			else
+				diag_note(dg, v[0].pos, "'regions' gives '%s' size %s here", q(r->id),
+					  hsize(v[0].v));
 		}
 	}
 	free(v);

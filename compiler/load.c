@@ -201,7 +201,8 @@ static bool is_null(const yaml_event_t *ev)
  * Reads a scalar into *out (strdup'd, caller of the loader frees via the
  * model). Anything else is a `type` error naming 'what' and is skipped.
  */
-static bool read_scalar(struct loader *ld, const char *key, const char *what, struct str_at *out)
+static bool read_scalar_as(struct loader *ld, const char *key, const char *what,
+			   struct str_at *out, enum check_id invalid)
 {
 	struct srcpos pos = ev_pos(ld);
 
@@ -220,13 +221,18 @@ static bool read_scalar(struct loader *ld, const char *key, const char *what, st
 		return false;
 	}
 	if (memchr(ld->ev.data.scalar.value, '\0', ld->ev.data.scalar.length)) {
-		report(ld->d, C_TYPE, &pos, "'%s' contains a NUL character", key);
+		report(ld->d, invalid, &pos, "'%s' contains a NUL character", key);
 		return false;
 	}
 	free(out->s);
 	out->s = xstrndup((const char *)ld->ev.data.scalar.value, ld->ev.data.scalar.length);
 	out->pos = pos;
 	return true;
+}
+
+static bool read_scalar(struct loader *ld, const char *key, const char *what, struct str_at *out)
+{
+	return read_scalar_as(ld, key, what, out, C_TYPE);
 }
 
 /* Number readers: parse failures are `bad-number`, quoting the text back. */
@@ -653,7 +659,7 @@ static void vm_name(struct loader *ld, void *obj, const struct srcpos *kpos)
 	const char *s;
 
 	(void)kpos;
-	if (!read_scalar(ld, "name", "a VM name", &vm->name))
+	if (!read_scalar_as(ld, "name", "a VM name", &vm->name, C_VM_NAME))
 		return;
 	s = vm->name.s;
 	n = strlen(s);
@@ -901,9 +907,13 @@ static void shm_short(struct loader *ld, struct vm *vm)
 	const char *why;
 	char *part;
 
-	if (is_null(&ld->ev) || memchr(v, '\0', ld->ev.data.scalar.length)) {
+	if (is_null(&ld->ev)) {
 		report(ld->d, C_TYPE, &pos, "an 'shm' entry must be an ID, \"ADDR+SIZE = ID\" or "
-		       "{ id, at, size }, not %s", is_null(&ld->ev) ? "null" : "a string with NUL");
+		       "{ id, at, size }, not null");
+		return;
+	}
+	if (memchr(v, '\0', ld->ev.data.scalar.length)) {
+		report(ld->d, C_REGION_ID, &pos, "region ID contains a NUL character");
 		return;
 	}
 	m = add_mapping(vm, &pos);
@@ -949,7 +959,7 @@ static void map_id(struct loader *ld, void *obj, const struct srcpos *kpos)
 	struct mapping *m = obj;
 
 	(void)kpos;
-	if (read_scalar(ld, "id", "a region ID", &m->id) && !check_region_id(ld, m->id.s, &m->id.pos, NULL))
+	if (read_scalar_as(ld, "id", "a region ID", &m->id, C_REGION_ID) && !check_region_id(ld, m->id.s, &m->id.pos, NULL))
 		m->id.s[0] = '\0';
 }
 

@@ -125,17 +125,21 @@ struct vm *topology_find_vm(const struct topology *t, const char *name)
 	return strmap_get(&t->vm_index, name, &i) ? t->vms[i] : NULL;
 }
 
+/*
+ * A key the VM does not give takes the default, valid or not: a bad default
+ * was reported once where it is written, and must not read as missing.
+ */
 static void inherit_str(struct str_at *dst, const struct str_at *src)
 {
-	if (!dst->s && src->s) {
-		dst->s = xstrdup(src->s);
+	if (!dst->s && !srcpos_valid(&dst->pos) && srcpos_valid(&src->pos)) {
+		dst->s = src->s ? xstrdup(src->s) : NULL;
 		dst->pos = src->pos;
 	}
 }
 
 static void inherit_num(struct num_at *dst, const struct num_at *src)
 {
-	if (!dst->set && src->set)
+	if (!dst->set && !srcpos_valid(&dst->pos) && srcpos_valid(&src->pos))
 		*dst = *src;
 }
 
@@ -194,7 +198,7 @@ void topology_apply_defaults(struct topology *t)
 		return;
 	for (i = 0; i < t->nvms; i++) {
 		struct vm *vm = t->vms[i];
-		if (!vm->type_text.s && d->type_text.s) {
+		if (!vm->type_text.s && !srcpos_valid(&vm->type_text.pos)) {
 			inherit_str(&vm->type_text, &d->type_text);
 			vm->type = d->type;
 		}

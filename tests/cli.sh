@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Command line: usage errors, severity options, stdin, exit codes (spec section 4).
+set -u
+cd "$(dirname "$0")/.."
+bin=${1:-./xenshm-compose}
+w=tests/golden/inputs/warnings.yaml
+e=tests/golden/inputs/many-errors.yaml
+ex=examples/seed-three-vm.yaml
+fail=0
+
+# expect NAME EXIT [REGEX] -- ARGS...: exit code and (optionally) a line of output
+expect() {
+	local name=$1 want=$2 re=$3 out rc
+	shift 4
+	out=$("$bin" "$@" 2>&1)
+	rc=$?
+	if [ "$rc" != "$want" ]; then
+		echo "FAIL: cli $name: exit $rc, expected $want"; fail=1
+		printf '%s\n' "$out" | head -5 | sed 's/^/    | /'
+	elif [ -n "$re" ] && ! grep -qE -- "$re" <<<"$out"; then
+		echo "FAIL: cli $name: no line matching /$re/"; fail=1
+		printf '%s\n' "$out" | head -5 | sed 's/^/    | /'
+	else
+		echo "PASS: cli $name"
+	fi
+}
+
+expect "no arguments" 1 "usage:" --
+expect "--help" 0 "Commands:" -- --help
+expect "--version" 0 "^xenshm-compose [0-9]" -- --version
+expect "unknown command" 1 "unknown command 'frobnicate'" -- frobnicate
+expect "check without FILE" 1 "missing FILE" -- check
+expect "two FILEs" 1 "one FILE only" -- check "$ex" "$ex"
+expect "unknown option" 1 "unknown option '--bogus'" -- check --bogus "$ex"
+expect "bad --format" 1 "unknown format 'xml'" -- check --format xml "$ex"
+expect "missing file" 1 "cannot open 'no/such.yaml'" -- check no/such.yaml
+expect "directory as FILE" 1 "cannot read" -- check examples
+expect "-W unknown check suggests" 1 "did you mean 'size-mismatch'" -- check -W size-mismach "$ex"
+expect "-W needs a name" 1 "needs a check name" -- check "$ex" -W
+expect "fatal check cannot change" 1 "cannot be changed" -- check -Wno-yaml-syntax "$ex"
+expect "clean example" 0 "ok: 3 VMs, 2 regions" -- check "$ex"
+expect "-q is quiet on success" 0 "" -- check -q "$ex"
+expect "warnings exit 0" 0 "warning: \[single-member\]" -- check "$w"
+expect "-Werror makes warnings errors" 2 "error: \[single-member\]" -- check -Werror "$w"
+expect "options after FILE" 2 "error: \[single-member\]" -- check "$w" -Werror
+expect "-E NAME makes one check an error" 2 "error: \[unused-region\]" -- check -E unused-region "$w"
+expect "-Wno-NAME silences a check" 0 "warning: \[unused-region\]" -- check -Wno-single-member "$w"
+expect "-W NAME demotes an error" 2 "warning: \[size-mismatch\]" -- check -W size-mismatch "$e"
+expect "check errors exit 2" 2 "error: \[guest-overlap\]" -- check "$e"
+expect "json format" 2 '"check": "guest-overlap"' -- check --format json "$e"
+expect "sarif format" 2 '"version": "2.1.0"' -- check --format=sarif "$e"
+expect "config refuses a bad topology" 2 "error: \[size-mismatch\]" -- config "$e"
+expect "config json" 0 '"x-start-order"' -- config --format json "$ex"
+expect "explain" 0 "Why it matters on Xen" -- explain guest-overlap
+expect "explain unknown suggests" 1 "did you mean 'guest-overlap'" -- explain guest-overlp
+expect "explain --list" 0 "^dom0less-limits" -- explain --list
+
+# -Wno-NAME leaves no trace of that check
+if "$bin" check -Wno-single-member "$w" 2>&1 | grep -q single-member; then
+	echo "FAIL: cli -Wno-single-member still prints it"; fail=1
+else
+	echo "PASS: cli -Wno-NAME prints nothing of NAME"
+fi
+# standard input
+if "$bin" check - <"$ex" 2>&1 | grep -q "^<stdin>: ok"; then
+	echo "PASS: cli FILE - reads standard input"
+else
+	echo "FAIL: cli FILE - reads standard input"; fail=1
+fi
+if printf 'version: 1\nname: x\nxen: {arch: arm64}\nvms: []\nbogus: 1\n' | "$bin" check - 2>&1 |
+	grep -q "^<stdin>:5:1: error: \[unknown-key\]"; then
+	echo "PASS: cli diagnostics from stdin name <stdin>"
+else
+	echo "FAIL: cli diagnostics from stdin name <stdin>"; fail=1
+fi
+# every check in the table can be explained
+for c in $("$bin" explain --list | awk '{print $1}'); do
+	"$bin" explain "$c" | grep -q "How to fix it" || { echo "FAIL: cli explain $c"; fail=1; }
+done
+echo "PASS: cli every check has an explanation"
+exit $fail
