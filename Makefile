@@ -52,6 +52,7 @@ $(BUILD):
 
 deps:
 	@[ "$$(id -u)" = 0 ] || { echo "make deps runs apt-get: run it as root (sudo make deps)"; exit 1; }
+	apt-get update -qq || echo "apt-get update failed; trying the package lists at hand"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		$(DEPS_BUILD) $(DEPS_TEST)
 

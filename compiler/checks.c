@@ -477,7 +477,8 @@ static void check_guest_overlap(struct topology *t, struct diag_set *d)
 			ALLOC_GROW(v, n + 1, alloc);
 			v[n++] = &vm->maps[j];
 		}
-		qsort(v, n, sizeof(*v), cmp_gaddr);
+		if (n)
+			qsort(v, n, sizeof(*v), cmp_gaddr);
 		for (j = 0; j < n; j++) {
 			if (reach && ranges_overlap(reach->gaddr, msize(reach), v[j]->gaddr, msize(v[j])))
 				report_guest_overlap(d, reach, v[j]);

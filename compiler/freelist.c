@@ -55,7 +55,8 @@ void freelist_init(struct freelist *fl, const struct range *spaces, size_t nspac
 
 	memset(fl, 0, sizeof(*fl));
 	fl->head = fl->tail = NONE;
-	qsort(obs, nobs, sizeof(*obs), cmp_base);
+	if (nobs)
+		qsort(obs, nobs, sizeof(*obs), cmp_base);
 	for (s = 0; s < nspaces; s++) {
 		uint64_t lo = spaces[s].base, hi = spaces[s].base + spaces[s].size;
 		uint64_t c = lo;
