@@ -61,3 +61,18 @@ check: xenshm-compose $(BUILD)/unit
 
 clean:
 	rm -rf build xenshm-compose
+
+# libFuzzer on the whole front end (clang): `make fuzz FUZZ_SECONDS=60`
+FUZZ_SECONDS ?= 30
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS)) -Icompiler
+build/fuzz/fuzz_compile: tests/fuzz/fuzz_compile.c $(filter-out compiler/main.c,$(COMPILER_SRCS)) $(wildcard compiler/*.h)
+	mkdir -p build/fuzz
+	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_compile.c $(filter-out compiler/main.c,$(COMPILER_SRCS)) $(LIBS)
+
+.PHONY: fuzz
+fuzz: build/fuzz/fuzz_compile
+	mkdir -p build/fuzz/corpus
+	cp examples/*.yaml tests/checks/*.yaml tests/golden/inputs/*.yaml build/fuzz/corpus/
+	build/fuzz/fuzz_compile -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-dict=tests/fuzz/topology.dict build/fuzz/corpus

@@ -93,6 +93,17 @@ int source_read(struct source *src, const char *path, char **err)
 	return 0;
 }
 
+void source_from_buffer(struct source *src, const char *name, const char *data, size_t n)
+{
+	memset(src, 0, sizeof(*src));
+	src->name = xstrdup(name);
+	src->text = xmalloc(n + 1);
+	memcpy(src->text, data, n);
+	src->text[n] = '\0';
+	src->size = n;
+	index_lines(src);
+}
+
 void source_release(struct source *src)
 {
 	free(src->name);

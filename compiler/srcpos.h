@@ -27,6 +27,8 @@ struct source {
  * in *err (caller frees) on I/O errors and inputs over SOURCE_MAX_BYTES.
  */
 int source_read(struct source *src, const char *path, char **err);
+/* A source from memory (fuzzing, tests); copies data. */
+void source_from_buffer(struct source *src, const char *name, const char *data, size_t n);
 void source_release(struct source *src);
 
 /* The text of a 1-based line without its newline; *len receives its length. */
