@@ -337,7 +337,7 @@ static bool read_enum(struct loader *ld, const char *key, const struct enum_word
  * Enters a mapping or sequence value; false when the node is something else
  * (a `type` error, skipped) or a null that allow_null accepts as empty.
  */
-static bool enter(struct loader *ld, yaml_event_type_t want, const char *key, bool allow_null)
+static bool enter(struct loader *ld, yaml_event_type_t want, const char *what, bool allow_null)
 {
 	struct srcpos pos = ev_pos(ld);
 
@@ -348,7 +348,7 @@ static bool enter(struct loader *ld, yaml_event_type_t want, const char *key, bo
 		return false;
 	if (allow_null && is_null(&ld->ev))
 		return false;
-	report(ld->d, C_TYPE, &pos, "'%s' must be %s, not %s", key,
+	report(ld->d, C_TYPE, &pos, "%s must be %s, not %s", what,
 	       want == YAML_MAPPING_START_EVENT ? "a mapping" : "a sequence", node_kind(&ld->ev));
 	skip_node(ld);
 	return false;
@@ -634,7 +634,7 @@ static void xen_pool(struct loader *ld, void *obj, const struct srcpos *kpos)
 	struct topology *t = obj;
 	struct srcpos pos = ev_pos(ld);
 
-	if (!enter(ld, YAML_MAPPING_START_EVENT, "pool", false))
+	if (!enter(ld, YAML_MAPPING_START_EVENT, "'pool'", false))
 		return;
 	t->has_pool = true;
 	t->pool_pos = *kpos;
@@ -755,7 +755,7 @@ static void depends_item(struct loader *ld, void *obj, size_t i)
 static void vm_depends_on(struct loader *ld, void *obj, const struct srcpos *kpos)
 {
 	(void)kpos;
-	if (enter(ld, YAML_SEQUENCE_START_EVENT, "depends_on", true))
+	if (enter(ld, YAML_SEQUENCE_START_EVENT, "'depends_on'", true))
 		walk_sequence(ld, obj, depends_item);
 }
 
@@ -819,7 +819,7 @@ static void pt_dtdev_item(struct loader *ld, void *obj, size_t i)
 	static void pt_##field(struct loader *ld, void *obj, const struct srcpos *kpos) \
 	{                                                                       \
 		(void)kpos;                                                     \
-		if (enter(ld, YAML_SEQUENCE_START_EVENT, #field, true))         \
+		if (enter(ld, YAML_SEQUENCE_START_EVENT, "'" #field "'", true))         \
 			walk_sequence(ld, obj, item);                           \
 	}
 PT_LIST_KEY(iomem, pt_iomem_item)
@@ -839,7 +839,7 @@ static void vm_passthrough(struct loader *ld, void *obj, const struct srcpos *kp
 
 	(void)kpos;
 	vm->passthrough_set = true;
-	if (enter(ld, YAML_MAPPING_START_EVENT, "passthrough", true))
+	if (enter(ld, YAML_MAPPING_START_EVENT, "'passthrough'", true))
 		read_schema(ld, &pt_schema, vm, NULL);
 }
 
@@ -1009,7 +1009,7 @@ static void shm_item(struct loader *ld, void *obj, size_t i)
 static void vm_shm(struct loader *ld, void *obj, const struct srcpos *kpos)
 {
 	(void)kpos;
-	if (enter(ld, YAML_SEQUENCE_START_EVENT, "shm", true))
+	if (enter(ld, YAML_SEQUENCE_START_EVENT, "'shm'", true))
 		walk_sequence(ld, obj, shm_item);
 }
 
@@ -1096,7 +1096,7 @@ static void vm_xl(struct loader *ld, void *obj, const struct srcpos *kpos)
 
 	vm->xl_set = true;
 	vm->xl_pos = *kpos;
-	if (enter(ld, YAML_MAPPING_START_EVENT, "xl", true))
+	if (enter(ld, YAML_MAPPING_START_EVENT, "'xl'", true))
 		walk_mapping(ld, vm, xl_entry);
 }
 
@@ -1125,7 +1125,7 @@ static void vms_item(struct loader *ld, void *obj, size_t i)
 	struct vm *vm;
 
 	(void)i;
-	if (!enter(ld, YAML_MAPPING_START_EVENT, "vms entry", false))
+	if (!enter(ld, YAML_MAPPING_START_EVENT, "each 'vms' entry", false))
 		return;
 	if (t->nvms >= MAX_VMS) {
 		if (!t->vms_dropped++)
@@ -1191,7 +1191,7 @@ static void regions_entry(struct loader *ld, void *obj, const char *key, const s
 	r = topology_region(t, key);
 	r->declared = true;
 	r->key_pos = *kpos;
-	if (enter(ld, YAML_MAPPING_START_EVENT, key, true))
+	if (enter(ld, YAML_MAPPING_START_EVENT, "a region", true))
 		read_schema(ld, &region_schema, r, NULL);
 }
 
@@ -1244,7 +1244,7 @@ static void top_xen(struct loader *ld, void *obj, const struct srcpos *kpos)
 	struct srcpos pos = ev_pos(ld);
 
 	t->xen_pos = *kpos;
-	if (!enter(ld, YAML_MAPPING_START_EVENT, "xen", false))
+	if (!enter(ld, YAML_MAPPING_START_EVENT, "'xen'", false))
 		return;
 	t->has_xen = true;
 	read_schema(ld, &xen_schema, t, &pos);
@@ -1255,7 +1255,7 @@ static void top_defaults(struct loader *ld, void *obj, const struct srcpos *kpos
 	struct topology *t = obj;
 
 	(void)kpos;
-	if (!enter(ld, YAML_MAPPING_START_EVENT, "defaults", true))
+	if (!enter(ld, YAML_MAPPING_START_EVENT, "'defaults'", true))
 		return;
 	t->has_defaults = true;
 	read_schema(ld, &defaults_schema, &t->defaults, NULL);
@@ -1264,14 +1264,14 @@ static void top_defaults(struct loader *ld, void *obj, const struct srcpos *kpos
 static void top_vms(struct loader *ld, void *obj, const struct srcpos *kpos)
 {
 	(void)kpos;
-	if (enter(ld, YAML_SEQUENCE_START_EVENT, "vms", false))
+	if (enter(ld, YAML_SEQUENCE_START_EVENT, "'vms'", false))
 		walk_sequence(ld, obj, vms_item);
 }
 
 static void top_regions(struct loader *ld, void *obj, const struct srcpos *kpos)
 {
 	(void)kpos;
-	if (enter(ld, YAML_MAPPING_START_EVENT, "regions", true))
+	if (enter(ld, YAML_MAPPING_START_EVENT, "'regions'", true))
 		walk_mapping(ld, obj, regions_entry);
 }
 
