@@ -90,7 +90,6 @@ struct diagnostic *report(struct diag_set *d, enum check_id c, const struct srcp
 	struct diagnostic *dg;
 	va_list ap;
 	char *msg;
-	int n;
 
 	d->fired[c]++;
 	if (sev == SEV_OFF)
@@ -107,11 +106,7 @@ struct diagnostic *report(struct diag_set *d, enum check_id c, const struct srcp
 	}
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	msg = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 
 	ALLOC_GROW(d->items, d->count + 1, d->alloc);
@@ -129,16 +124,11 @@ void diag_note(struct diagnostic *dg, const struct srcpos *pos, const char *fmt,
 {
 	va_list ap;
 	char *msg;
-	int n;
 
 	if (!dg)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	msg = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	ALLOC_GROW(dg->notes, dg->nnotes + 1, dg->alloc);
 	dg->notes[dg->nnotes].pos = *pos;

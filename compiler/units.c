@@ -84,30 +84,29 @@ static int number_prefix(const char *s, uint64_t *out, const char **end, const c
 	return 0;
 }
 
-int parse_number(const char *s, uint64_t *out, const char **why)
+/* a number and nothing after it; trailing says what the extra text means */
+static int whole_number(const char *s, uint64_t *out, const char **why, const char *trailing)
 {
 	const char *end;
 
 	if (number_prefix(s, out, &end, why))
 		return -1;
 	if (*end) {
-		*why = "expected a decimal or 0x hex number";
+		*why = trailing;
 		return -1;
 	}
 	return 0;
 }
 
+int parse_number(const char *s, uint64_t *out, const char **why)
+{
+	return whole_number(s, out, why, "expected a decimal or 0x hex number");
+}
+
 int parse_addr(const char *s, uint64_t *out, const char **why)
 {
-	const char *end;
-
-	if (number_prefix(s, out, &end, why))
-		return -1;
-	if (*end) {
-		*why = "an address takes no unit; write it in bytes, e.g. 0x40000000";
-		return -1;
-	}
-	return 0;
+	return whole_number(s, out, why,
+			    "an address takes no unit; write it in bytes, e.g. 0x40000000");
 }
 
 int parse_size(const char *s, uint64_t *out, const char **why)
