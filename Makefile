@@ -3,7 +3,7 @@
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := yaml-0.1 jansson
+PKGS := yaml-0.1 jansson libmd libgvc
 
 # -std=c11 plus dtc's extra warnings (STYLE.md 11)
 WARNINGS := -Wall -Wextra -Werror -Wpointer-arith -Wcast-qual -Wnested-externs \
@@ -27,8 +27,8 @@ LIB_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 # Debian 12 packages: building, and the tests (real dtc, Graphviz, xl's parser, SARIF validator)
-DEPS_BUILD := build-essential pkg-config libyaml-dev libjansson-dev
-DEPS_TEST := jq nodejs npm
+DEPS_BUILD := build-essential pkg-config libyaml-dev libjansson-dev libmd-dev libgraphviz-dev
+DEPS_TEST := jq nodejs npm libxen-dev device-tree-compiler graphviz shellcheck file
 
 .PHONY: all check deps clean FORCE
 
@@ -44,6 +44,10 @@ $(BUILD)/xenshm-compose: $(OBJS)
 $(BUILD)/unit: $(UNIT_SRCS) $(LIB_OBJS) $(wildcard tests/unit/*.h)
 	$(CC) $(ALL_CFLAGS) -Icompiler $(LDFLAGS) -o $@ $(UNIT_SRCS) $(LIB_OBJS) $(LIBS)
 
+# the real xl parser, to read back the configs we generate (tests only)
+$(BUILD)/xlparse: tests/xl/xlparse.c | $(BUILD)
+	$(CC) -std=c11 -Wall -Wextra -Werror $(CFLAGS) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs xlutil)
+
 $(BUILD)/%.o: compiler/%.c $(wildcard compiler/*.h) | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -56,8 +60,8 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		$(DEPS_BUILD) $(DEPS_TEST)
 
-check: xenshm-compose $(BUILD)/unit
-	UNIT=$(BUILD)/unit tests/run.sh ./xenshm-compose
+check: xenshm-compose $(BUILD)/unit $(BUILD)/xlparse
+	UNIT=$(BUILD)/unit XLPARSE=$(BUILD)/xlparse tests/run.sh ./xenshm-compose
 
 clean:
 	rm -rf build xenshm-compose

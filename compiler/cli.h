@@ -33,5 +33,8 @@ int parse_format(const char *format, const char *const *allowed);
 int check_main(int argc, char **argv);
 int config_main(int argc, char **argv);
 int explain_main(int argc, char **argv);
+int build_main(int argc, char **argv);
+int graph_main(int argc, char **argv);
+int plan_main(int argc, char **argv);
 
 #endif

@@ -3,6 +3,7 @@
 #define XENSHM_EMIT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "topology.h"
@@ -21,5 +22,42 @@ json_t *config_json(const struct topology *t);
 
 /* Writes a JSON tree as block YAML through libyaml; 0 or -1. */
 int yaml_write_json(json_t *doc, FILE *f);
+
+/*
+ * "sha256:HEX" of the normalized topology (compact config JSON): what the
+ * runtime compares to tell "up to date" from "changed". Caller frees.
+ */
+char *topology_hash(const struct topology *t);
+
+/* Quoting for each output language; every result is caller-freed. */
+char *xl_quote(const char *s);		/* "..." as libxlutil reads it back */
+char *dot_quote(const char *s);		/* "..." for a Graphviz ID or label */
+char *dts_quote(const char *s);		/* "..." for a dtc string property */
+char *comment_text(const char *s);	/* one line, safe in C/dts/xl/sh comments */
+
+/* "0x05000000": eight digits at least, as addresses are written in Xen docs */
+const char *haddr(uint64_t v);
+
+/*
+ * The back ends. Each writes one artifact to f and returns 0, or -1 on a
+ * write error. hash is topology_hash(t).
+ */
+int emit_xl(const struct topology *t, const struct vm *vm, const char *hash, FILE *f);
+json_t *plan_json(const struct topology *t, const char *hash);
+int emit_plan_json(const struct topology *t, const char *hash, FILE *f);
+int emit_plan_sh(const struct topology *t, const char *hash, FILE *f);
+int emit_plan_text(const struct topology *t, const char *hash, bool scrub, FILE *f);
+int emit_dot(const struct topology *t, FILE *f);
+int emit_host_dtsi(const struct topology *t, const char *hash, FILE *f);
+int emit_dom0less_dtsi(const struct topology *t, const char *hash, FILE *f);
+int emit_guest_dtsi(const struct topology *t, const struct vm *vm, const char *hash, FILE *f);
+int emit_guest_header(const struct topology *t, const struct vm *vm, const char *hash, FILE *f);
+
+/* Which artifacts a topology has (host pool only for arm64 iomem, etc.). */
+bool wants_host_dtsi(const struct topology *t);
+bool wants_dom0less_dtsi(const struct topology *t);
+
+/* ferror-and-flush result of a back end */
+int emit_status(FILE *f);
 
 #endif

@@ -13,6 +13,9 @@ static const struct {
 } commands[] = {
 	{ "check", check_main, "check a topology and report every problem" },
 	{ "config", config_main, "print the normalized topology (owners, addresses, order)" },
+	{ "build", build_main, "write every artifact (xl configs, plan, device trees, headers)" },
+	{ "graph", graph_main, "draw the sharing: DOT, or SVG/PNG/PDF through Graphviz" },
+	{ "plan", plan_main, "print the steps 'up' would take" },
 	{ "explain", explain_main, "explain a check: what, why on Xen, how to fix" },
 };
 

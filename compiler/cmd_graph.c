@@ -1,0 +1,113 @@
+/* `graph FILE [-o OUT]`: the sharing as DOT, or rendered to SVG/PNG through Graphviz. */
+#include "cli.h"
+#include "compile.h"
+#include "emit.h"
+#include "output.h"
+
+#include <graphviz/gvc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"xenshm-compose graph FILE [-o OUT.dot|OUT.svg|OUT.png|OUT.pdf] [-W NAME] [-Wno-NAME] "
+	"[-E NAME] [-Werror]";
+
+/* the Graphviz output format named by the extension; NULL for DOT text */
+static const char *render_format(const char *path, int *bad)
+{
+	static const char *const known[] = { "svg", "png", "pdf", NULL };
+	const char *dot = path ? strrchr(path, '.') : NULL;
+	int i;
+
+	*bad = 0;
+	if (!dot || !strcmp(dot, ".dot") || !strcmp(dot, ".gv"))
+		return NULL;
+	for (i = 0; known[i]; i++)
+		if (!strcmp(dot + 1, known[i]))
+			return known[i];
+	*bad = 1;
+	return NULL;
+}
+
+/* DOT text -> format, into tmp (libgvc writes the file itself) */
+static int render(const char *dot, const char *format, const char *tmp)
+{
+	GVC_t *gvc = gvContext();
+	graph_t *g = agmemread(dot);
+	int ret = -1;
+
+	if (g && gvLayout(gvc, g, "dot") == 0) {
+		ret = gvRenderFilename(gvc, g, format, tmp) ? -1 : 0;
+		gvFreeLayout(gvc, g);
+	}
+	if (g)
+		agclose(g);
+	gvFreeContext(gvc);
+	return ret;
+}
+
+static int write_graph(const struct topology *t, const char *out)
+{
+	int bad, ret = -1;
+	const char *format = render_format(out, &bad);
+	char *tmp = NULL, *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (bad) {
+		fprintf(stderr, "xenshm-compose: cannot tell the format of '%s': use .dot, .svg, "
+			".png or .pdf\n", out);
+		return -1;
+	}
+	if (!out)
+		return emit_dot(t, stdout);
+	if (!format) {
+		if (!(f = output_open(out, &tmp)))
+			return -1;
+		if (emit_dot(t, f)) {
+			output_abort(f, tmp);
+			return -1;
+		}
+		return output_commit(f, tmp, out);
+	}
+	f = open_memstream(&text, &len);
+	if (!f || emit_dot(t, f) || fclose(f)) {
+		free(text);
+		return -1;
+	}
+	if ((f = output_open(out, &tmp))) {
+		fclose(f);
+		if (render(text, format, tmp) == 0 && rename(tmp, out) == 0) {
+			ret = 0;
+		} else {
+			fprintf(stderr, "xenshm-compose: Graphviz could not render '%s'\n", out);
+			remove(tmp);
+		}
+		free(tmp);
+	}
+	free(text);
+	return ret;
+}
+
+int graph_main(int argc, char **argv)
+{
+	struct options o;
+	struct compile c = { 0 };
+	int ret;
+
+	ret = parse_options(argc, argv, OPT_OUTPUT, usage, &o);
+	if (ret)
+		return ret;
+	ret = compile_file(&c, o.file, &o.diag, false);
+	if (ret)
+		return ret;
+	diag_print(&c.d, FORMAT_TEXT, stdout, stderr);
+	ret = diag_exit_code(&c.d);
+	if (ret == EXIT_OK && write_graph(&c.t, o.output))
+		ret = EXIT_USAGE;
+	else if (ret != EXIT_OK)
+		diag_print_summary(&c.d, stderr);
+	compile_release(&c);
+	return ret;
+}
