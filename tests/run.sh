@@ -3,7 +3,7 @@
 set -u
 cd "$(dirname "$0")/.."
 bin=${1:-./xenshm-compose}
-suites=${SUITES:-"unit checks examples golden cli sarif hostile"}
+suites=${SUITES:-"unit checks examples golden cli artifacts schema sarif hostile"}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
