@@ -195,9 +195,11 @@ int emit_plan_text(const struct topology *t, const char *hash, bool scrub, FILE 
 		   "in use by others\n", n++, t->name.s);
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *vm = t->start_order[i];
+		char *kernel = comment_text(vm->kernel.s);	/* one line, whatever the path */
 		fprintf(f, "%3zu. create %s paused: %s, %llu vCPU%s, %s\n", n++, vm->name.s,
 			hsize(vm->memory.v), (unsigned long long)vm->vcpus.v,
-			vm->vcpus.v == 1 ? "" : "s", vm->kernel.s);
+			vm->vcpus.v == 1 ? "" : "s", kernel);
+		free(kernel);
 		for (j = 0; j < vm->nmaps; j++) {
 			const struct mapping *m = &vm->maps[j];
 			fprintf(f, "       map %s (%s, %s) at guest %s", m->id.s,

@@ -6,6 +6,20 @@
 #include <libxlutil.h>
 #include <stdio.h>
 
+/* escape what would break the line-per-value output */
+static void put_escaped(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			fputs("\\n", stdout);
+		else if (*s == '\\')
+			fputs("\\\\", stdout);
+		else
+			putchar(*s);
+	}
+	putchar('\n');
+}
+
 int main(int argc, char **argv)
 {
 	XLU_Config *cfg;
@@ -33,19 +47,12 @@ int main(int argc, char **argv)
 			printf("%s=%ld\n", argv[i], l);
 		} else if (!xlu_cfg_get_string(cfg, argv[i], &s, 1)) {
 			printf("%s=", argv[i]);
-			/* escape what would break the line-per-value output */
-			for (; *s; s++) {
-				if (*s == '\n')
-					fputs("\\n", stdout);
-				else if (*s == '\\')
-					fputs("\\\\", stdout);
-				else
-					putchar(*s);
-			}
-			putchar('\n');
+			put_escaped(s);
 		} else if (!xlu_cfg_get_list(cfg, argv[i], &list, &n, 1)) {
-			for (j = 0; j < n; j++)
-				printf("%s[%d]=%s\n", argv[i], j, xlu_cfg_get_listitem(list, j));
+			for (j = 0; j < n; j++) {
+				printf("%s[%d]=", argv[i], j);
+				put_escaped(xlu_cfg_get_listitem(list, j));
+			}
 		} else {
 			printf("%s?\n", argv[i]);
 		}
