@@ -61,7 +61,8 @@ deps:
 		$(DEPS_BUILD) $(DEPS_TEST)
 
 check: xenshm-compose $(BUILD)/unit $(BUILD)/xlparse
-	UNIT=$(BUILD)/unit XLPARSE=$(BUILD)/xlparse tests/run.sh ./xenshm-compose
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+		UNIT=$(BUILD)/unit XLPARSE=$(BUILD)/xlparse tests/run.sh ./xenshm-compose
 
 clean:
 	rm -rf build xenshm-compose

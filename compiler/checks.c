@@ -18,6 +18,30 @@ static uint64_t msize(const struct mapping *m)
 	return m->size.set ? m->size.v : m->region ? m->region->eff_size : 0;
 }
 
+/* dom0less domains are /chosen nodes: two VMs on one node would merge */
+static void check_duplicate_node(struct topology *t, struct diag_set *d)
+{
+	struct strmap nodes;
+	size_t i, first;
+
+	strmap_init(&nodes);
+	for (i = 0; i < t->nvms; i++) {
+		struct vm *vm = t->vms[i];
+		const struct str_at *node = vm->dom0less_node.s ? &vm->dom0less_node : &vm->name;
+		struct diagnostic *dg;
+		if (!node->s || vm->dup_of || strmap_add(&nodes, node->s, i) ||
+		    !strmap_get(&nodes, node->s, &first))
+			continue;
+		dg = report(d, C_DUPLICATE_VM, &node->pos,
+			    "VM '%s' would be the dom0less node /chosen/%s of '%s' too; set a "
+			    "distinct 'dom0less_node'", vname(vm), q(node->s), vname(t->vms[first]));
+		diag_note(dg, t->vms[first]->dom0less_node.s ? &t->vms[first]->dom0less_node.pos
+							      : &t->vms[first]->name.pos,
+			  "'%s' is /chosen/%s", vname(t->vms[first]), q(node->s));
+	}
+	strmap_release(&nodes);
+}
+
 static void check_duplicate_vm(struct topology *t, struct diag_set *d)
 {
 	size_t i;
@@ -32,13 +56,15 @@ static void check_duplicate_vm(struct topology *t, struct diag_set *d)
 			    "must be unique", vname(vm));
 		diag_note(dg, &vm->dup_of->name.pos, "'%s' first defined here", vname(vm));
 	}
+	if (t->backend == BACKEND_DOM0LESS)
+		check_duplicate_node(t, d);
 }
 
 /* the VM name nearest to name, for did-you-mean; NULL when none is close */
 static const char *near_vm(const struct topology *t, const char *name)
 {
 	const char *best = NULL;
-	unsigned best_d = 3;
+	unsigned best_d = (strlen(name) > 4 ? 3 : 2) + 1;	/* within 2 or 3 edits */
 	size_t i;
 
 	if (t->nvms > 1000)	/* keep unknown names linear on huge topologies */
@@ -167,6 +193,13 @@ static void check_start_order_cycle(struct topology *t, struct diag_set *d)
 	layout_cycles_free(cycles, ncycles);
 }
 
+/* memory the VM inherited: reported once, where `defaults` gives it */
+static bool inherits_memory(const struct vm *vm, const struct topology *t)
+{
+	return t->has_defaults && srcpos_valid(&vm->memory.pos) &&
+	       !srcpos_cmp(&vm->memory.pos, &t->defaults.memory.pos);
+}
+
 static void check_zero_size(struct topology *t, struct diag_set *d)
 {
 	size_t i, j;
@@ -175,8 +208,7 @@ static void check_zero_size(struct topology *t, struct diag_set *d)
 		report(d, C_ZERO_SIZE, &t->pool_size.pos, "the pool's size is 0");
 	for (i = 0; i < t->nvms; i++) {
 		struct vm *vm = t->vms[i];
-		if (vm->memory.set && !vm->memory.v && srcpos_valid(&vm->memory.pos) &&
-		    (vm == t->vms[0] || srcpos_cmp(&vm->memory.pos, &t->defaults.memory.pos)))
+		if (vm->memory.set && !vm->memory.v && !inherits_memory(vm, t))
 			report(d, C_ZERO_SIZE, &vm->memory.pos, "VM '%s' has 0 bytes of memory",
 			       vname(vm));
 		for (j = 0; j < vm->nmaps; j++)
@@ -292,7 +324,7 @@ static void check_alignment(struct topology *t, struct diag_set *d)
 			      " (xl gives memory in MiB)");
 	for (i = 0; i < t->nvms; i++) {
 		struct vm *vm = t->vms[i];
-		if (!t->has_defaults || srcpos_cmp(&vm->memory.pos, &t->defaults.memory.pos))
+		if (!inherits_memory(vm, t))
 			want_multiple(d, &vm->memory, MiB, "memory", " (xl gives memory in MiB)");
 		for (j = 0; j < vm->nmaps; j++) {
 			struct mapping *m = &vm->maps[j];

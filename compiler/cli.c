@@ -7,7 +7,7 @@
 static int usage_error(const char *usage, const char *fmt, const char *arg)
 {
 	fputs("xenshm-compose: ", stderr);
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, fmt, q(arg));
 	fprintf(stderr, "\nusage: %s\n", usage);
 	return EXIT_USAGE;
 }
@@ -63,7 +63,7 @@ int parse_format(const char *format, const char *const *allowed)
 	for (i = 0; allowed[i]; i++)
 		if (!strcmp(format, allowed[i]))
 			return i;
-	fprintf(stderr, "xenshm-compose: unknown format '%s'; use", format);
+	fprintf(stderr, "xenshm-compose: unknown format '%s'; use", q(format));
 	for (i = 0; allowed[i]; i++)
 		fprintf(stderr, "%s %s", i ? (allowed[i + 1] ? "," : " or") : "", allowed[i]);
 	fputc('\n', stderr);

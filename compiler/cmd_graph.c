@@ -57,7 +57,7 @@ static int write_graph(const struct topology *t, const char *out)
 
 	if (bad) {
 		fprintf(stderr, "xenshm-compose: cannot tell the format of '%s': use .dot, .svg, "
-			".png or .pdf\n", out);
+			".png or .pdf\n", q(out));
 		return -1;
 	}
 	if (!out)
@@ -81,7 +81,7 @@ static int write_graph(const struct topology *t, const char *out)
 		if (render(text, format, tmp) == 0 && rename(tmp, out) == 0) {
 			ret = 0;
 		} else {
-			fprintf(stderr, "xenshm-compose: Graphviz could not render '%s'\n", out);
+			fprintf(stderr, "xenshm-compose: Graphviz could not render '%s'\n", q(out));
 			remove(tmp);
 		}
 		free(tmp);

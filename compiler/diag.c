@@ -270,7 +270,11 @@ static void print_excerpt(const struct source *src, const struct srcpos *pos, in
 	if (!src || !srcpos_valid(pos) || pos->line > src->nlines)
 		return;
 	s = (const unsigned char *)source_line(src, pos->line, &len);
-	first = pos->col > EXCERPT_WIDTH / 2 ? pos->col - EXCERPT_WIDTH / 2 : 1;
+	/* cut only lines too long to show whole, around the caret */
+	for (i = 0, ch = 0; i < len; i++)
+		ch += (s[i] & 0xC0) != 0x80;
+	first = ch > EXCERPT_WIDTH && pos->col > EXCERPT_WIDTH / 2 ? pos->col - EXCERPT_WIDTH / 2 : 1;
+	ch = 0;
 	last = first + EXCERPT_WIDTH;
 	text = xmalloc(len + 16);
 	mark = xmalloc(len + EXCERPT_WIDTH + 16);
@@ -474,7 +478,7 @@ static json_t *sarif_log(const struct diag_set *d)
 		"columnKind", "unicodeCodePoints",
 		"artifacts", "location", "uri", uri,
 		"results", results,
-		"invocations", "executionSuccessful", !diag_has_errors(d));
+		"invocations", "executionSuccessful", 1);
 	free(uri);
 	return log;
 }

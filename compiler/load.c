@@ -458,7 +458,7 @@ static void suggest_key(struct loader *ld, const struct schema *s, const char *k
 			const struct srcpos *kpos)
 {
 	const char *best = NULL;
-	unsigned best_d = strlen(key) > 4 ? 3 : 2;
+	unsigned best_d = (strlen(key) > 4 ? 3 : 2) + 1;	/* suggest within 2 or 3 edits */
 	size_t i;
 
 	for (i = 0; i < s->nkeys; i++) {
@@ -1079,10 +1079,17 @@ static void xl_entry(struct loader *ld, void *obj, const char *key, const struct
 	}
 	if (ld->ev.type == YAML_SCALAR_EVENT &&
 	    ld->ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-	    !parse_number((const char *)ld->ev.data.scalar.value, &v, &why))
+	    !parse_number((const char *)ld->ev.data.scalar.value, &v, &why)) {
+		if (v > INT64_MAX) {	/* xl reads integers with strtol */
+			struct srcpos pos = ev_pos(ld);
+			report(ld->d, C_TYPE, &pos, "'%s' is beyond xl's integer range (2^63 - 1)",
+			       key);
+			return;
+		}
 		x->kind = XL_INT;
-	else
+	} else {
 		x->kind = XL_STRING;
+	}
 	if (!read_scalar(ld, key, "a string, an integer or a list of strings", &x->value))
 		return;
 	x->key.s = xstrdup(key);
@@ -1296,6 +1303,12 @@ static void after_load(struct loader *ld)
 
 	if (!arm && t->gic.set)
 		report(ld->d, C_TYPE, &t->gic.pos, "'gic' applies to arm64 only");
+	/* x86 misfits given in defaults: said once there, not once per VM */
+	if (!arm && t->defaults.vuart.s)
+		report(ld->d, C_TYPE, &t->defaults.vuart.pos, "'vuart' applies to arm64 only");
+	if (!arm && t->defaults.device_tree.s)
+		report(ld->d, C_TYPE, &t->defaults.device_tree.pos,
+		       "'device_tree' applies to arm64 only");
 	if (arm && t->defaults.type_text.s && t->defaults.type != VM_PVH)
 		report(ld->d, C_TYPE, &t->defaults.type_text.pos,
 		       "type '%s' does not exist on arm64, where every guest is 'pvh'",
@@ -1312,11 +1325,18 @@ static void after_load(struct loader *ld)
 			       vm_type_name(vm->type));
 		if (arm && vm->type != VM_PVH)
 			vm->type = VM_PVH;
-		if (!arm && vm->vuart.s)
+		if (!arm && vm->vuart.s && srcpos_cmp(&vm->vuart.pos, &t->defaults.vuart.pos))
 			report(ld->d, C_TYPE, &vm->vuart.pos, "'vuart' applies to arm64 only");
-		if (!arm && vm->device_tree.s)
+		if (!arm && vm->device_tree.s &&
+		    srcpos_cmp(&vm->device_tree.pos, &t->defaults.device_tree.pos))
 			report(ld->d, C_TYPE, &vm->device_tree.pos,
 			       "'device_tree' applies to arm64 only");
+		/* the node name defaults to the VM name, which may be too long for one */
+		if (t->backend == BACKEND_DOM0LESS && !vm->dom0less_node.s && vm->name.s &&
+		    strlen(vm->name.s) > 31)
+			report(ld->d, C_TYPE, &vm->name.pos, "VM name '%s' is longer than 31 "
+			       "characters, the limit of a device-tree node name; set 'dom0less_node'",
+			       q(vm->name.s));
 		if (!vm->memory.set && !vm->memory.pos.line)
 			report(ld->d, C_MISSING_KEY, &vm->pos, "missing key 'memory' in VM '%s' "
 			       "(give it there or in 'defaults')", who);

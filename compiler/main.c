@@ -3,6 +3,7 @@
 #include "diag.h"
 #include "version.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,9 +49,19 @@ int main(int argc, char **argv)
 		printf("xenshm-compose %s\n", XENSHM_VERSION);
 		return EXIT_OK;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		int ret;
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		ret = commands[i].fn(argc - 1, argv + 1);
+		/* output nobody could read is an I/O error, whatever the command found */
+		if (fflush(stdout) || ferror(stdout)) {
+			fprintf(stderr, "xenshm-compose: cannot write the output: %s\n",
+				strerror(errno));
+			return EXIT_USAGE;
+		}
+		return ret;
+	}
 	fprintf(stderr, "xenshm-compose: unknown command '%s'\n", q(argv[1]));
 	show_usage(stderr);
 	return EXIT_USAGE;

@@ -1,5 +1,6 @@
 /* Writing artifacts safely: a whole tree into place at once, or nothing. */
 #include "output.h"
+#include "diag.h"
 #include "emit.h"
 
 #include <errno.h>
@@ -14,7 +15,7 @@
 
 static int err(const char *what, const char *path)
 {
-	fprintf(stderr, "xenshm-compose: %s '%s': %s\n", what, path, strerror(errno));
+	fprintf(stderr, "xenshm-compose: %s '%s': %s\n", what, q(path), strerror(errno));
 	return -1;
 }
 
@@ -161,11 +162,11 @@ static int replaceable(const char *dir)
 	if (rmdir(dir) == 0)	/* empty: make room for the rename */
 		return 0;
 	if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "xenshm-compose: '%s' exists and is not a directory\n", dir);
+		fprintf(stderr, "xenshm-compose: '%s' exists and is not a directory\n", q(dir));
 		return -1;
 	}
 	fprintf(stderr, "xenshm-compose: '%s' exists and is not the output of a build "
-		"(no %s in it); choose another directory or remove it\n", dir, BUILD_MARKER);
+		"(no %s in it); choose another directory or remove it\n", q(dir), BUILD_MARKER);
 	return -1;
 }
 

@@ -1,4 +1,5 @@
 /* Source files and positions: file:line:col, and the source line for carets. */
+#include "diag.h"
 #include "srcpos.h"
 #include "util.h"
 
@@ -18,14 +19,14 @@ static int read_stream(FILE *f, struct source *src, char **err)
 		src->size += n;
 		if (src->size > SOURCE_MAX_BYTES) {
 			*err = xasprintf("'%s' is larger than %zu MiB, the limit for a topology",
-					 src->name, SOURCE_MAX_BYTES >> 20);
+					 q(src->name), SOURCE_MAX_BYTES >> 20);
 			return -1;
 		}
 		if (n < 65536)
 			break;
 	}
 	if (ferror(f)) {
-		*err = xasprintf("cannot read '%s': %s", src->name, strerror(errno));
+		*err = xasprintf("cannot read '%s': %s", q(src->name), strerror(errno));
 		return -1;
 	}
 	src->text[src->size] = '\0';
@@ -80,7 +81,7 @@ int source_read(struct source *src, const char *path, char **err)
 		src->name = xstrdup(path);
 		f = fopen(path, "rb");
 		if (!f) {
-			*err = xasprintf("cannot open '%s': %s", path, strerror(errno));
+			*err = xasprintf("cannot open '%s': %s", q(path), strerror(errno));
 			return -1;
 		}
 	}

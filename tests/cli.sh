@@ -55,6 +55,26 @@ expect "explain" 0 "Why it matters on Xen" -- explain guest-overlap
 expect "explain unknown suggests" 1 "did you mean 'guest-overlap'" -- explain guest-overlp
 expect "explain --list" 0 "^dom0less-limits" -- explain --list
 
+# a bad default is reported once, where it is written
+if [ "$(printf 'version: 1\nname: x\nxen: {arch: arm64}\ndefaults: {memory: 0, kernel: /k}\nvms: [{name: a}, {name: b}]\n' |
+	"$bin" check - 2>&1 | grep -c '\[zero-size\]')" = 1 ]; then
+	echo "PASS: cli a bad default is reported once"
+else
+	echo "FAIL: cli a bad default is reported once"; fail=1
+fi
+expect "did-you-mean within 2 edits of a short key" 2 "did you mean 'kernel'" -- check tests/cli/kern.yaml
+# output nobody can read is an I/O error
+if [ -w /dev/full ]; then
+	"$bin" check --format json "$ex" >/dev/full 2>/dev/null
+	if [ $? = 1 ]; then echo "PASS: cli write error on stdout exits 1"; else echo "FAIL: cli write error on stdout exits 1"; fail=1; fi
+fi
+# arguments echoed in messages are escaped
+if "$bin" check --format $'x\e[31m' "$ex" 2>&1 | grep -qP '\x1b'; then
+	echo "FAIL: cli raw escape in a usage message"; fail=1
+else
+	echo "PASS: cli usage messages escape their arguments"
+fi
+
 # -Wno-NAME leaves no trace of that check
 if "$bin" check -Wno-single-member "$w" 2>&1 | grep -q single-member; then
 	echo "FAIL: cli -Wno-single-member still prints it"; fail=1
