@@ -28,7 +28,10 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 # Debian 12 packages: building, and the tests (real dtc, Graphviz, xl's parser, SARIF validator)
 DEPS_BUILD := build-essential pkg-config libyaml-dev libjansson-dev libmd-dev libgraphviz-dev
-DEPS_TEST := jq nodejs npm libxen-dev device-tree-compiler graphviz shellcheck file
+DEPS_TEST := jq libxen-dev device-tree-compiler graphviz shellcheck file
+# Node.js for the SARIF and schema validators (ajv); a machine may already have
+# it from elsewhere (NodeSource), whose nodejs conflicts with Debian's npm
+DEPS_NODE := $(if $(shell command -v npm),,nodejs npm)
 
 .PHONY: all check deps clean FORCE
 
@@ -58,7 +61,7 @@ deps:
 	@[ "$$(id -u)" = 0 ] || { echo "make deps runs apt-get: run it as root (sudo make deps)"; exit 1; }
 	apt-get update -qq || echo "apt-get update failed; trying the package lists at hand"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		$(DEPS_BUILD) $(DEPS_TEST)
+		$(DEPS_BUILD) $(DEPS_TEST) $(DEPS_NODE)
 
 check: xenshm-compose $(BUILD)/unit $(BUILD)/xlparse
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
