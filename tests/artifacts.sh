@@ -139,7 +139,7 @@ plan_valid() {
 	local out=$1
 	node tests/tools/node_modules/ajv-cli/dist/index.js validate --spec=draft7 -c ajv-formats --strict=true \
 		-s schemas/plan.schema.json -d "$out/plan.json" &&
-		sh -n "$out/plan.sh" && shellcheck -s sh "$out/plan.sh" && [ -x "$out/plan.sh" ]
+		sh -n "$out/plan.sh" && bash -n "$out/plan.sh" && shellcheck -s sh "$out/plan.sh" && [ -x "$out/plan.sh" ]
 }
 
 [ -d tests/tools/node_modules ] || npm ci --prefix tests/tools --silent >/dev/null 2>&1
