@@ -4,16 +4,21 @@
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS := yaml-0.1 jansson libmd libgvc
+XEN_PKGS := xenlight xenstore xentoollog
 
 # -std=c11 plus dtc's extra warnings (STYLE.md 11)
 WARNINGS := -Wall -Wextra -Werror -Wpointer-arith -Wcast-qual -Wnested-externs \
 	-Wstrict-prototypes -Wmissing-prototypes -Wredundant-decls -Wshadow \
 	-Wno-unused-parameter
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) \
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Icompiler -Iruntime \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+XEN_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(XEN_PKGS))
+XEN_LIBS := $(shell $(PKG_CONFIG) --libs $(XEN_PKGS))
 
+# quiet unless V=1
+Q := $(if $(V),,@)
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SANITIZE)
@@ -22,13 +27,14 @@ endif
 # one object directory per flavour, so switching SANITIZE never mixes objects
 BUILD := build/$(if $(SANITIZE),san,opt)
 COMPILER_SRCS := $(wildcard compiler/*.c)
-OBJS := $(COMPILER_SRCS:compiler/%.c=$(BUILD)/%.o)
-LIB_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
+RUNTIME_SRCS := $(wildcard runtime/*.c)
+OBJS := $(COMPILER_SRCS:compiler/%.c=$(BUILD)/%.o) $(RUNTIME_SRCS:runtime/%.c=$(BUILD)/rt_%.o)
+LIB_OBJS := $(filter-out $(BUILD)/main.o $(BUILD)/rt_%.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 # Debian 12 packages: building, and the tests (real dtc, Graphviz, xl's parser, SARIF validator)
-DEPS_BUILD := build-essential pkg-config libyaml-dev libjansson-dev libmd-dev libgraphviz-dev
-DEPS_TEST := jq libxen-dev device-tree-compiler graphviz shellcheck file
+DEPS_BUILD := build-essential pkg-config libyaml-dev libjansson-dev libmd-dev libgraphviz-dev libxen-dev
+DEPS_TEST := jq device-tree-compiler graphviz shellcheck file
 # Node.js for the SARIF and schema validators (ajv); a machine may already have
 # it from elsewhere (NodeSource), whose nodejs conflicts with Debian's npm
 DEPS_NODE := $(if $(shell command -v npm),,nodejs npm)
@@ -42,7 +48,8 @@ xenshm-compose: $(BUILD)/xenshm-compose FORCE
 	@cmp -s $< $@ || cp $< $@
 
 $(BUILD)/xenshm-compose: $(OBJS)
-	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LIBS) $(XEN_LIBS)
 
 $(BUILD)/unit: $(UNIT_SRCS) $(LIB_OBJS) $(wildcard tests/unit/*.h)
 	$(CC) $(ALL_CFLAGS) -Icompiler $(LDFLAGS) -o $@ $(UNIT_SRCS) $(LIB_OBJS) $(LIBS)
@@ -52,7 +59,17 @@ $(BUILD)/xlparse: tests/xl/xlparse.c | $(BUILD)
 	$(CC) -std=c11 -Wall -Wextra -Werror $(CFLAGS) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs xlutil)
 
 $(BUILD)/%.o: compiler/%.c $(wildcard compiler/*.h) | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# only runtime/xen.c sees Xen's headers (STYLE.md 6)
+$(BUILD)/rt_xen.o: runtime/xen.c $(wildcard runtime/*.h compiler/*.h) | $(BUILD)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) $(XEN_CFLAGS) -c -o $@ $<
+
+$(BUILD)/rt_%.o: runtime/%.c $(wildcard runtime/*.h compiler/*.h) | $(BUILD)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD):
 	mkdir -p $@

@@ -43,6 +43,14 @@ int parse_options(int argc, char **argv, unsigned accepts, const char *usage, st
 			o->output = argv[i];
 		} else if ((accepts & OPT_QUIET) && !strcmp(a, "-q")) {
 			o->quiet = true;
+		} else if ((accepts & OPT_SCRUB) && !strcmp(a, "--no-scrub")) {
+			o->no_scrub = true;
+		} else if ((accepts & OPT_DRY_RUN) && !strcmp(a, "--dry-run")) {
+			o->dry_run = true;
+		} else if ((accepts & OPT_PROJECT) && !strcmp(a, "-p")) {
+			if (++i == argc)
+				return usage_error(usage, "'%s' needs a project name", a);
+			o->project = argv[i];
 		} else if (a[0] == '-' && a[1]) {
 			return usage_error(usage, "unknown option '%s'", a);
 		} else if (o->file) {
@@ -51,7 +59,9 @@ int parse_options(int argc, char **argv, unsigned accepts, const char *usage, st
 			o->file = a;
 		}
 	}
-	if (!o->file)
+	if (o->file && o->project)
+		return usage_error(usage, "%s", "give FILE or -p PROJECT, not both");
+	if (!o->file && !(accepts & OPT_PROJECT))
 		return usage_error(usage, "%s", "missing FILE (use - for standard input)");
 	return 0;
 }

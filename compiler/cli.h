@@ -11,13 +11,17 @@ enum {
 	OPT_FORMAT = 1 << 0,	/* --format X */
 	OPT_OUTPUT = 1 << 1,	/* -o PATH */
 	OPT_QUIET = 1 << 2,	/* -q */
+	OPT_SCRUB = 1 << 3,	/* --no-scrub */
+	OPT_DRY_RUN = 1 << 4,	/* --dry-run */
+	OPT_PROJECT = 1 << 5,	/* -p PROJECT, instead of FILE */
 };
 
 struct options {
 	const char *file;
 	const char *format;	/* NULL: the command's default */
 	const char *output;
-	bool quiet;
+	const char *project;
+	bool quiet, no_scrub, dry_run;
 	struct diag_config diag;
 };
 
@@ -36,5 +40,8 @@ int explain_main(int argc, char **argv);
 int build_main(int argc, char **argv);
 int graph_main(int argc, char **argv);
 int plan_main(int argc, char **argv);
+int up_main(int argc, char **argv);
+int down_main(int argc, char **argv);
+int ps_main(int argc, char **argv);
 
 #endif

@@ -17,6 +17,9 @@ static const struct {
 	{ "build", build_main, "write every artifact (xl configs, plan, device trees, headers)" },
 	{ "graph", graph_main, "draw the sharing: DOT, or SVG/PNG/PDF through Graphviz" },
 	{ "plan", plan_main, "print the steps 'up' would take" },
+	{ "up", up_main, "create the VMs on this Xen host and share their memory" },
+	{ "down", down_main, "destroy a project's VMs and forget its regions" },
+	{ "ps", ps_main, "list the projects that are up, their VMs and regions" },
 	{ "explain", explain_main, "explain a check: what, why on Xen, how to fix" },
 };
 

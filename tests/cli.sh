@@ -75,6 +75,24 @@ else
 	echo "PASS: cli usage messages escape their arguments"
 fi
 
+# the runtime without Xen: clear refusals; --dry-run works anywhere
+if [ ! -e /dev/xen/privcmd ] && [ ! -e /proc/xen/privcmd ]; then
+	expect "up without Xen says so" 1 "up needs a Xen host: this machine is not dom0" -- up "$ex"
+	expect "down without Xen says so" 1 "down needs a Xen host" -- down -p demo
+	expect "ps without Xen says so" 1 "ps needs a Xen host" -- ps
+fi
+expect "up --dry-run prints the plan" 0 "^  2\. create sensor paused" -- up --dry-run "$ex"
+if [ "$("$bin" up --dry-run --no-scrub "$ex")" = "$("$bin" plan --no-scrub "$ex")" ]; then
+	echo "PASS: cli up --dry-run is plan"
+else
+	echo "FAIL: cli up --dry-run is plan"; fail=1
+fi
+expect "up refuses other backends with a way out" 1 "merge dom0less/xenshm.dtsi" -- up examples/arm64-dom0less.yaml
+expect "up refuses raw xl keys" 2 "error: \[backend-unsupported\].*raw 'xl' keys" -- up --dry-run tests/artifacts/inject.yaml
+expect "check accepts raw xl keys" 0 "" -- check -q tests/artifacts/inject.yaml
+expect "down needs FILE or -p" 1 "down needs FILE or -p PROJECT" -- down
+expect "down FILE and -p together" 1 "not both" -- down "$ex" -p demo
+
 # -Wno-NAME leaves no trace of that check
 if "$bin" check -Wno-single-member "$w" 2>&1 | grep -q single-member; then
 	echo "FAIL: cli -Wno-single-member still prints it"; fail=1

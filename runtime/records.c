@@ -1,0 +1,117 @@
+/* What up, down and ps share: the project lock and the records a topology makes. */
+#include "runtime.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int project_lock(const char *project)
+{
+	char path[128];
+	int fd;
+
+	if (mkdir(LOCK_DIR, 0755) && errno != EEXIST) {
+		fprintf(stderr, "xenshm-compose: cannot create %s: %s\n", LOCK_DIR, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), LOCK_DIR "/%s.lock", project);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "xenshm-compose: cannot open %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	/* two runs on one project would race on its domains and records */
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		fprintf(stderr, "xenshm-compose: project '%s' is locked by another xenshm-compose "
+			"(%s); try again when it is done\n", project, path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void project_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);	/* releases the flock */
+}
+
+void records_release(struct xs_region *regions, size_t n, struct xs_project *project)
+{
+	size_t i;
+
+	for (i = 0; regions && i < n; i++)
+		free(regions[i].maps);
+	free(regions);
+	if (project)
+		xs_project_release(project);
+}
+
+int records_build(const struct topology *t, const uint32_t *domids, const char *hash,
+		  struct xs_region **regions, struct xs_project *project)
+{
+	struct xs_region *rs = calloc(t->nmapped + 1, sizeof(*rs));
+	size_t i, j;
+
+	memset(project, 0, sizeof(*project));
+	*regions = NULL;
+	if (!rs)
+		return -1;
+	for (i = 0; i < t->nmapped; i++) {
+		const struct region *r = t->mapped[i];
+		struct xs_region *x = &rs[i];
+
+		snprintf(x->id, sizeof(x->id), "%s", r->id);
+		x->owner = domids[r->owner->index];
+		x->size = r->eff_size;
+		x->host = r->host_base;
+		x->has_host = r->host_placed;
+		snprintf(x->project, sizeof(x->project), "%s", t->name.s);
+		snprintf(x->hash, sizeof(x->hash), "%s", hash);
+		x->maps = calloc(r->nmembers + 1, sizeof(*x->maps));
+		if (!x->maps) {
+			records_release(rs, i + 1, NULL);
+			return -1;
+		}
+		for (j = 0; j < r->nmembers; j++) {
+			const struct mapping *m = r->members[j];
+			x->maps[j].domid = domids[m->vm->index];
+			x->maps[j].begin = m->gaddr;
+			x->maps[j].end = m->gaddr + r->eff_size - 1;
+		}
+		x->nmaps = r->nmembers;
+	}
+	snprintf(project->name, sizeof(project->name), "%s", t->name.s);
+	snprintf(project->hash, sizeof(project->hash), "%s", hash);
+	project->vms = calloc(t->nvms + 1, sizeof(*project->vms));
+	if (!project->vms) {
+		records_release(rs, t->nmapped, NULL);
+		return -1;
+	}
+	for (i = 0; i < t->nvms; i++) {
+		const struct vm *vm = t->start_order[i];
+		snprintf(project->vms[i].name, sizeof(project->vms[i].name), "%s", vm->name.s);
+		project->vms[i].domid = domids[vm->index];
+	}
+	project->nvms = t->nvms;
+	*regions = rs;
+	return 0;
+}
+
+const char *domain_state(const struct xen_domain *d)
+{
+	if (d->dying)
+		return "dying";
+	if (d->shutdown)
+		return "shutdown";
+	if (d->paused)
+		return "paused";
+	if (d->running)
+		return "running";
+	return "blocked";
+}

@@ -1,0 +1,25 @@
+/* What up, down and ps share: the project lock and the records a topology makes. */
+#ifndef XENSHM_RUNTIME_H
+#define XENSHM_RUNTIME_H
+
+#include "topology.h"
+#include "xen.h"
+
+#define LOCK_DIR "/run/xenshm-compose"
+
+/* Takes /run/xenshm-compose/PROJECT.lock; returns the fd, or -1 after a message. */
+int project_lock(const char *project);
+void project_unlock(int fd);
+
+/*
+ * The xenstore records of a topology whose VMs got these domids (indexed
+ * like t->vms). Returns 0, or -1 on OOM; free with records_release.
+ */
+int records_build(const struct topology *t, const uint32_t *domids, const char *hash,
+		  struct xs_region **regions, struct xs_project *project);
+void records_release(struct xs_region *regions, size_t n, struct xs_project *project);
+
+/* "running", "paused", "blocked", "shutdown", "dying" */
+const char *domain_state(const struct xen_domain *d);
+
+#endif

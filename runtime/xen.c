@@ -1,0 +1,635 @@
+/* The one file that talks to Xen: libxl for domains, libxenstore for records, /dev/mem for scrub. */
+#include "xen.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libxl.h>
+#include <libxl_utils.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <xenstore.h>
+
+#define XS_REGIONS "/local/shared_mem"
+#define XS_PROJECTS "/local/xenshm-compose"
+#define XS_RETRIES 32
+
+struct xen {
+	libxl_ctx *ctx;
+	xentoollog_logger_stdiostream *log;
+	struct xs_handle *xs;
+	char error[XEN_ERROR_MAX];
+};
+
+static int fail(struct xen *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int fail(struct xen *x, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(x->error, sizeof(x->error), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+const char *xen_error(const struct xen *x)
+{
+	return x->error;
+}
+
+int xen_open(struct xen **out, char *why, size_t whylen)
+{
+	struct xen *x = calloc(1, sizeof(*x));
+
+	*out = NULL;
+	if (!x) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	/* no privcmd: not a Xen dom0; say so without libxl's low-level noise */
+	if (access("/dev/xen/privcmd", F_OK) && access("/proc/xen/privcmd", F_OK)) {
+		snprintf(why, whylen, "this machine is not dom0 of a Xen host (no "
+			 "/dev/xen/privcmd); xenshm-compose up --dry-run shows the plan anywhere");
+		free(x);
+		return -1;
+	}
+	/* libxl's own messages (e.g. why a domain could not be built) go to stderr */
+	x->log = xtl_createlogger_stdiostream(stderr, XTL_ERROR, 0);
+	if (!x->log || libxl_ctx_alloc(&x->ctx, LIBXL_VERSION, 0, (xentoollog_logger *)x->log)) {
+		snprintf(why, whylen, "cannot talk to Xen (libxl): is this dom0 of a Xen host, "
+			 "with xenfs mounted and privcmd loaded?");
+		goto fail;
+	}
+	x->xs = xs_open(0);
+	if (!x->xs) {
+		snprintf(why, whylen, "cannot talk to xenstored: %s", strerror(errno));
+		goto fail;
+	}
+	*out = x;
+	return 0;
+fail:
+	xen_close(x);
+	return -1;
+}
+
+void xen_close(struct xen *x)
+{
+	if (!x)
+		return;
+	if (x->xs)
+		xs_close(x->xs);
+	if (x->ctx)
+		libxl_ctx_free(x->ctx);
+	if (x->log)
+		xtl_logger_destroy((xentoollog_logger *)x->log);
+	free(x);
+}
+
+int xen_list(struct xen *x, struct xen_domain **out, size_t *n)
+{
+	libxl_dominfo *info;
+	int nb, i;
+	size_t k = 0;
+
+	*out = NULL;
+	*n = 0;
+	info = libxl_list_domain(x->ctx, &nb);
+	if (!info)
+		return fail(x, "cannot list domains");
+	*out = calloc((size_t)nb + 1, sizeof(**out));
+	if (!*out) {
+		libxl_dominfo_list_free(info, nb);
+		return fail(x, "out of memory");
+	}
+	for (i = 0; i < nb; i++) {
+		struct xen_domain *d = &(*out)[k];
+		char *name;
+		if (info[i].domid == 0)
+			continue;
+		d->domid = info[i].domid;
+		d->running = info[i].running;
+		d->blocked = info[i].blocked;
+		d->paused = info[i].paused;
+		d->shutdown = info[i].shutdown;
+		d->dying = info[i].dying;
+		name = libxl_domid_to_name(x->ctx, info[i].domid);
+		snprintf(d->name, sizeof(d->name), "%s", name ? name : "");
+		free(name);
+		k++;
+	}
+	*n = k;
+	libxl_dominfo_list_free(info, nb);
+	return 0;
+}
+
+int xen_domain_name(struct xen *x, uint32_t domid, char *name, size_t len)
+{
+	libxl_dominfo info;
+	char *n;
+
+	libxl_dominfo_init(&info);
+	name[0] = '\0';
+	if (libxl_domain_info(x->ctx, &info, domid)) {
+		libxl_dominfo_dispose(&info);
+		return 0;	/* gone */
+	}
+	libxl_dominfo_dispose(&info);
+	n = libxl_domid_to_name(x->ctx, domid);
+	snprintf(name, len, "%s", n ? n : "");
+	free(n);
+	return 0;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* the libxl config of one VM: what xl builds from xl/VM.cfg */
+static int fill_config(struct xen *x, const struct topology *t, const struct vm *vm,
+		       libxl_domain_config *cfg)
+{
+	libxl_domain_create_info *c = &cfg->c_info;
+	libxl_domain_build_info *b = &cfg->b_info;
+	size_t i, n = 0;
+
+	c->type = vm->type == VM_HVM ? LIBXL_DOMAIN_TYPE_HVM :
+		  vm->type == VM_PV ? LIBXL_DOMAIN_TYPE_PV : LIBXL_DOMAIN_TYPE_PVH;
+	c->name = strdup(vm->name.s);
+	libxl_domain_build_info_init_type(b, c->type);
+	b->max_memkb = b->target_memkb = vm->memory.v / 1024;
+	b->max_vcpus = (int)vm->vcpus.v;
+	if (libxl_cpu_bitmap_alloc(x->ctx, &b->avail_vcpus, b->max_vcpus))
+		return fail(x, "out of memory");
+	for (i = 0; i < vm->vcpus.v; i++)
+		libxl_bitmap_set(&b->avail_vcpus, (int)i);
+	b->kernel = dup_or_null(vm->kernel.s);
+	b->ramdisk = dup_or_null(vm->ramdisk.s);
+	b->cmdline = dup_or_null(vm->cmdline.s);
+	b->device_tree = dup_or_null(vm->device_tree.s);
+	if (!c->name || !b->kernel || (vm->ramdisk.s && !b->ramdisk) ||
+	    (vm->cmdline.s && !b->cmdline) || (vm->device_tree.s && !b->device_tree))
+		return fail(x, "out of memory");
+	if (vm->vuart.s)
+		b->arch_arm.vuart = LIBXL_VUART_TYPE_SBSA_UART;
+	if (t->arch == ARCH_ARM64 && t->gic.set)
+		b->arch_arm.gic_version = t->gic.v == 2 ? LIBXL_GIC_VERSION_V2 : LIBXL_GIC_VERSION_V3;
+
+	b->iomem = calloc(vm->nmaps + vm->npt_iomem + 1, sizeof(*b->iomem));
+	if (!b->iomem)
+		return fail(x, "out of memory");
+	for (i = 0; i < vm->nmaps; i++) {
+		const struct mapping *m = &vm->maps[i];
+		b->iomem[n].start = m->region->host_base / PAGE_SIZE;
+		b->iomem[n].number = m->region->eff_size / PAGE_SIZE;
+		b->iomem[n++].gfn = m->gaddr / PAGE_SIZE;
+	}
+	for (i = 0; i < vm->npt_iomem; i++) {
+		b->iomem[n].start = vm->pt_iomem[i].start;
+		b->iomem[n].number = vm->pt_iomem[i].num;
+		b->iomem[n++].gfn = vm->pt_iomem[i].gfn;
+	}
+	b->num_iomem = (int)n;
+	if (vm->npt_irqs) {
+		b->irqs = calloc(vm->npt_irqs, sizeof(*b->irqs));
+		if (!b->irqs)
+			return fail(x, "out of memory");
+		for (i = 0; i < vm->npt_irqs; i++)
+			b->irqs[i] = (uint32_t)vm->pt_irqs[i].v;
+		b->num_irqs = (int)vm->npt_irqs;
+	}
+	if (vm->npt_dtdev) {
+		cfg->dtdevs = calloc(vm->npt_dtdev, sizeof(*cfg->dtdevs));
+		if (!cfg->dtdevs)
+			return fail(x, "out of memory");
+		for (i = 0; i < vm->npt_dtdev; i++) {
+			libxl_device_dtdev_init(&cfg->dtdevs[i]);
+			cfg->dtdevs[i].path = strdup(vm->pt_dtdev[i].s);
+			if (!cfg->dtdevs[i].path)
+				return fail(x, "out of memory");
+			cfg->num_dtdevs++;
+		}
+	}
+	return 0;
+}
+
+int xen_create_paused(struct xen *x, const struct topology *t, const struct vm *vm,
+		      uint32_t *domid)
+{
+	libxl_domain_config cfg;
+	int ret;
+
+	libxl_domain_config_init(&cfg);
+	ret = fill_config(x, t, vm, &cfg);
+	/* libxl leaves a new domain paused: it runs only when we unpause it */
+	if (!ret && libxl_domain_create_new(x->ctx, &cfg, domid, NULL, NULL))
+		ret = fail(x, "libxl could not create domain '%s' (see libxl's message above)",
+			   vm->name.s);
+	libxl_domain_config_dispose(&cfg);
+	return ret;
+}
+
+int xen_unpause(struct xen *x, uint32_t domid)
+{
+	return libxl_domain_unpause(x->ctx, domid, NULL) ?
+		fail(x, "cannot unpause domain %u", domid) : 0;
+}
+
+int xen_destroy(struct xen *x, uint32_t domid)
+{
+	return libxl_domain_destroy(x->ctx, domid, NULL) ?
+		fail(x, "cannot destroy domain %u", domid) : 0;
+}
+
+/*
+ * Through dom0's 1:1 mapping of the pool: aligned 64-bit stores only, since
+ * /dev/mem maps it uncached (Device memory on Arm) where memset's cache-line
+ * zeroing or unaligned stores would fault.
+ */
+int xen_scrub(struct xen *x, uint64_t base, uint64_t size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	volatile uint64_t *p;
+	uint64_t i;
+	void *map;
+	int fd;
+
+	if (page <= 0 || base % (uint64_t)page || size % 8)
+		return fail(x, "cannot scrub 0x%llx: not page aligned", (unsigned long long)base);
+	fd = open("/dev/mem", O_RDWR | O_SYNC | O_CLOEXEC);
+	if (fd < 0)
+		return fail(x, "cannot open /dev/mem to scrub 0x%llx: %s", (unsigned long long)base,
+			    strerror(errno));
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)base);
+	close(fd);
+	if (map == MAP_FAILED)
+		return fail(x, "cannot map host 0x%llx+0x%llx to scrub it: %s",
+			    (unsigned long long)base, (unsigned long long)size, strerror(errno));
+	p = map;
+	for (i = 0; i < size / 8; i++)
+		p[i] = 0;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	munmap(map, size);
+	return 0;
+}
+
+/* ---- xenstore ---- */
+
+static char *xs_get(struct xen *x, xs_transaction_t t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static char *xs_get(struct xen *x, xs_transaction_t t, const char *fmt, ...)
+{
+	char path[256];
+	unsigned int len;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return xs_read(x->xs, t, path, &len);
+}
+
+static bool xs_put(struct xen *x, xs_transaction_t t, const char *path, const char *value)
+{
+	return xs_write(x->xs, t, path, value, strlen(value));
+}
+
+static uint64_t parse_u64(const char *s)
+{
+	return s ? strtoull(s, NULL, 0) : 0;
+}
+
+static void region_free(struct xs_region *r)
+{
+	free(r->maps);
+	r->maps = NULL;
+}
+
+void xs_regions_free(struct xs_region *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		region_free(&r[i]);
+	free(r);
+}
+
+static int read_region(struct xen *x, const char *id, struct xs_region *r)
+{
+	char *v, **doms;
+	unsigned int n, i;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->id, sizeof(r->id), "%s", id);
+	if ((v = xs_get(x, XBT_NULL, XS_REGIONS "/%s/owner", id)))
+		r->owner = (uint32_t)strtoul(v, NULL, 10);
+	free(v);
+	v = xs_get(x, XBT_NULL, XS_REGIONS "/%s/size", id);
+	r->size = parse_u64(v);
+	free(v);
+	if ((v = xs_get(x, XBT_NULL, XS_REGIONS "/%s/host", id))) {
+		r->host = parse_u64(v);
+		r->has_host = true;
+	}
+	free(v);
+	if ((v = xs_get(x, XBT_NULL, XS_REGIONS "/%s/project", id)))
+		snprintf(r->project, sizeof(r->project), "%s", v);
+	free(v);
+	if ((v = xs_get(x, XBT_NULL, XS_REGIONS "/%s/hash", id)))
+		snprintf(r->hash, sizeof(r->hash), "%s", v);
+	free(v);
+
+	{
+		char path[128];
+		snprintf(path, sizeof(path), XS_REGIONS "/%s/mappings", id);
+		doms = xs_directory(x->xs, XBT_NULL, path, &n);
+	}
+	if (!doms)
+		return 0;
+	r->maps = calloc(n + 1, sizeof(*r->maps));
+	if (!r->maps) {
+		free(doms);
+		return fail(x, "out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		char *end;
+		r->maps[i].domid = (uint32_t)strtoul(doms[i], NULL, 10);
+		v = xs_get(x, XBT_NULL, XS_REGIONS "/%s/mappings/%s", id, doms[i]);
+		r->maps[i].begin = v ? strtoull(v, &end, 0) : 0;
+		r->maps[i].end = v && *end == '-' ? strtoull(end + 1, NULL, 0) : 0;
+		free(v);
+	}
+	r->nmaps = n;
+	free(doms);
+	return 0;
+}
+
+int xen_read_regions(struct xen *x, struct xs_region **out, size_t *n)
+{
+	char **ids;
+	unsigned int count, i;
+
+	*out = NULL;
+	*n = 0;
+	ids = xs_directory(x->xs, XBT_NULL, XS_REGIONS, &count);
+	if (!ids)
+		return errno == ENOENT ? 0 : fail(x, "cannot read " XS_REGIONS ": %s",
+						  strerror(errno));
+	*out = calloc(count + 1, sizeof(**out));
+	if (!*out) {
+		free(ids);
+		return fail(x, "out of memory");
+	}
+	for (i = 0; i < count; i++) {
+		if (read_region(x, ids[i], &(*out)[i])) {
+			xs_regions_free(*out, i + 1);
+			*out = NULL;
+			free(ids);
+			return -1;
+		}
+	}
+	*n = count;
+	free(ids);
+	return 0;
+}
+
+void xs_project_release(struct xs_project *p)
+{
+	free(p->vms);
+	memset(p, 0, sizeof(*p));
+}
+
+int xen_read_project(struct xen *x, const char *project, struct xs_project *p)
+{
+	char *v, *order, *tok, *save = NULL;
+	size_t cap = 8;
+
+	memset(p, 0, sizeof(*p));
+	v = xs_get(x, XBT_NULL, XS_PROJECTS "/%s/hash", project);
+	if (!v)
+		return 0;
+	snprintf(p->name, sizeof(p->name), "%s", project);
+	snprintf(p->hash, sizeof(p->hash), "%s", v);
+	free(v);
+	order = xs_get(x, XBT_NULL, XS_PROJECTS "/%s/order", project);
+	p->vms = calloc(cap, sizeof(*p->vms));
+	if (!p->vms) {
+		free(order);
+		return fail(x, "out of memory");
+	}
+	for (tok = order ? strtok_r(order, " ", &save) : NULL; tok; tok = strtok_r(NULL, " ", &save)) {
+		if (p->nvms == cap) {
+			struct xs_vm *grown = realloc(p->vms, sizeof(*p->vms) * cap * 2);
+			if (!grown) {
+				free(order);
+				return fail(x, "out of memory");
+			}
+			p->vms = grown;
+			cap *= 2;
+		}
+		snprintf(p->vms[p->nvms].name, sizeof(p->vms[0].name), "%s", tok);
+		v = xs_get(x, XBT_NULL, XS_PROJECTS "/%s/vms/%s", project, tok);
+		p->vms[p->nvms].domid = v ? (uint32_t)strtoul(v, NULL, 10) : 0;
+		free(v);
+		p->nvms++;
+	}
+	free(order);
+	return 0;
+}
+
+int xen_list_projects(struct xen *x, char ***out, size_t *n)
+{
+	char **names;
+	unsigned int count, i;
+
+	*out = NULL;
+	*n = 0;
+	names = xs_directory(x->xs, XBT_NULL, XS_PROJECTS, &count);
+	if (!names)
+		return 0;
+	*out = calloc(count + 1, sizeof(**out));
+	if (!*out) {
+		free(names);
+		return fail(x, "out of memory");
+	}
+	for (i = 0; i < count; i++) {
+		(*out)[i] = strdup(names[i]);
+		if (!(*out)[i]) {
+			free(names);
+			return fail(x, "out of memory");
+		}
+	}
+	*n = count;
+	free(names);
+	return 0;
+}
+
+/* dom0 owns every node; others get nothing, except members reading their region */
+static bool set_perms(struct xen *x, xs_transaction_t t, const char *path,
+		      const struct xs_region *r)
+{
+	struct xs_permissions perms[1 + 64];
+	unsigned int n = 0;
+	size_t i;
+
+	perms[n].id = 0;
+	perms[n++].perms = XS_PERM_NONE;
+	for (i = 0; r && i < r->nmaps && n < sizeof(perms) / sizeof(perms[0]); i++) {
+		perms[n].id = r->maps[i].domid;
+		perms[n++].perms = XS_PERM_READ;
+	}
+	return xs_set_permissions(x->xs, t, path, perms, n);
+}
+
+static bool write_region(struct xen *x, xs_transaction_t t, const struct xs_region *r)
+{
+	char path[160], value[96];
+	size_t i;
+	bool ok;
+
+	snprintf(path, sizeof(path), XS_REGIONS "/%s", r->id);
+	ok = xs_mkdir(x->xs, t, path) && set_perms(x, t, path, r);
+#define PUT(leaf, ...)                                                               \
+	do {                                                                         \
+		snprintf(path, sizeof(path), XS_REGIONS "/%s/" leaf, r->id);          \
+		snprintf(value, sizeof(value), __VA_ARGS__);                         \
+		ok = ok && xs_put(x, t, path, value) && set_perms(x, t, path, r);     \
+	} while (0)
+	PUT("owner", "%u", r->owner);
+	PUT("size", "0x%llx", (unsigned long long)r->size);
+	PUT("project", "%s", r->project);
+	PUT("hash", "%s", r->hash);
+	if (r->has_host)
+		PUT("host", "0x%llx", (unsigned long long)r->host);
+	snprintf(path, sizeof(path), XS_REGIONS "/%s/mappings", r->id);
+	ok = ok && xs_mkdir(x->xs, t, path) && set_perms(x, t, path, r);
+#undef PUT
+	for (i = 0; i < r->nmaps; i++) {
+		snprintf(path, sizeof(path), XS_REGIONS "/%s/mappings/%u", r->id, r->maps[i].domid);
+		snprintf(value, sizeof(value), "0x%llx-0x%llx", (unsigned long long)r->maps[i].begin,
+			 (unsigned long long)r->maps[i].end);
+		ok = ok && xs_put(x, t, path, value) && set_perms(x, t, path, r);
+	}
+	return ok;
+}
+
+static bool write_project(struct xen *x, xs_transaction_t t, const struct xs_project *p)
+{
+	char path[160], value[32], *order;
+	size_t i, len = 1;
+	bool ok;
+
+	for (i = 0; i < p->nvms; i++)
+		len += strlen(p->vms[i].name) + 1;
+	order = calloc(len, 1);
+	if (!order)
+		return false;
+	for (i = 0; i < p->nvms; i++) {
+		if (i)
+			strcat(order, " ");
+		strcat(order, p->vms[i].name);
+	}
+	snprintf(path, sizeof(path), XS_PROJECTS "/%s", p->name);
+	ok = xs_mkdir(x->xs, t, path) && set_perms(x, t, path, NULL);
+	snprintf(path, sizeof(path), XS_PROJECTS "/%s/hash", p->name);
+	ok = ok && xs_put(x, t, path, p->hash);
+	snprintf(path, sizeof(path), XS_PROJECTS "/%s/order", p->name);
+	ok = ok && xs_put(x, t, path, order);
+	for (i = 0; i < p->nvms; i++) {
+		snprintf(path, sizeof(path), XS_PROJECTS "/%s/vms/%s", p->name, p->vms[i].name);
+		snprintf(value, sizeof(value), "%u", p->vms[i].domid);
+		ok = ok && xs_put(x, t, path, value);
+	}
+	free(order);
+	return ok;
+}
+
+/*
+ * Runs body in a transaction until it commits: a false end with EAGAIN means
+ * another writer raced us and the whole transaction must be redone.
+ */
+static int transact(struct xen *x, const char *what,
+		    bool (*body)(struct xen *x, xs_transaction_t t, const void *arg), const void *arg)
+{
+	int tries;
+
+	for (tries = 0; tries < XS_RETRIES; tries++) {
+		xs_transaction_t t = xs_transaction_start(x->xs);
+		if (t == XBT_NULL)
+			return fail(x, "cannot start a xenstore transaction: %s", strerror(errno));
+		if (!body(x, t, arg)) {
+			int e = errno;
+			xs_transaction_end(x->xs, t, true);
+			return fail(x, "cannot %s in xenstore: %s", what, strerror(e));
+		}
+		if (xs_transaction_end(x->xs, t, false))
+			return 0;
+		if (errno != EAGAIN)
+			return fail(x, "cannot commit %s to xenstore: %s", what, strerror(errno));
+	}
+	return fail(x, "cannot %s in xenstore: %d transactions in a row raced", what, XS_RETRIES);
+}
+
+struct records {
+	const struct xs_region *regions;
+	size_t nregions;
+	const struct xs_project *project;
+	char *const *ids;
+	size_t nids;
+	const char *name;
+};
+
+static bool write_body(struct xen *x, xs_transaction_t t, const void *arg)
+{
+	const struct records *rec = arg;
+	size_t i;
+
+	if (!xs_mkdir(x->xs, t, XS_REGIONS) || !set_perms(x, t, XS_REGIONS, NULL) ||
+	    !xs_mkdir(x->xs, t, XS_PROJECTS) || !set_perms(x, t, XS_PROJECTS, NULL))
+		return false;
+	for (i = 0; i < rec->nregions; i++)
+		if (!write_region(x, t, &rec->regions[i]))
+			return false;
+	return write_project(x, t, rec->project);
+}
+
+int xen_write_records(struct xen *x, const struct xs_region *regions, size_t nregions,
+		      const struct xs_project *p)
+{
+	struct records rec = { regions, nregions, p, NULL, 0, NULL };
+
+	return transact(x, "write the records", write_body, &rec);
+}
+
+/* xs_rm of a missing node fails with ENOENT: that is what we want anyway */
+static bool rm_ok(struct xen *x, xs_transaction_t t, const char *path)
+{
+	return xs_rm(x->xs, t, path) || errno == ENOENT;
+}
+
+static bool remove_body(struct xen *x, xs_transaction_t t, const void *arg)
+{
+	const struct records *rec = arg;
+	char path[160];
+	size_t i;
+
+	for (i = 0; i < rec->nids; i++) {
+		snprintf(path, sizeof(path), XS_REGIONS "/%s", rec->ids[i]);
+		if (!rm_ok(x, t, path))
+			return false;
+	}
+	snprintf(path, sizeof(path), XS_PROJECTS "/%s", rec->name);
+	return rm_ok(x, t, path);
+}
+
+int xen_remove_records(struct xen *x, const char *project, char *const *ids, size_t nids)
+{
+	struct records rec = { NULL, 0, NULL, ids, nids, project };
+
+	return transact(x, "remove the records", remove_body, &rec);
+}
