@@ -3,7 +3,9 @@
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := yaml-0.1 jansson libmd libgvc
+# GRAPHVIZ=no: graph renders through the dot program instead of libgvc (cross builds)
+GRAPHVIZ ?= yes
+PKGS := yaml-0.1 jansson libmd $(if $(filter yes,$(GRAPHVIZ)),libgvc)
 XEN_PKGS := xenlight xenstore xentoollog
 
 # -std=c11 plus dtc's extra warnings (STYLE.md 11)
@@ -12,9 +14,11 @@ WARNINGS := -Wall -Wextra -Werror -Wpointer-arith -Wcast-qual -Wnested-externs \
 	-Wno-unused-parameter
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Icompiler -Iruntime \
-	$(shell $(PKG_CONFIG) --cflags $(PKGS))
+	$(if $(filter yes,$(GRAPHVIZ)),-DHAVE_GVC) \
+	$(patsubst -I%,-isystem %,$(shell $(PKG_CONFIG) --cflags $(PKGS)))
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
-XEN_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(XEN_PKGS))
+# library headers are system headers, even from a cross sysroot: their warnings are not ours
+XEN_CFLAGS := $(patsubst -I%,-isystem %,$(shell $(PKG_CONFIG) --cflags $(XEN_PKGS)))
 XEN_LIBS := $(shell $(PKG_CONFIG) --libs $(XEN_PKGS))
 
 # quiet unless V=1
@@ -25,7 +29,7 @@ LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 # one object directory per flavour, so switching SANITIZE never mixes objects
-BUILD := build/$(if $(SANITIZE),san,opt)
+BUILD ?= build/$(if $(SANITIZE),san,opt)
 COMPILER_SRCS := $(wildcard compiler/*.c)
 RUNTIME_SRCS := $(wildcard runtime/*.c)
 OBJS := $(COMPILER_SRCS:compiler/%.c=$(BUILD)/%.o) $(RUNTIME_SRCS:runtime/%.c=$(BUILD)/rt_%.o)

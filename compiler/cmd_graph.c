@@ -4,7 +4,9 @@
 #include "emit.h"
 #include "output.h"
 
+#ifdef HAVE_GVC
 #include <graphviz/gvc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,7 @@ static const char *render_format(const char *path, int *bad)
 	return NULL;
 }
 
+#ifdef HAVE_GVC
 /* DOT text -> format, into tmp (libgvc writes the file itself) */
 static int render(const char *dot, const char *format, const char *tmp)
 {
@@ -46,6 +49,22 @@ static int render(const char *dot, const char *format, const char *tmp)
 	gvFreeContext(gvc);
 	return ret;
 }
+#else
+/* built without libgvc: the dot program, when present, does the same */
+static int render(const char *dot, const char *format, const char *tmp)
+{
+	char *cmd = xasprintf("dot -T%s -o '%s'", format, tmp);	/* tmp is ours: no quote in it */
+	FILE *p = popen(cmd, "w");
+	int ret = -1;
+
+	free(cmd);
+	if (p) {
+		fputs(dot, p);
+		ret = pclose(p) == 0 ? 0 : -1;
+	}
+	return ret;
+}
+#endif
 
 static int write_graph(const struct topology *t, const char *out)
 {

@@ -1,0 +1,153 @@
+#!/bin/sh
+# dom0 side of the E2E test: each step prints one "E2E PASS: ..." or "E2E FAIL: ..." line.
+cd /e2e || exit 1
+X=/usr/bin/xenshm-compose
+T=/e2e/e2e.yaml
+LOGS=/var/log/xen/console
+
+pass() { echo "E2E PASS: $*"; }
+fail() { echo "E2E FAIL: $*"; }
+now() { cut -d' ' -f1 /proc/uptime; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+domains() { xl list | awk 'NR > 2 { print $1 }' | sort | tr '\n' ' '; }
+domid() { xl domid "$1" 2>/dev/null; }
+# waits for N "RESULT" lines in the vuart logs of the VMs given, up to 120 s
+wait_results() {
+	n=$1; shift
+	i=0
+	while [ $i -lt 240 ]; do
+		got=0
+		for vm in "$@"; do
+			c=$(grep -c RESULT "$LOGS/guest-$vm-vuart0.log" 2>/dev/null)
+			got=$((got + ${c:-0}))
+		done
+		[ "$got" -ge "$n" ] && return 0
+		sleep 0.5
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# the checks below must not pass for want of their tools
+for tool in xl xenstore-ls xenstore-read devmem; do
+	command -v $tool >/dev/null || fail "0 setup: $tool is missing in dom0"
+done
+
+# 1. up: every guest proves the sharing (5 mappings: alpha 2, beta 2, gamma 1)
+t0=$(now)
+$X up $T; rc=$?
+t1=$(now)
+echo "E2E TIME: up ${rc:+(exit $rc) }took $(elapsed "$t0" "$t1") s"
+if [ $rc = 0 ] && wait_results 5 alpha beta gamma; then
+	for vm in alpha beta gamma; do sed "s/^/E2E GUEST $vm: /" "$LOGS/guest-$vm-vuart0.log"; done
+	if [ "$(cat $LOGS/guest-*-vuart0.log | grep -c 'RESULT.*PASS')" = 5 ]; then
+		pass "1 up: every guest saw every region shared (5 PASS lines on the vuarts)"
+	else
+		fail "1 up: a guest reported a failure"
+	fi
+else
+	for vm in alpha beta gamma; do sed "s/^/E2E GUEST $vm: /" "$LOGS/guest-$vm-vuart0.log" 2>/dev/null; done
+	fail "1 up: exit $rc, or the guests did not report in time"
+fi
+
+# 2. ps and the xenstore records: seed layout, domids, permissions
+a=$(domid alpha); b=$(domid beta); g=$(domid gamma)
+$X ps
+$X ps --format json >/tmp/ps.json
+xenstore-ls -fp /local/shared_mem | tee /tmp/xs.txt
+ok=1
+check() { grep -q "$1" /tmp/xs.txt || { echo "E2E: missing in xenstore: $1"; ok=0; }; }
+check "^/local/shared_mem/all/owner = \"$b\""
+check "^/local/shared_mem/all/size = \"0x100000\""
+check "^/local/shared_mem/all/mappings/$a = \"0x5000000-0x50fffff\""
+check "^/local/shared_mem/all/mappings/$b = \"0x5000000-0x50fffff\""
+check "^/local/shared_mem/all/mappings/$g = \"0x5000000-0x50fffff\""
+check "^/local/shared_mem/pair/owner = \"$b\""
+check "^/local/shared_mem/pair/mappings/$a = \"0x5100000-0x51fffff\""
+check "^/local/shared_mem/pair/project = \"e2e\""
+check "^/local/shared_mem/pair/host = \"0x60100000\""
+# dom0 owns every node; only members may read: gamma does not map 'pair'
+grep '^/local/shared_mem/pair/owner ' /tmp/xs.txt | grep -q "(n0,r$a,r$b)" || { echo "E2E: bad permissions on pair"; ok=0; }
+grep '^/local/shared_mem/pair' /tmp/xs.txt | grep -q "r${g}[,)]" && { echo "E2E: gamma can read pair"; ok=0; }
+grep '^/local/shared_mem/all/owner ' /tmp/xs.txt | grep -q "(n0,r$a,r$b,r$g)" || { echo "E2E: bad permissions on all"; ok=0; }
+[ "$(grep -c '"state": "\(running\|blocked\)"' /tmp/ps.json)" = 3 ] || { echo "E2E: ps: not 3 live VMs"; ok=0; }
+[ $ok = 1 ] && pass "2 ps and xenstore: seed layout, domids $a $b $g, dom0-owned, readable by members only" ||
+	fail "2 ps and xenstore records"
+
+# 3. a second up changes nothing
+before="$(domains) $a $b $g"
+out=$($X up $T); rc=$?
+echo "$out"
+after="$(domains) $(domid alpha) $(domid beta) $(domid gamma)"
+if [ $rc = 0 ] && echo "$out" | grep -q "up to date" && [ "$before" = "$after" ]; then
+	pass "3 second up: up to date, same domains"
+else
+	fail "3 second up (exit $rc)"
+fi
+
+# 5 (setup): a pattern in 'all' where the guests never write, read back after the next up
+devmem 0x600ffff8 32 0xdeadbeef
+pattern=$(devmem 0x600ffff8 32)
+
+# 4. down: no domain of the project, no record
+$X down $T; rc=$?
+left=$(domains)
+recs=$(xenstore-ls /local/shared_mem | wc -l)
+proj=$(xenstore-ls /local/xenshm-compose | wc -l)
+if [ $rc = 0 ] && [ -z "$left" ] && [ "$recs" = 0 ] && [ "$proj" = 0 ]; then
+	pass "4 down: no domain left, no record left"
+else
+	fail "4 down (exit $rc): domains '$left', $recs region records, $proj project records"
+fi
+$X down $T >/dev/null && pass "4b down again: nothing to do, exit 0" || fail "4b down is not idempotent"
+
+# 5. scrub: the pattern written before down reads as zero after the next up
+rm -f $LOGS/guest-*-vuart0.log
+$X up -q $T; rc=$?
+value=$(devmem 0x600ffff8 32)
+if [ "$pattern" = 0xDEADBEEF ] && [ "$value" = 0x00000000 ] && [ $rc = 0 ]; then
+	pass "5 scrub: $pattern written before down reads $value after up"
+else
+	fail "5 scrub: wrote $pattern, read $value after up (exit $rc)"
+fi
+wait_results 5 alpha beta gamma >/dev/null
+
+# 7. conflict: another project using region ID 'all' is refused before any change
+before="$(domains)"
+xs_before=$(xenstore-ls -f /local/shared_mem | md5sum)
+$X up conflict.yaml; rc=$?
+if [ $rc = 3 ] && [ "$(domains)" = "$before" ] && [ "$(xenstore-ls -f /local/shared_mem | md5sum)" = "$xs_before" ]; then
+	pass "7 conflict: a second project using region 'all' refused (exit 3), nothing changed"
+else
+	fail "7 conflict: exit $rc, domains '$(domains)' (were '$before')"
+fi
+$X down -q $T
+
+# 6. rollback: the last VM cannot be created
+$X up rollback.yaml; rc=$?
+left=$(domains)
+recs=$(xenstore-ls /local/shared_mem | wc -l)
+if [ $rc = 3 ] && [ -z "$left" ] && [ "$recs" = 0 ]; then
+	pass "6 rollback: missing kernel of the last VM: exit 3, no domain, no record"
+else
+	fail "6 rollback: exit $rc, domains '$left', $recs records"
+fi
+
+# 8. timing: up versus the generated plan.sh (xl), same VMs, same boot
+$X build -q $T -o /tmp/build
+t0=$(now)
+$X up -q $T; rc=$?
+t1=$(now)
+$X down -q $T
+t2=$(now)
+sh /tmp/build/plan.sh >/dev/null 2>&1; rc2=$?
+t3=$(now)
+for vm in alpha beta gamma; do xl destroy $vm 2>/dev/null; done
+tu=$(elapsed "$t0" "$t1"); tx=$(elapsed "$t2" "$t3")
+ratio=$(awk -v a="$tu" -v b="$tx" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }')
+echo "E2E TIME: up $tu s, plan.sh (xl) $tx s, ratio up/xl $ratio"
+if [ $rc = 0 ] && [ $rc2 = 0 ]; then
+	pass "8 timing: up $tu s vs plan.sh $tx s (ratio $ratio)"
+else
+	fail "8 timing: up exit $rc, plan.sh exit $rc2"
+fi

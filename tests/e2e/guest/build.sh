@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the test guest once per VM, against that VM's generated xenshm.h.
+# Usage: build.sh BUILD_DIR OUT_DIR   (BUILD_DIR from `xenshm-compose build`)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=$1 out=$2
+mkdir -p "$out"
+flags="-std=c11 -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -mstrict-align
+-mgeneral-regs-only -fno-pic -fno-pie -fno-stack-protector -static -no-pie"
+for dir in "$build"/guest/*/; do
+	vm=$(basename "$dir")
+	# shellcheck disable=SC2086 # flags are words
+	aarch64-linux-gnu-gcc $flags -I"$dir" -T "$here/guest.ld" -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+		"$here/start.S" "$here/guest.c" -o "$out/$vm.elf"
+	aarch64-linux-gnu-objcopy -O binary "$out/$vm.elf" "$out/$vm.img"
+done

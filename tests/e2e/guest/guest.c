@@ -1,0 +1,171 @@
+/*
+ * Bare-metal test guest: proves that its regions are shared, using only the
+ * generated xenshm.h. In each region the owner publishes a token; every
+ * other member acknowledges it in its own slot; the owner waits for all
+ * acknowledgements. Each outcome is one RESULT line on the vuart (PL011).
+ *
+ * Region layout (32-bit words; the MMU is off, so memory is Device memory
+ * and only aligned 32-bit accesses are safe):
+ *   [0] MAGIC once the token is there   [1] token   [2 + i] member i's ack
+ */
+#include <stdint.h>
+
+#include "xenshm.h"
+
+#define UART ((volatile uint32_t *)0x22000000UL)	/* GUEST_PL011_BASE */
+#define MAGIC 0x53484d31u	/* "SHM1" */
+#define TIMEOUT_S 120
+
+static void putc_(char c)
+{
+	while (UART[0x18 / 4] & (1u << 5))	/* FR.TXFF */
+		;
+	UART[0] = (uint32_t)(unsigned char)c;
+}
+
+static void puts_(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			putc_('\r');
+		putc_(*s);
+	}
+}
+
+static void puthex(uint32_t v)
+{
+	int i;
+
+	puts_("0x");
+	for (i = 7; i >= 0; i--)
+		putc_("0123456789abcdef"[(v >> (i * 4)) & 15]);
+}
+
+static uint64_t ticks(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+static uint64_t freq(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+
+static void barrier(void)
+{
+	__asm__ volatile("dsb sy" ::: "memory");
+}
+
+static uint32_t ack_of(uint32_t token, uint32_t member)
+{
+	return token ^ (0xA5000000u | (member + 1));
+}
+
+struct region {
+	const char *id;
+	volatile uint32_t *w;
+	uint32_t members, me, owner, token;
+	int done;
+};
+
+static void result(const struct region *r, const char *what, int pass)
+{
+	puts_("RESULT " XENSHM_VM " ");
+	puts_(r->id);
+	puts_(": ");
+	puts_(what);
+	puts_(pass ? " -> PASS\n" : " -> FAIL\n");
+}
+
+/* one step of the protocol; returns 1 once this region is done */
+static int step(struct region *r)
+{
+	uint32_t i;
+
+	if (r->me == r->owner) {
+		for (i = 0; i < r->members; i++)
+			if (i != r->owner && r->w[2 + i] != ack_of(r->token, i))
+				return 0;
+		result(r, "every member acknowledged the token", 1);
+		return 1;
+	}
+	if (r->w[0] != MAGIC)
+		return 0;
+	r->token = r->w[1];
+	r->w[2 + r->me] = ack_of(r->token, r->me);
+	barrier();
+	puts_("token ");
+	puthex(r->token);
+	puts_(" seen in ");
+	puts_(r->id);
+	puts_("\n");
+	result(r, "saw the owner's token and acknowledged it", 1);
+	return 1;
+}
+
+int main(void)
+{
+	struct region regions[XENSHM_NREGIONS + 1];
+	uint64_t f = freq(), t0 = ticks();
+	uint32_t n = 0, left, i;
+
+#define ADD(P, BASE, SIZE)                                                   \
+	regions[n].id = P##_ID;                                              \
+	regions[n].w = (volatile uint32_t *)(uintptr_t)(BASE);               \
+	regions[n].members = P##_MEMBERS;                                    \
+	regions[n].me = P##_MEMBER_INDEX;                                    \
+	regions[n].owner = P##_OWNER_INDEX;                                  \
+	regions[n].token = (uint32_t)(t0 * 2654435761u) ^ (0x1000u * (n + 1)); \
+	regions[n].done = 0;                                                 \
+	n++;
+	XENSHM_REGIONS(ADD)
+
+	puts_("guest " XENSHM_VM " of project " XENSHM_PROJECT " started\n");
+	for (i = 0; i < n; i++) {
+		struct region *r = &regions[i];
+		uint32_t k;
+
+		if (r->me != r->owner)
+			continue;
+		/*
+		 * up scrubs every region before any guest runs, and nobody writes
+		 * before the owner publishes: anything but zeros is a leftover.
+		 */
+		for (k = 0; k < 2 + r->members; k++)
+			if (r->w[k])
+				break;
+		if (k < 2 + r->members) {
+			result(r, "region was not zeroed before the guests ran", 0);
+			r->done = 1;
+			continue;
+		}
+		{
+			r->w[1] = r->token;
+			barrier();
+			r->w[0] = MAGIC;
+			barrier();
+			puts_("token ");
+			puthex(r->token);
+			puts_(" published in ");
+			puts_(r->id);
+			puts_("\n");
+		}
+	}
+	for (left = n; left && ticks() - t0 < TIMEOUT_S * f;)
+		for (i = 0; i < n; i++)
+			if (!regions[i].done && step(&regions[i])) {
+				regions[i].done = 1;
+				left--;
+			}
+	for (i = 0; i < n; i++)
+		if (!regions[i].done)
+			result(&regions[i], "timed out", 0);
+	puts_("guest " XENSHM_VM " done\n");
+	return 0;
+}

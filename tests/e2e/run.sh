@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# End to end on real Xen: boots Debian's Xen 4.17 arm64 and a busybox dom0 under
+# QEMU (TCG) and runs xenshm-compose there (tests/e2e/MODE.sh: e2e or demo).
+# Prints "PASS: e2e ..." / "FAIL: e2e ..." lines and ends with "N passed, N failed".
+# Usage: run.sh [e2e|demo]      Knobs: E2E_CACHE, E2E_TIMEOUT (s), E2E_KEEP=1
+set -uo pipefail
+mode=${1:-e2e}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+cache=${E2E_CACHE:-$top/build/e2e}
+work=$cache/work-$mode
+root=$cache/root
+timeout_s=${E2E_TIMEOUT:-600}
+log=$cache/$mode.log
+t_start=$(date +%s)
+
+say() { echo "e2e: $*"; }
+die() { echo "FAIL: e2e setup: $*"; echo "0 passed, 1 failed"; exit 1; }
+
+"$here/fetch.sh" || die "fetching the packages failed"
+t_fetched=$(date +%s)
+
+# xenshm-compose for dom0, cross-built against the arm64 -dev packages
+export PKG_CONFIG_SYSROOT_DIR=$root PKG_CONFIG_LIBDIR=$root/usr/lib/aarch64-linux-gnu/pkgconfig
+make -s -C "$top" BUILD=build/arm64 CC=aarch64-linux-gnu-gcc GRAPHVIZ=no \
+	LDFLAGS="-Wl,-rpath-link,$root/lib/aarch64-linux-gnu:$root/usr/lib/aarch64-linux-gnu" \
+	build/arm64/xenshm-compose >/dev/null || die "cross build of xenshm-compose failed"
+unset PKG_CONFIG_SYSROOT_DIR PKG_CONFIG_LIBDIR
+make -s -C "$top" xenshm-compose >/dev/null || die "host build failed"
+xc=$top/xenshm-compose
+
+# the topology's own artifacts: the host pool fragment and the guests' headers
+topo=$here/e2e.yaml
+[ "$mode" = demo ] && topo=$top/examples/qemu-demo.yaml
+rm -rf "$work" && mkdir -p "$work"
+"$xc" build -q "$topo" -o "$work/build" || die "xenshm-compose build failed"
+"$here/guest/build.sh" "$work/build" "$work/guest" || die "guest build failed"
+
+# dom0 initramfs: busybox, Xen's toolstack and libraries, xenshm-compose, the guests
+r=$work/dom0
+mkdir -p "$r"/{bin,sbin,proc,sys,dev,tmp,run,etc,var/lib/xen,var/log/xen,guest,e2e,usr/bin,usr/lib,lib}
+cp "$root/bin/busybox" "$r/bin/"
+ln -s busybox "$r/bin/sh"
+cp -a "$root/lib/aarch64-linux-gnu" "$r/lib/"
+mkdir -p "$r/usr/lib/aarch64-linux-gnu"
+cp -a "$root"/usr/lib/aarch64-linux-gnu/*.so* "$r/usr/lib/aarch64-linux-gnu/"
+ln -sf aarch64-linux-gnu/ld-linux-aarch64.so.1 "$r/lib/ld-linux-aarch64.so.1"
+mkdir -p "$r/usr/lib/xen-4.17" && cp -a "$root/usr/lib/xen-4.17/bin" "$r/usr/lib/xen-4.17/"
+cp -a "$root/etc/xen" "$r/etc/"
+kver=$(ls "$root/lib/modules" | head -1)
+kd=$r/lib/modules/$kver/kernel/drivers/xen
+mkdir -p "$kd/xenfs"
+for m in xen-privcmd xen-evtchn xen-gntdev xen-gntalloc; do
+	cp "$root/lib/modules/$kver/kernel/drivers/xen/$m.ko" "$kd/"
+done
+cp "$root/lib/modules/$kver/kernel/drivers/xen/xenfs/xenfs.ko" "$kd/xenfs/"
+cp "$top/build/arm64/xenshm-compose" "$root"/usr/bin/xenstore-* "$r/usr/bin/"
+cp "$here/dom0-init.sh" "$r/init"
+cp "$here"/*.sh "$here"/*.yaml "$r/e2e/"
+cp "$topo" "$r/e2e/"
+cp "$work"/guest/*.img "$r/guest/"
+echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
+(cd "$r" && find . -print0 | cpio --null -o -H newc --owner=0:0 --quiet) >"$work/dom0.cpio"
+
+# the host device tree: QEMU's own plus the generated host/xenshm-pool.dtsi
+xen=$root/boot/xen-4.17-arm64
+kernel=$root/boot/vmlinuz-$kver
+machine="-machine virt,virtualization=on,gic-version=3 -cpu cortex-a57 -smp 2 -m 2048 -nic none"
+xen_cmdline="dom0_mem=512M,max:512M dom0_max_vcpus=1 console=dtuart"
+dom0_cmdline="console=hvc0 earlycon=xen rdinit=/init quiet xtest=$mode"
+kaddr=0x49000000 iaddr=0x50000000
+# shellcheck disable=SC2086 # machine is words
+qemu-system-aarch64 $machine -nographic -machine dumpdtb="$work/qemu.dtb" \
+	-kernel "$xen" -append "$xen_cmdline" \
+	-device guest-loader,addr=$kaddr,kernel="$kernel",bootargs="$dom0_cmdline" \
+	-device guest-loader,addr=$iaddr,initrd="$work/dom0.cpio" >/dev/null 2>&1 ||
+	die "QEMU could not dump its device tree"
+dtc -q -I dtb -O dts "$work/qemu.dtb" | sed '1{/^\/dts-v1\/;/d}' >"$work/qemu-body.dts"
+cp "$work/build/host/xenshm-pool.dtsi" "$work/"
+printf '/dts-v1/;\n/include/ "xenshm-pool.dtsi"\n/include/ "qemu-body.dts"\n' >"$work/host.dts"
+dtc -q -I dts -O dtb -i "$work" -o "$work/host.dtb" "$work/host.dts" ||
+	die "the host device tree with host/xenshm-pool.dtsi does not compile"
+t_built=$(date +%s)
+
+say "booting Xen 4.17 + dom0 under QEMU (timeout ${timeout_s}s), log in $log"
+# shellcheck disable=SC2086
+timeout --foreground "$timeout_s" qemu-system-aarch64 $machine -nographic -no-reboot \
+	-dtb "$work/host.dtb" -kernel "$xen" -append "$xen_cmdline" \
+	-device loader,file="$kernel",addr=$kaddr,force-raw=on \
+	-device loader,file="$work/dom0.cpio",addr=$iaddr,force-raw=on \
+	-serial stdio -monitor none </dev/null 2>&1 | tr -d '\r' >"$log"
+qemu_rc=${PIPESTATUS[0]}
+t_done=$(date +%s)
+
+grep -a -E '^(E2E|DOM0|guest |RESULT|token |xenshm-compose|created|up:|down:|destroyed|project |  )' "$log" |
+	grep -a -v '^E2E (PASS|FAIL)' | sed 's/^/  | /'
+passed=0 failed=0
+while IFS= read -r line; do
+	case $line in
+	"E2E PASS: "*) echo "PASS: e2e arm64 ${line#E2E PASS: }"; passed=$((passed + 1)) ;;
+	"E2E FAIL: "*) echo "FAIL: e2e arm64 ${line#E2E FAIL: }"; failed=$((failed + 1)) ;;
+	esac
+done < <(grep -a -E '^E2E (PASS|FAIL): ' "$log")
+want=$([ "$mode" = demo ] && echo 1 || echo 9)
+if [ $((passed + failed)) -lt "$want" ]; then
+	echo "FAIL: e2e arm64 only $((passed + failed)) of $want steps reported (QEMU exit $qemu_rc; see $log)"
+	failed=$((failed + 1))
+fi
+echo "e2e: times: fetch $((t_fetched - t_start)) s, build $((t_built - t_fetched)) s, QEMU $((t_done - t_built)) s"
+grep -a -E 'DOM0: toolstack up|E2E TIME' "$log" | sed 's/^/e2e: /'
+[ "${E2E_KEEP:-0}" = 1 ] || rm -rf "$work"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
