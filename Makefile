@@ -43,7 +43,7 @@ DEPS_TEST := jq device-tree-compiler graphviz shellcheck file
 # it from elsewhere (NodeSource), whose nodejs conflicts with Debian's npm
 DEPS_NODE := $(if $(shell command -v npm),,nodejs npm)
 
-.PHONY: all check deps clean FORCE
+.PHONY: all check deps clean e2e demo FORCE
 
 all: xenshm-compose
 
@@ -87,6 +87,14 @@ deps:
 check: xenshm-compose $(BUILD)/unit $(BUILD)/xlparse
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		UNIT=$(BUILD)/unit XLPARSE=$(BUILD)/xlparse tests/run.sh ./xenshm-compose
+
+# Xen 4.17 under QEMU (tests/e2e/run.sh): needs root for apt-get the first time
+e2e: xenshm-compose
+	tests/e2e/run.sh e2e
+
+# the main job for users without a Xen host: `up` of examples/qemu-demo.yaml in QEMU
+demo: xenshm-compose
+	tests/e2e/run.sh demo
 
 clean:
 	rm -rf build xenshm-compose

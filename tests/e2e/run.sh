@@ -83,17 +83,17 @@ dtc -q -I dts -O dtb -i "$work" -o "$work/host.dtb" "$work/host.dts" ||
 t_built=$(date +%s)
 
 say "booting Xen 4.17 + dom0 under QEMU (timeout ${timeout_s}s), log in $log"
+# the console streams as it runs: dom0's and the tool's lines, and the guests' (demo)
 # shellcheck disable=SC2086
 timeout --foreground "$timeout_s" qemu-system-aarch64 $machine -nographic -no-reboot \
 	-dtb "$work/host.dtb" -kernel "$xen" -append "$xen_cmdline" \
 	-device loader,file="$kernel",addr=$kaddr,force-raw=on \
 	-device loader,file="$work/dom0.cpio",addr=$iaddr,force-raw=on \
-	-serial stdio -monitor none </dev/null 2>&1 | tr -d '\r' >"$log"
+	-serial stdio -monitor none </dev/null 2>&1 | tr -d '\r' | tee "$log" |
+	grep -a --line-buffered -E '^(E2E|DOM0|DEMO|xenshm-compose|created|up:|down:|destroyed|project |  )' |
+	grep -a --line-buffered -v -E '^E2E (PASS|FAIL)' | sed -u 's/^/  | /'
 qemu_rc=${PIPESTATUS[0]}
 t_done=$(date +%s)
-
-grep -a -E '^(E2E|DOM0|guest |RESULT|token |xenshm-compose|created|up:|down:|destroyed|project |  )' "$log" |
-	grep -a -v '^E2E (PASS|FAIL)' | sed 's/^/  | /'
 passed=0 failed=0
 while IFS= read -r line; do
 	case $line in
