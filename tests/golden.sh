@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Golden outputs: each line of tests/golden/cases is "NAME ARGS...": stdout, stderr and
+# Golden outputs: each line of tests/golden/cases (and config/plan of every example) is
+# "NAME ARGS...": stdout, stderr and
 # the exit code of `xenshm-compose ARGS` must equal tests/golden/NAME byte for byte.
 # UPDATE_GOLDEN=1 rewrites them (then review the diff before committing).
 set -u
@@ -21,5 +22,14 @@ while read -r name args; do
 		diff <(printf '%s\n' "$actual") "$want" | head -20 | sed 's/^/    | /'
 		fail=1
 	fi
-done <tests/golden/cases
+done < <(
+	cat tests/golden/cases
+	# every shipped example, so a new one cannot go without its goldens
+	for f in examples/*.yaml; do
+		n=$(basename "$f" .yaml)
+		echo "config-$n.yaml config $f"
+		echo "config-$n.json config --format json $f"
+		echo "plan-$n.txt plan $f"
+	done
+)
 exit $fail
