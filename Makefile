@@ -88,9 +88,9 @@ check: xenshm-compose $(BUILD)/unit $(BUILD)/xlparse
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		UNIT=$(BUILD)/unit XLPARSE=$(BUILD)/xlparse tests/run.sh ./xenshm-compose
 
-# Xen 4.17 under QEMU (tests/e2e/run.sh): needs root for apt-get the first time
+# Xen 4.17 under QEMU, arm64 then x86_64 (tests/e2e/): needs root for apt-get the first time
 e2e: xenshm-compose
-	tests/e2e/run.sh e2e
+	tests/e2e/all.sh
 
 # the main job for users without a Xen host: `up` of examples/qemu-demo.yaml in QEMU
 demo: xenshm-compose

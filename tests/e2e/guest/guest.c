@@ -1,44 +1,77 @@
 /*
- * Bare-metal test guest: proves that its regions are shared, using only the
- * generated xenshm.h. In each region the owner publishes a token; every
- * other member acknowledges it in its own slot; the owner waits for all
- * acknowledgements. Each outcome is one RESULT line on the vuart (PL011).
+ * Test guest: proves that its regions are shared, using only the generated
+ * xenshm.h. In each region the owner publishes a token; every other member
+ * acknowledges it in its own slot; the owner waits for all acknowledgements.
+ * Each outcome is one RESULT line on the console.
+ *
+ * Built two ways: bare metal on arm64 (the vuart's PL011, MMU off), and as a
+ * Linux program for x86_64 PVH guests (regions through /dev/mem, stdout).
  *
  * Region layout (32-bit words; the MMU is off, so memory is Device memory
  * and only aligned 32-bit accesses are safe):
  *   [0] MAGIC once the token is there   [1] token   [2 + i] member i's ack
  */
+#ifdef HOSTED
+#define _POSIX_C_SOURCE 200809L	/* clock_gettime */
+#endif
 #include <stdint.h>
 
 #include "xenshm.h"
 
-#define UART ((volatile uint32_t *)0x22000000UL)	/* GUEST_PL011_BASE */
 #define MAGIC 0x53484d31u	/* "SHM1" */
 #define TIMEOUT_S 120
+
+#ifdef HOSTED	/* -DHOSTED: a Linux program, not bare metal */
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+static void putc_(char c)
+{
+	putchar(c);
+	if (c == '\n')
+		fflush(stdout);
+}
+
+static uint64_t ticks(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t freq(void)
+{
+	return 1000000000u;
+}
+
+static void barrier(void)
+{
+	__sync_synchronize();
+}
+
+/* the region's guest-physical range, uncached, as the bare-metal build sees it */
+static volatile uint32_t *map_region(uint64_t base, uint64_t size)
+{
+	int fd = open("/dev/mem", O_RDWR | O_SYNC);
+	void *p = fd < 0 ? MAP_FAILED : mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+					     (off_t)base);
+
+	if (fd >= 0)
+		close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+#else
+#define UART ((volatile uint32_t *)0x22000000UL)	/* GUEST_PL011_BASE */
 
 static void putc_(char c)
 {
 	while (UART[0x18 / 4] & (1u << 5))	/* FR.TXFF */
 		;
 	UART[0] = (uint32_t)(unsigned char)c;
-}
-
-static void puts_(const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\n')
-			putc_('\r');
-		putc_(*s);
-	}
-}
-
-static void puthex(uint32_t v)
-{
-	int i;
-
-	puts_("0x");
-	for (i = 7; i >= 0; i--)
-		putc_("0123456789abcdef"[(v >> (i * 4)) & 15]);
 }
 
 static uint64_t ticks(void)
@@ -60,6 +93,32 @@ static uint64_t freq(void)
 static void barrier(void)
 {
 	__asm__ volatile("dsb sy" ::: "memory");
+}
+
+/* MMU off: guest-physical is the address */
+static volatile uint32_t *map_region(uint64_t base, uint64_t size)
+{
+	(void)size;
+	return (volatile uint32_t *)(uintptr_t)base;
+}
+#endif
+
+static void puts_(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			putc_('\r');
+		putc_(*s);
+	}
+}
+
+static void puthex(uint32_t v)
+{
+	int i;
+
+	puts_("0x");
+	for (i = 7; i >= 0; i--)
+		putc_("0123456789abcdef"[(v >> (i * 4)) & 15]);
 }
 
 static uint32_t ack_of(uint32_t token, uint32_t member)
@@ -117,7 +176,7 @@ int main(void)
 
 #define ADD(P, BASE, SIZE)                                                   \
 	regions[n].id = P##_ID;                                              \
-	regions[n].w = (volatile uint32_t *)(uintptr_t)(BASE);               \
+	regions[n].w = map_region((BASE), (SIZE));                           \
 	regions[n].members = P##_MEMBERS;                                    \
 	regions[n].me = P##_MEMBER_INDEX;                                    \
 	regions[n].owner = P##_OWNER_INDEX;                                  \
@@ -127,6 +186,12 @@ int main(void)
 	XENSHM_REGIONS(ADD)
 
 	puts_("guest " XENSHM_VM " of project " XENSHM_PROJECT " started\n");
+	for (i = 0; i < n; i++) {
+		if (!regions[i].w) {
+			result(&regions[i], "cannot map the region", 0);
+			return 1;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		struct region *r = &regions[i];
 		uint32_t k;

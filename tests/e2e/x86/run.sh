@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# x86_64 end to end: Debian's Xen 4.17 amd64 with a PV busybox dom0 under
+# qemu-system-x86_64 (TCG); three PVH Linux guests share regions of QEMU's
+# ivshmem-plain BAR through `xenshm-compose up` (tests/e2e/x86/x86.sh in dom0).
+# Prints PASS/FAIL lines and ends with "N passed, N failed".
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+cache=${E2E_CACHE:-$top/build/e2e}/x86
+work=$cache/work
+root=$cache/root
+log=$cache/x86.log
+timeout_s=${E2E_TIMEOUT:-600}
+t_start=$(date +%s)
+die() { echo "FAIL: e2e x86_64 setup: $*"; echo "0 passed, 1 failed"; exit 1; }
+export DEBIAN_FRONTEND=noninteractive
+
+host_pkgs="qemu-system-x86 cpio file"
+# shellcheck disable=SC2086
+dpkg -s $host_pkgs >/dev/null 2>&1 || apt-get install -y -qq --no-install-recommends $host_pkgs >/dev/null ||
+	die "cannot install $host_pkgs"
+pkgs="xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common libxenmisc4.17 libxencall1
+libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxenstore4 libxentoollog1 libxendevicemodel1
+libxenhypfs1 libxentoolcore1 libyajl2 libc6 libncurses6 libtinfo6 libext2fs2 libfdt1 libuuid1
+zlib1g busybox-static libgcc-s1 liblzma5 libzstd1 libyaml-0-2 libjansson4 libmd0 xenstore-utils"
+kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-6/{print $2}' | head -1)
+mkdir -p "$cache/debs"
+if [ ! -f "$cache/debs/.done" ]; then
+	# shellcheck disable=SC2086
+	(cd "$cache/debs" && apt-get download -q=2 $pkgs "$kpkg" >/dev/null) || die "apt-get download failed"
+	touch "$cache/debs/.done"
+fi
+if [ ! -f "$root/.done" ]; then
+	rm -rf "$root" && mkdir -p "$root"
+	for d in "$cache"/debs/*.deb; do dpkg -x "$d" "$root"; done
+	touch "$root/.done"
+fi
+t_fetched=$(date +%s)
+
+# xenshm-compose for dom0 (same Debian libraries as the host's), guests per VM
+make -s -C "$top" BUILD=build/x86 GRAPHVIZ=no build/x86/xenshm-compose >/dev/null || die "build failed"
+make -s -C "$top" xenshm-compose >/dev/null || die "host build failed"
+rm -rf "$work" && mkdir -p "$work"
+"$top/xenshm-compose" build -q "$here/x86.yaml" -o "$work/build" || die "xenshm-compose build failed"
+kver=$(find "$root/lib/modules" -mindepth 1 -maxdepth 1 -printf '%f\n' | head -1)
+mkcpio() { (cd "$1" && find . -print0 | cpio --null -o -H newc --owner=0:0 --quiet) >"$2"; }
+mkdir -p "$work/guest"
+for dir in "$work"/build/guest/*/; do
+	vm=$(basename "$dir")
+	g=$work/groot-$vm
+	mkdir -p "$g"/{bin,proc,sys,dev,tmp}
+	cp "$root/bin/busybox" "$g/bin/" && ln -s busybox "$g/bin/sh"
+	cp "$here/guest-init.sh" "$g/init"
+	gcc -std=c11 -DHOSTED -O2 -Wall -Wextra -Werror -static -I"$dir" -o "$g/shmtest" \
+		"$here/../guest/guest.c" || die "guest program for $vm does not build"
+	mkcpio "$g" "$work/guest/$vm.cpio"
+done
+cp "$root/boot/vmlinuz-$kver" "$work/guest/vmlinuz"
+
+r=$work/dom0
+mkdir -p "$r"/{bin,sbin,proc,sys,dev,tmp,run,etc,var/lib/xen,var/log/xen,guest,e2e,usr/bin,lib64}
+cp "$root/bin/busybox" "$r/bin/" && ln -s busybox "$r/bin/sh"
+mkdir -p "$r/lib" "$r/usr/lib/x86_64-linux-gnu"
+cp -a "$root/lib/x86_64-linux-gnu" "$r/lib/"
+cp -a "$root"/usr/lib/x86_64-linux-gnu/*.so* "$r/usr/lib/x86_64-linux-gnu/"
+ln -sf /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$r/lib64/ld-linux-x86-64.so.2"
+mkdir -p "$r/usr/lib/xen-4.17" && cp -a "$root/usr/lib/xen-4.17/bin" "$r/usr/lib/xen-4.17/"
+cp -a "$root/etc/xen" "$r/etc/"
+kd=$r/lib/modules/$kver/kernel/drivers/xen
+mkdir -p "$kd/xenfs"
+for m in xen-privcmd xen-evtchn xen-gntdev xen-gntalloc; do
+	cp "$root/lib/modules/$kver/kernel/drivers/xen/$m.ko" "$kd/"
+done
+cp "$root/lib/modules/$kver/kernel/drivers/xen/xenfs/xenfs.ko" "$kd/xenfs/"
+cp "$top/build/x86/xenshm-compose" "$root"/usr/bin/xenstore-* "$r/usr/bin/"
+cp "$here/../dom0-init.sh" "$r/init"
+cp "$here/x86.sh" "$here/x86.yaml" "$r/e2e/"
+cp "$work"/guest/* "$r/guest/"
+echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
+mkcpio "$r" "$work/dom0.cpio"
+zcat "$root/boot/xen-4.17-amd64.gz" >"$work/xen.elf"
+t_built=$(date +%s)
+
+echo "e2e: booting Xen 4.17 amd64 + dom0 under QEMU (timeout ${timeout_s}s), log in $log"
+# -smap,-smep: TCG's SMAP makes the PV dom0 crash; -rdtscp: PVH guests hang on it (recipe NOTES)
+timeout --foreground "$timeout_s" qemu-system-x86_64 -M pc -cpu max,-smap,-smep,-rdtscp \
+	-m 2048 -smp 2 -nographic -no-reboot -nic none \
+	-kernel "$work/xen.elf" \
+	-append "console=com1 com1=115200,8n1 dom0_mem=512M,max:512M dom0_max_vcpus=1 noreboot" \
+	-initrd "$root/boot/vmlinuz-$kver console=hvc0 earlyprintk=xen rdinit=/init quiet xtest=x86,$work/dom0.cpio" \
+	-object memory-backend-ram,id=ivsh,size=1M,share=on -device ivshmem-plain,memdev=ivsh \
+	-serial stdio -monitor none </dev/null 2>&1 | tr -d '\r' | tee "$log" |
+	grep -a --line-buffered -E '^(E2E|DOM0|xenshm-compose|created|up:|down:|destroyed|project |  )' |
+	grep -a --line-buffered -v -E '^E2E (PASS|FAIL)' | sed -u 's/^/  | /'
+qemu_rc=${PIPESTATUS[0]}
+t_done=$(date +%s)
+
+passed=0 failed=0
+while IFS= read -r line; do
+	case $line in
+	"E2E PASS: "*) echo "PASS: e2e ${line#E2E PASS: }"; passed=$((passed + 1)) ;;
+	"E2E FAIL: "*) echo "FAIL: e2e ${line#E2E FAIL: }"; failed=$((failed + 1)) ;;
+	esac
+done < <(grep -a -E '^E2E (PASS|FAIL): ' "$log")
+if [ $((passed + failed)) -lt 3 ]; then
+	echo "FAIL: e2e x86_64 only $((passed + failed)) of 3 steps reported (QEMU exit $qemu_rc; see $log)"
+	failed=$((failed + 1))
+fi
+echo "e2e: x86_64 times: fetch $((t_fetched - t_start)) s, build $((t_built - t_fetched)) s, QEMU $((t_done - t_built)) s"
+[ "${E2E_KEEP:-0}" = 1 ] || rm -rf "$work"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
