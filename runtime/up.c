@@ -34,8 +34,9 @@ static int rollback(struct xen *x, const struct topology *t, struct undo *u)
 		if (!u->created[vm->index])
 			continue;
 		if (xen_destroy(x, u->domids[vm->index])) {
-			fprintf(stderr, "xenshm-compose: rollback: %s; domain %u ('%s') remains\n",
-				xen_error(x), u->domids[vm->index], vm->name.s);
+			fprintf(stderr, "xenshm-compose: rollback: %s; domain %u ('%s') remains: "
+				"remove it with 'xl destroy %s'\n", xen_error(x),
+				u->domids[vm->index], vm->name.s, vm->name.s);
 			ret = EXIT_LEFTOVERS;
 		} else {
 			u->created[vm->index] = false;
@@ -46,7 +47,8 @@ static int rollback(struct xen *x, const struct topology *t, struct undo *u)
 			ids[i] = t->mapped[i]->id;
 		if (!ids || xen_remove_records(x, t->name.s, ids, t->nmapped)) {
 			fprintf(stderr, "xenshm-compose: rollback: %s; the records of project '%s' "
-				"remain in xenstore\n", ids ? xen_error(x) : "out of memory", t->name.s);
+				"remain: 'xenshm-compose down -p %s' removes them\n",
+				ids ? xen_error(x) : "out of memory", t->name.s, t->name.s);
 			ret = EXIT_LEFTOVERS;
 		}
 	}
@@ -54,8 +56,8 @@ static int rollback(struct xen *x, const struct topology *t, struct undo *u)
 	if (ret == EXIT_ROLLED_BACK)
 		fprintf(stderr, "xenshm-compose: up failed; everything it changed was undone\n");
 	else
-		fprintf(stderr, "xenshm-compose: up failed and could not undo everything: see "
-			"above; 'xenshm-compose down -p %s' retries\n", t->name.s);
+		fprintf(stderr, "xenshm-compose: up failed and could not undo everything: what "
+			"remains is listed above\n");
 	return ret;
 }
 

@@ -133,6 +133,18 @@ else
 	fail "6 rollback: exit $rc, domains '$left', $recs records"
 fi
 
+# 6b. rollback that fails (destroy faulted by LD_PRELOAD): exit 4, what remains is named
+out=$(XENSHM_FAULT=destroy LD_PRELOAD=/e2e/faults.so $X up rollback.yaml 2>&1); rc=$?
+echo "$out"
+left=$(domains)
+if [ $rc = 4 ] && echo "$out" | grep -q "('rb-one') remains" && echo "$out" | grep -q "('rb-two') remains" &&
+	[ "$left" = "rb-one rb-two " ]; then
+	pass "6b failed rollback: exit 4, names the domains that remain ($left)"
+else
+	fail "6b failed rollback: exit $rc, domains '$left'"
+fi
+xl destroy rb-one; xl destroy rb-two
+
 # 8. timing: up versus the generated plan.sh (xl), same VMs, same boot
 $X build -q $T -o /tmp/build
 t0=$(now)

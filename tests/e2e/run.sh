@@ -35,6 +35,8 @@ topo=$here/e2e.yaml
 rm -rf "$work" && mkdir -p "$work"
 "$xc" build -q "$topo" -o "$work/build" || die "xenshm-compose build failed"
 "$here/guest/build.sh" "$work/build" "$work/guest" || die "guest build failed"
+aarch64-linux-gnu-gcc -shared -fPIC -O2 -Wall -Wextra -Werror -o "$work/faults.so" "$here/faults.c" -ldl ||
+	die "fault injection library does not build"
 
 # dom0 initramfs: busybox, Xen's toolstack and libraries, xenshm-compose, the guests
 r=$work/dom0
@@ -57,7 +59,7 @@ cp "$root/lib/modules/$kver/kernel/drivers/xen/xenfs/xenfs.ko" "$kd/xenfs/"
 cp "$top/build/arm64/xenshm-compose" "$root"/usr/bin/xenstore-* "$r/usr/bin/"
 cp "$here/dom0-init.sh" "$r/init"
 cp "$here"/*.sh "$here"/*.yaml "$r/e2e/"
-cp "$topo" "$r/e2e/"
+cp "$topo" "$work/faults.so" "$r/e2e/"
 cp "$work"/guest/*.img "$r/guest/"
 echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
 (cd "$r" && find . -print0 | cpio --null -o -H newc --owner=0:0 --quiet) >"$work/dom0.cpio"
@@ -101,7 +103,7 @@ while IFS= read -r line; do
 	"E2E FAIL: "*) echo "FAIL: e2e arm64 ${line#E2E FAIL: }"; failed=$((failed + 1)) ;;
 	esac
 done < <(grep -a -E '^E2E (PASS|FAIL): ' "$log")
-want=$([ "$mode" = demo ] && echo 1 || echo 9)
+want=$([ "$mode" = demo ] && echo 1 || echo 10)
 if [ $((passed + failed)) -lt "$want" ]; then
 	echo "FAIL: e2e arm64 only $((passed + failed)) of $want steps reported (QEMU exit $qemu_rc; see $log)"
 	failed=$((failed + 1))
