@@ -102,7 +102,7 @@ clean:
 # libFuzzer on the whole front end (clang): `make fuzz FUZZ_SECONDS=60`
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	$(shell $(PKG_CONFIG) --cflags $(PKGS)) -Icompiler
+	$(shell $(PKG_CONFIG) --cflags $(PKGS)) -Icompiler $(if $(filter yes,$(GRAPHVIZ)),-DHAVE_GVC)
 build/fuzz/fuzz_compile: tests/fuzz/fuzz_compile.c $(filter-out compiler/main.c,$(COMPILER_SRCS)) $(wildcard compiler/*.h)
 	mkdir -p build/fuzz
 	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_compile.c $(filter-out compiler/main.c,$(COMPILER_SRCS)) $(LIBS)

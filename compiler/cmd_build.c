@@ -21,21 +21,12 @@ int build_main(int argc, char **argv)
 		fprintf(stderr, "xenshm-compose: build needs -o DIR\nusage: %s\n", usage);
 		return EXIT_USAGE;
 	}
-	ret = compile_file(&c, o.file, &o.diag, false);
-	if (ret)
-		return ret;
-	diag_print(&c.d, FORMAT_TEXT, stdout, stderr);
-	ret = diag_exit_code(&c.d);
-	if (ret == EXIT_OK) {
-		if (build_tree(&c.t, o.output))
-			ret = EXIT_USAGE;
-		else if (!o.quiet)
-			printf("%s: wrote %s (%zu VM%s, %zu region%s)\n", c.src.name, o.output,
-			       c.t.nvms, c.t.nvms == 1 ? "" : "s", c.t.nmapped,
-			       c.t.nmapped == 1 ? "" : "s");
-	} else {
-		diag_print_summary(&c.d, stderr);
-	}
+	ret = compile_checked(&c, o.file, &o.diag, false);
+	if (ret == EXIT_OK && build_tree(&c.t, o.output))
+		ret = EXIT_USAGE;
+	else if (ret == EXIT_OK && !o.quiet)
+		printf("%s: wrote %s (%zu VM%s, %zu region%s)\n", c.src.name, o.output, c.t.nvms,
+		       c.t.nvms == 1 ? "" : "s", c.t.nmapped, c.t.nmapped == 1 ? "" : "s");
 	compile_release(&c);
 	return ret;
 }

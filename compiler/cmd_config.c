@@ -20,18 +20,10 @@ int config_main(int argc, char **argv)
 		return ret;
 	if (o.format && (fmt = parse_format(o.format, formats)) < 0)
 		return EXIT_USAGE;
-	ret = compile_file(&c, o.file, &o.diag, false);
-	if (ret)
-		return ret;
-	diag_print(&c.d, FORMAT_TEXT, stdout, stderr);
-	ret = diag_exit_code(&c.d);
-	if (ret == EXIT_OK) {
-		if (emit_config(&c.t, fmt == 1 ? CONFIG_JSON : CONFIG_YAML, stdout)) {
-			fprintf(stderr, "xenshm-compose: cannot write the configuration\n");
-			ret = EXIT_USAGE;
-		}
-	} else {
-		diag_print_summary(&c.d, stderr);
+	ret = compile_checked(&c, o.file, &o.diag, false);
+	if (ret == EXIT_OK && emit_config(&c.t, fmt == 1 ? CONFIG_JSON : CONFIG_YAML, stdout)) {
+		fprintf(stderr, "xenshm-compose: cannot write the configuration\n");
+		ret = EXIT_USAGE;
 	}
 	compile_release(&c);
 	return ret;

@@ -118,15 +118,9 @@ int graph_main(int argc, char **argv)
 	ret = parse_options(argc, argv, OPT_OUTPUT, usage, &o);
 	if (ret)
 		return ret;
-	ret = compile_file(&c, o.file, &o.diag, false);
-	if (ret)
-		return ret;
-	diag_print(&c.d, FORMAT_TEXT, stdout, stderr);
-	ret = diag_exit_code(&c.d);
+	ret = compile_checked(&c, o.file, &o.diag, false);
 	if (ret == EXIT_OK && write_graph(&c.t, o.output))
 		ret = EXIT_USAGE;
-	else if (ret != EXIT_OK)
-		diag_print_summary(&c.d, stderr);
 	compile_release(&c);
 	return ret;
 }

@@ -22,19 +22,13 @@ int plan_main(int argc, char **argv)
 		return ret;
 	if (o.format && (fmt = parse_format(o.format, formats)) < 0)
 		return EXIT_USAGE;
-	ret = compile_file(&c, o.file, &o.diag, false);
-	if (ret)
-		return ret;
-	diag_print(&c.d, FORMAT_TEXT, stdout, stderr);
-	ret = diag_exit_code(&c.d);
+	ret = compile_checked(&c, o.file, &o.diag, false);
 	if (ret == EXIT_OK) {
 		char *hash = topology_hash(&c.t);
 		if ((fmt ? emit_plan_json(&c.t, hash, stdout)
 			 : emit_plan_text(&c.t, hash, !o.no_scrub, stdout)))
 			ret = EXIT_USAGE;
 		free(hash);
-	} else {
-		diag_print_summary(&c.d, stderr);
 	}
 	compile_release(&c);
 	return ret;

@@ -29,3 +29,17 @@ void compile_release(struct compile *c)
 	topology_release(&c->t);
 	source_release(&c->src);
 }
+
+int compile_checked(struct compile *c, const char *path, const struct diag_config *cfg,
+		    bool for_up)
+{
+	int ret = compile_file(c, path, cfg, for_up);
+
+	if (ret)
+		return ret;
+	diag_print(&c->d, FORMAT_TEXT, stdout, stderr);
+	ret = diag_exit_code(&c->d);
+	if (ret != EXIT_OK)
+		diag_print_summary(&c->d, stderr);
+	return ret;
+}

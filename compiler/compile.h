@@ -18,6 +18,14 @@ struct compile {
  * any, are in c->d), or EXIT_USAGE after printing an I/O error.
  */
 int compile_file(struct compile *c, const char *path, const struct diag_config *cfg, bool for_up);
+/*
+ * compile_file, then what every command but check does with the outcome:
+ * diagnostics as text on stderr, and the exit code (EXIT_OK when the model
+ * may be used; with errors, a summary is printed too).
+ */
+int compile_checked(struct compile *c, const char *path, const struct diag_config *cfg,
+		    bool for_up);
+/* Safe on a zeroed struct compile, and after a failed compile_file. */
 void compile_release(struct compile *c);
 
 #endif

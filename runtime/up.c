@@ -223,15 +223,9 @@ int up_main(int argc, char **argv)
 	ret = parse_options(argc, argv, OPT_SCRUB | OPT_DRY_RUN | OPT_QUIET, usage, &o);
 	if (ret)
 		return ret;
-	ret = compile_file(&c, o.file, &o.diag, true);
-	if (ret)
-		return ret;
-	diag_print(&c.d, FORMAT_TEXT, stdout, stderr);
-	ret = diag_exit_code(&c.d);
-	if (ret != EXIT_OK) {
-		diag_print_summary(&c.d, stderr);
+	ret = compile_checked(&c, o.file, &o.diag, true);
+	if (ret != EXIT_OK)
 		goto cleanup;
-	}
 	if (c.t.backend != BACKEND_IOMEM) {
 		ret = other_backend(&c.t);
 		goto cleanup;

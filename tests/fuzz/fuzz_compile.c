@@ -1,5 +1,6 @@
-/* libFuzzer harness: any bytes through load, every check, diagnostics and config. */
+/* libFuzzer harness: any bytes through load, every check, diagnostics and every back end. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "checks.h"
 #include "diag.h"
@@ -26,8 +27,26 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		checks_run(&t, &d);
 	diag_print(&d, FORMAT_TEXT, sink, sink);
 	diag_print(&d, FORMAT_SARIF, sink, sink);
-	if (!diag_has_errors(&d))
+	if (!diag_has_errors(&d)) {
+		char *hash = topology_hash(&t);
+		size_t i;
+
 		emit_config(&t, CONFIG_YAML, sink);
+		emit_plan_json(&t, hash, sink);
+		emit_plan_sh(&t, hash, sink);
+		emit_plan_text(&t, hash, true, sink);
+		emit_dot(&t, sink);
+		if (wants_host_dtsi(&t))
+			emit_host_dtsi(&t, hash, sink);
+		if (wants_dom0less_dtsi(&t))
+			emit_dom0less_dtsi(&t, hash, sink);
+		for (i = 0; i < t.nvms; i++) {
+			emit_xl(&t, t.vms[i], hash, sink);
+			emit_guest_header(&t, t.vms[i], hash, sink);
+			emit_guest_dtsi(&t, t.vms[i], hash, sink);
+		}
+		free(hash);
+	}
 	diag_release(&d);
 	topology_release(&t);
 	source_release(&src);
