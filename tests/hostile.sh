@@ -35,15 +35,9 @@ BIN=${1:-./xenshm-compose}
 if [[ $BIN != /* && -e $BIN ]]; then BIN=$PWD/$BIN; fi
 cd "$ROOT" || exit 1
 
-npass=0
-nfail=0
-pass() { printf 'PASS: %s\n' "$1"; npass=$((npass + 1)); }
-fail() { printf 'FAIL: %s: %s\n' "$1" "$2"; nfail=$((nfail + 1)); }
-finish() {
-    printf 'hostile: %d passed, %d failed\n' "$npass" "$nfail"
-    [[ $nfail -eq 0 && $npass -gt 0 ]]
-    exit $?
-}
+SUITE=hostile PREFIX=""
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/xenshm-hostile.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT
@@ -84,11 +78,6 @@ else
     echo "hostile.sh: memory cap ${VMEM} KiB (ulimit -v)" >&2
 fi
 
-elapsed() { # start (EPOCHREALTIME) -> seconds with 3 decimals
-    local s=${1/./} e=${EPOCHREALTIME/./}
-    local d=$(( (e - s) / 1000 ))
-    printf '%d.%03d' $((d / 1000)) $((d % 1000))
-}
 
 human() { # bytes -> short size
     local b=$1

@@ -36,15 +36,9 @@ BIN=${1:-./xenshm-compose}
 if [[ $BIN != /* && -e $BIN ]]; then BIN=$PWD/$BIN; fi
 cd "$ROOT" || exit 1
 
-npass=0
-nfail=0
-pass() { printf 'PASS: %s\n' "$1"; npass=$((npass + 1)); }
-fail() { printf 'FAIL: %s: %s\n' "$1" "$2"; nfail=$((nfail + 1)); }
-finish() {
-    printf 'sarif: %d passed, %d failed\n' "$npass" "$nfail"
-    [[ $nfail -eq 0 && $npass -gt 0 ]]
-    exit $?
-}
+SUITE=sarif PREFIX=""
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/xenshm-sarif.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT
@@ -56,41 +50,7 @@ if ! command -v node >/dev/null 2>&1; then
     finish
 fi
 
-tools_ok() {
-    [[ -f $AJV && -f $SCHEMA && -f $TOOLS/node_modules/ajv-formats/package.json &&
-       -f $TOOLS/node_modules/.package-lock.json &&
-       ! $TOOLS/package-lock.json -nt $TOOLS/node_modules/.package-lock.json ]]
-}
-
-install_tools() {
-    tools_ok && return 0
-    if ! command -v npm >/dev/null 2>&1; then
-        echo "npm not found (Debian: apt-get install -y npm)"
-        return 1
-    fi
-    echo "sarif.sh: installing test tools: npm ci --prefix tests/tools" >&2
-    local t0=$EPOCHREALTIME
-    # --prefer-offline: use the npm cache when it has the pinned tarballs.
-    if ! npm ci --prefix "$TOOLS" --prefer-offline --no-audit --no-fund >"$TMP/npm.log" 2>&1; then
-        tail -n 5 "$TMP/npm.log" | tr '\n' ' '
-        return 1
-    fi
-    echo "sarif.sh: npm ci took $(elapsed "$t0")s" >&2
-    tools_ok || { echo "npm ci finished but the expected files are missing"; return 1; }
-}
-
-elapsed() { # start (EPOCHREALTIME) -> seconds with 3 decimals
-    local s=${1/./} e=${EPOCHREALTIME/./}
-    local d=$(( (e - s) / 1000 ))
-    printf '%d.%03d' $((d / 1000)) $((d % 1000))
-}
-
-if command -v flock >/dev/null 2>&1; then
-    # Two suites started at once must not both run npm ci in one directory.
-    msg=$( { flock 9; install_tools; } 9>"$TOOLS/.install.lock" ) || { fail setup "cannot install test tools: $msg"; finish; }
-else
-    msg=$(install_tools) || { fail setup "cannot install test tools: $msg"; finish; }
-fi
+msg=$(node_tools "$TOOLS" ajv-cli/dist/index.js @datadog/datadog-ci-plugin-sarif/dist/json-schema/sarif-schema-2.1.0.json ajv-formats/package.json) || { fail setup "cannot install test tools: $msg"; finish; }
 
 if [[ ! -x $BIN ]] && ! command -v "$BIN" >/dev/null 2>&1; then
     fail setup "binary '$BIN' not found or not executable (build it first, or pass its path as \$1)"

@@ -42,21 +42,9 @@ BIN=${1:-./xenshm-compose}
 if [[ $BIN != /* && -e $BIN ]]; then BIN=$PWD/$BIN; fi
 cd "$ROOT" || exit 1
 
-T0=$EPOCHREALTIME
-npass=0
-nfail=0
-pass() { printf 'PASS: schema %s\n' "$1"; npass=$((npass + 1)); }
-fail() { printf 'FAIL: schema %s: %s\n' "$1" "$2"; nfail=$((nfail + 1)); }
-elapsed() { # start (EPOCHREALTIME) -> seconds with 3 decimals
-    local s=${1/./} e=${EPOCHREALTIME/./}
-    local d=$(( (e - s) / 1000 ))
-    printf '%d.%03d' $((d / 1000)) $((d % 1000))
-}
-finish() {
-    printf 'schema: %d passed, %d failed (%ss)\n' "$npass" "$nfail" "$(elapsed "$T0")"
-    [[ $nfail -eq 0 && $npass -gt 0 ]]
-    exit $?
-}
+SUITE=schema PREFIX="schema "
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/xenshm-schema.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT
@@ -72,35 +60,7 @@ if [[ ! -f $SCHEMA ]]; then
     finish
 fi
 
-tools_ok() {
-    [[ -f $TOOLS/node_modules/ajv/package.json && -f $TOOLS/node_modules/yaml/package.json &&
-       -f $TOOLS/node_modules/.package-lock.json &&
-       ! $TOOLS/package-lock.json -nt $TOOLS/node_modules/.package-lock.json ]]
-}
-
-install_tools() {
-    tools_ok && return 0
-    if ! command -v npm >/dev/null 2>&1; then
-        echo "npm not found (Debian: apt-get install -y npm)"
-        return 1
-    fi
-    echo "schema.sh: installing test tools: npm ci --prefix tests/tools" >&2
-    local t0=$EPOCHREALTIME
-    # --prefer-offline: use the npm cache when it has the pinned tarballs.
-    if ! npm ci --prefix "$TOOLS" --prefer-offline --no-audit --no-fund >"$TMP/npm.log" 2>&1; then
-        tail -n 5 "$TMP/npm.log" | tr '\n' ' '
-        return 1
-    fi
-    echo "schema.sh: npm ci took $(elapsed "$t0")s" >&2
-    tools_ok || { echo "npm ci finished but the expected files are missing"; return 1; }
-}
-
-if command -v flock >/dev/null 2>&1; then
-    # Two suites started at once must not both run npm ci in one directory.
-    msg=$( { flock 9; install_tools; } 9>"$TOOLS/.install.lock" ) || { fail setup "cannot install test tools: $msg"; finish; }
-else
-    msg=$(install_tools) || { fail setup "cannot install test tools: $msg"; finish; }
-fi
+msg=$(node_tools "$TOOLS" ajv/package.json yaml/package.json) || { fail setup "cannot install test tools: $msg"; finish; }
 
 have_bin=1
 if [[ ! -x $BIN ]] && ! command -v "$BIN" >/dev/null 2>&1; then
