@@ -4,7 +4,7 @@
 # gcc for guest headers, ajv for plan.json, sh -n and shellcheck for plan.sh;
 # golden copies of every artifact; atomic output; injection.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 bin=${1:-./xenshm-compose}
 xlparse=${XLPARSE:-build/opt/xlparse}
 [ -x "$xlparse" ] || make -s "$xlparse" >/dev/null
@@ -26,7 +26,7 @@ xl_agrees() {
 	{
 		echo "name=$vm"
 		jq -r --arg vm "$vm" '.vms[] | select(.name == $vm) | "memory=\((.memory | ltrimstr("0x")))", "vcpus=\(.vcpus)"' "$cfg" |
-			while IFS== read -r k v; do
+			while IFS="=" read -r k v; do
 				if [ "$k" = memory ]; then echo "memory=$(( 0x$v / 1048576 ))"; else echo "$k=$v"; fi
 			done
 		echo "kernel=$(esc ".vms[] | select(.name == \"$vm\") | .kernel" "$cfg")"
@@ -77,7 +77,7 @@ header_agrees() {
 				echo "_Static_assert(${p}_OWNER == $([ "$role" = owner ] && echo 1 || echo 0), \"owner $id\");"
 				echo "_Static_assert(${p}_MEMBERS == ${members}u, \"members $id\");"
 				echo "_Static_assert(${p}_MEMBER_INDEX == ${idx}u, \"index $id\");"
-				echo "static const char role_$p[] = ${p}_ROLE; static const char id_$p[] = ${p}_ID;"
+				echo "static const char role_${p}[] = ${p}_ROLE; static const char id_${p}[] = ${p}_ID;"
 			done
 		echo "#define SUM(P, B, S) + (B) + (S)"
 		echo "int main(void) { return (0 XENSHM_REGIONS(SUM)) == 0 && XENSHM_NREGIONS; }"

@@ -5,7 +5,7 @@
 #   # expect: note 8:40
 #   # expect-not: guest-overlap
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 bin=${1:-./xenshm-compose}
 fail=0
 

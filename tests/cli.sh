@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Command line: usage errors, severity options, stdin, exit codes (spec section 4).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 bin=${1:-./xenshm-compose}
 w=tests/golden/inputs/warnings.yaml
 e=tests/golden/inputs/many-errors.yaml

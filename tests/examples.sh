@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Shipped examples: clean under -Werror, deterministic, and `config` round-trips.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 bin=${1:-./xenshm-compose}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

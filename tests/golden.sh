@@ -4,7 +4,7 @@
 # the exit code of `xenshm-compose ARGS` must equal tests/golden/NAME byte for byte.
 # UPDATE_GOLDEN=1 rewrites them (then review the diff before committing).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 bin=${1:-./xenshm-compose}
 fail=0
 while read -r name args; do

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The one test driver: runs every suite, tallies PASS/FAIL lines, ends with "N passed, N failed".
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 bin=${1:-./xenshm-compose}
-suites=${SUITES:-"unit checks examples golden cli artifacts schema sarif hostile"}
+suites=${SUITES:-"unit checks examples golden cli artifacts schema sarif hostile lint"}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
