@@ -12,6 +12,17 @@ static int usage_error(const char *usage, const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
+bool valid_project_name(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		      (i && (s[i] == '_' || s[i] == '-'))))
+			return false;
+	return n >= 1 && n <= 32;
+}
+
 int parse_options(int argc, char **argv, unsigned accepts, const char *usage, struct options *o)
 {
 	int i;
@@ -59,6 +70,9 @@ int parse_options(int argc, char **argv, unsigned accepts, const char *usage, st
 			o->file = a;
 		}
 	}
+	if (o->project && !valid_project_name(o->project))
+		return usage_error(usage, "'%s' is not a project name ([a-z0-9][a-z0-9_-]{0,31})",
+				   o->project);
 	if (o->file && o->project)
 		return usage_error(usage, "%s", "give FILE or -p PROJECT, not both");
 	if (!o->file && !(accepts & OPT_PROJECT))

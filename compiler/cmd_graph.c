@@ -6,6 +6,9 @@
 
 #ifdef HAVE_GVC
 #include <graphviz/gvc.h>
+#else
+#include <sys/wait.h>
+#include <unistd.h>
 #endif
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,19 +53,38 @@ static int render(const char *dot, const char *format, const char *tmp)
 	return ret;
 }
 #else
-/* built without libgvc: the dot program, when present, does the same */
+/* built without libgvc: the dot program, when present, does the same (no shell) */
 static int render(const char *dot, const char *format, const char *tmp)
 {
-	char *cmd = xasprintf("dot -T%s -o '%s'", format, tmp);	/* tmp is ours: no quote in it */
-	FILE *p = popen(cmd, "w");
-	int ret = -1;
+	char *fmt = xasprintf("-T%s", format);
+	int fds[2], status = 0;
+	size_t len = strlen(dot), off = 0;
+	pid_t pid;
 
-	free(cmd);
-	if (p) {
-		fputs(dot, p);
-		ret = pclose(p) == 0 ? 0 : -1;
+	if (pipe(fds)) {
+		free(fmt);
+		return -1;
 	}
-	return ret;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[0], 0);
+		close(fds[0]);
+		close(fds[1]);
+		execlp("dot", "dot", fmt, "-o", tmp, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[0]);
+	free(fmt);
+	while (pid > 0 && off < len) {
+		ssize_t n = write(fds[1], dot + off, len - off);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	close(fds[1]);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	return off == len && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 #endif
 

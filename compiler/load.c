@@ -1,4 +1,5 @@
 /* Front end: libyaml events -> model, with the schema-level checks and positions. */
+#include "cli.h"
 #include "load.h"
 #include "units.h"
 
@@ -1225,19 +1226,13 @@ static void top_version(struct loader *ld, void *obj, const struct srcpos *kpos)
 static void top_name(struct loader *ld, void *obj, const struct srcpos *kpos)
 {
 	struct topology *t = obj;
-	size_t n, i;
 	const char *s;
 
 	(void)kpos;
 	if (!read_scalar(ld, "name", "a project name", &t->name))
 		return;
 	s = t->name.s;
-	n = strlen(s);
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-		      (i && (s[i] == '_' || s[i] == '-'))))
-			break;
-	if (n == 0 || n > 32 || i < n) {
+	if (!valid_project_name(s)) {
 		report(ld->d, C_TYPE, &t->name.pos, "invalid project name '%s': it must match "
 		       "[a-z0-9][a-z0-9_-]{0,31}", q(s));
 		free(t->name.s);

@@ -4,6 +4,7 @@
 #include "version.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,16 +12,17 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *description;
+	bool acts;	/* changes the host: its exit code says what it did, not its output */
 } commands[] = {
-	{ "check", check_main, "check a topology and report every problem" },
-	{ "config", config_main, "print the normalized topology (owners, addresses, order)" },
-	{ "build", build_main, "write every artifact (xl configs, plan, device trees, headers)" },
-	{ "graph", graph_main, "draw the sharing: DOT, or SVG/PNG/PDF through Graphviz" },
-	{ "plan", plan_main, "print the steps 'up' would take" },
-	{ "up", up_main, "create the VMs on this Xen host and share their memory" },
-	{ "down", down_main, "destroy a project's VMs and forget its regions" },
-	{ "ps", ps_main, "list the projects that are up, their VMs and regions" },
-	{ "explain", explain_main, "explain a check: what, why on Xen, how to fix" },
+	{ "check", check_main, "check a topology and report every problem", false },
+	{ "config", config_main, "print the normalized topology (owners, addresses, order)", false },
+	{ "build", build_main, "write every artifact (xl configs, plan, device trees, headers)", false },
+	{ "graph", graph_main, "draw the sharing: DOT, or SVG/PNG/PDF through Graphviz", false },
+	{ "plan", plan_main, "print the steps 'up' would take", false },
+	{ "up", up_main, "create the VMs on this Xen host and share their memory", true },
+	{ "down", down_main, "destroy a project's VMs and forget its regions", true },
+	{ "ps", ps_main, "list the projects that are up, their VMs and regions", false },
+	{ "explain", explain_main, "explain a check: what, why on Xen, how to fix", false },
 };
 
 static void show_usage(FILE *f)
@@ -61,7 +63,7 @@ int main(int argc, char **argv)
 		if (fflush(stdout) || ferror(stdout)) {
 			fprintf(stderr, "xenshm-compose: cannot write the output: %s\n",
 				strerror(errno));
-			return EXIT_USAGE;
+			return commands[i].acts ? ret : EXIT_USAGE;
 		}
 		return ret;
 	}

@@ -37,7 +37,7 @@ static int take_down(struct xen *x, const char *name, bool quiet)
 	struct xs_project p = { 0 };
 	struct xs_region *rec = NULL;
 	char **ids = NULL, dname[72];
-	size_t nrec = 0, nids = 0, i;
+	size_t nrec = 0, nids = 0, ndestroyed = 0, i;
 	int ret = EXIT_OK;
 
 	if (xen_read_project(x, name, &p) || xen_read_regions(x, &rec, &nrec)) {
@@ -63,14 +63,22 @@ static int take_down(struct xen *x, const char *name, bool quiet)
 	for (i = p.nvms; i-- > 0;) {
 		const struct xs_vm *vm = &p.vms[i];
 		/* a recycled domid may name somebody else's domain now: check the name */
-		if (xen_domain_name(x, vm->domid, dname, sizeof(dname)) || strcmp(dname, vm->name))
+		if (xen_domain_name(x, vm->domid, dname, sizeof(dname))) {
+			fprintf(stderr, "xenshm-compose: %s; domain %u ('%s') may remain\n",
+				xen_error(x), vm->domid, vm->name);
+			ret = EXIT_LEFTOVERS;
+			continue;
+		}
+		if (strcmp(dname, vm->name))
 			continue;
 		if (xen_destroy(x, vm->domid)) {
 			fprintf(stderr, "xenshm-compose: %s; domain %u ('%s') remains\n", xen_error(x),
 				vm->domid, vm->name);
 			ret = EXIT_LEFTOVERS;
-		} else if (!quiet) {
-			printf("destroyed %s (domain %u)\n", vm->name, vm->domid);
+		} else {
+			ndestroyed++;
+			if (!quiet)
+				printf("destroyed %s (domain %u)\n", vm->name, vm->domid);
 		}
 	}
 	if (ret == EXIT_OK && xen_remove_records(x, name, ids, nids)) {
@@ -78,8 +86,8 @@ static int take_down(struct xen *x, const char *name, bool quiet)
 		ret = EXIT_LEFTOVERS;
 	}
 	if (ret == EXIT_OK && !quiet)
-		printf("down: project '%s': %zu VM%s destroyed, %zu region%s forgotten\n", name, p.nvms,
-		       p.nvms == 1 ? "" : "s", nids, nids == 1 ? "" : "s");
+		printf("down: project '%s': %zu VM%s destroyed, %zu region%s forgotten\n", name,
+		       ndestroyed, ndestroyed == 1 ? "" : "s", nids, nids == 1 ? "" : "s");
 cleanup:
 	free(ids);
 	xs_regions_free(rec, nrec);

@@ -179,6 +179,8 @@ int ps_main(int argc, char **argv)
 	if (fmt) {
 		json_dumpf(projects, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		putchar('\n');
+	} else if (!json_array_size(projects) && (o.project || o.file)) {
+		printf("project '%s' is not up\n", o.project ? o.project : c.t.name.s);
 	} else {
 		print_text(projects);
 	}

@@ -4,6 +4,7 @@
 #include "emit.h"
 #include "runtime.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,15 @@ static int rollback(struct xen *x, const struct topology *t, struct undo *u)
 			u->created[vm->index] = false;
 		}
 	}
-	if (u->records) {
+	/*
+	 * Records stay while a domain they describe remains: they keep other
+	 * projects off its memory, and let `down -p` finish the job.
+	 */
+	if (u->records && ret == EXIT_LEFTOVERS) {
+		fprintf(stderr, "xenshm-compose: rollback: the records of project '%s' are kept "
+			"for what remains; 'xenshm-compose down -p %s' removes both\n", t->name.s,
+			t->name.s);
+	} else if (u->records) {
 		for (i = 0; ids && i < t->nmapped; i++)
 			ids[i] = t->mapped[i]->id;
 		if (!ids || xen_remove_records(x, t->name.s, ids, t->nmapped)) {
@@ -124,9 +133,9 @@ static int conflicts(struct xen *x, const struct topology *t)
 	return n;
 }
 
-/* Applies the plan (spec 7). The model is checked; x is open; the lock is held. */
-static int apply(struct xen *x, const struct topology *t, const char *hash, bool scrub,
-		 bool quiet)
+/* The steps of apply(), with the signals that could interrupt them held. */
+static int apply_blocked(struct xen *x, const struct topology *t, const char *hash, bool scrub,
+			 bool quiet)
 {
 	struct undo u = { 0 };
 	struct xs_region *regions = NULL;
@@ -197,6 +206,28 @@ cleanup:
 	return ret;
 }
 
+/*
+ * Applies the plan (spec 7). The model is checked; x is open; the lock is
+ * held. INT, TERM and HUP wait until it is up or rolled back: an interrupted
+ * run would leave paused domains nobody records.
+ */
+static int apply(struct xen *x, const struct topology *t, const char *hash, bool scrub,
+		 bool quiet)
+{
+	sigset_t block, old;
+	int ret;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	ret = apply_blocked(x, t, hash, scrub, quiet);
+	fflush(stdout);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
 /* the backends whose artifacts are applied by other means than libxl iomem */
 static int other_backend(const struct topology *t)
 {
@@ -226,6 +257,13 @@ int up_main(int argc, char **argv)
 	ret = compile_checked(&c, o.file, &o.diag, true);
 	if (ret != EXIT_OK)
 		goto cleanup;
+	/* a demoted warning cannot make libxl apply raw xl keys or map a PV guest */
+	if (c.d.fired[C_BACKEND_UNSUPPORTED]) {
+		fprintf(stderr, "xenshm-compose: up cannot apply this topology: it has what "
+			"[backend-unsupported] reports, whatever its severity\n");
+		ret = EXIT_CHECKS;
+		goto cleanup;
+	}
 	if (c.t.backend != BACKEND_IOMEM) {
 		ret = other_backend(&c.t);
 		goto cleanup;
@@ -249,8 +287,9 @@ int up_main(int argc, char **argv)
 		fprintf(stderr, "xenshm-compose: %s\n", xen_error(x));
 		ret = EXIT_USAGE;
 	} else if (rec.name[0] && up_to_date(x, &rec, hash)) {
-		printf("project '%s' is up to date (%zu VMs, topology %.19s...)\n", c.t.name.s,
-		       rec.nvms, hash);
+		if (!o.quiet)
+			printf("project '%s' is up to date (%zu VMs, topology %.19s...)\n",
+			       c.t.name.s, rec.nvms, hash);
 		ret = EXIT_OK;
 	} else if (rec.name[0]) {
 		fprintf(stderr, "xenshm-compose: project '%s' is up with another topology (%.19s...) "

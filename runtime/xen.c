@@ -130,14 +130,16 @@ int xen_domain_name(struct xen *x, uint32_t domid, char *name, size_t len)
 {
 	libxl_dominfo info;
 	char *n;
+	int rc;
 
 	libxl_dominfo_init(&info);
 	name[0] = '\0';
-	if (libxl_domain_info(x->ctx, &info, domid)) {
-		libxl_dominfo_dispose(&info);
-		return 0;	/* gone */
-	}
+	rc = libxl_domain_info(x->ctx, &info, domid);
 	libxl_dominfo_dispose(&info);
+	if (rc == ERROR_DOMAIN_NOTFOUND)
+		return 0;	/* gone */
+	if (rc)
+		return fail(x, "cannot read domain %u", domid);
 	n = libxl_domid_to_name(x->ctx, domid);
 	snprintf(name, len, "%s", n ? n : "");
 	free(n);
@@ -473,17 +475,23 @@ int xen_list_projects(struct xen *x, char ***out, size_t *n)
 static bool set_perms(struct xen *x, xs_transaction_t t, const char *path,
 		      const struct xs_region *r)
 {
-	struct xs_permissions perms[1 + 64];
-	unsigned int n = 0;
-	size_t i;
+	size_t n = r ? r->nmaps : 0, i;
+	struct xs_permissions *perms = calloc(n + 1, sizeof(*perms));
+	bool ok;
 
-	perms[n].id = 0;
-	perms[n++].perms = XS_PERM_NONE;
-	for (i = 0; r && i < r->nmaps && n < sizeof(perms) / sizeof(perms[0]); i++) {
-		perms[n].id = r->maps[i].domid;
-		perms[n++].perms = XS_PERM_READ;
+	if (!perms) {
+		errno = ENOMEM;
+		return false;
 	}
-	return xs_set_permissions(x->xs, t, path, perms, n);
+	perms[0].id = 0;
+	perms[0].perms = XS_PERM_NONE;
+	for (i = 0; i < n; i++) {
+		perms[i + 1].id = r->maps[i].domid;
+		perms[i + 1].perms = XS_PERM_READ;
+	}
+	ok = xs_set_permissions(x->xs, t, path, perms, (unsigned int)(n + 1));
+	free(perms);
+	return ok;
 }
 
 static bool write_region(struct xen *x, xs_transaction_t t, const struct xs_region *r)

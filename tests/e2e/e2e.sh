@@ -37,7 +37,7 @@ done
 t0=$(now)
 $X up $T; rc=$?
 t1=$(now)
-echo "E2E TIME: up ${rc:+(exit $rc) }took $(elapsed "$t0" "$t1") s"
+echo "E2E TIME: up (exit $rc) took $(elapsed "$t0" "$t1") s"
 if [ $rc = 0 ] && wait_results 5 alpha beta gamma; then
 	for vm in alpha beta gamma; do sed "s/^/E2E GUEST $vm: /" "$LOGS/guest-$vm-vuart0.log"; done
 	if [ "$(cat $LOGS/guest-*-vuart0.log | grep -c 'RESULT.*PASS')" = 5 ]; then

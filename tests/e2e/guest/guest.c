@@ -172,7 +172,7 @@ int main(void)
 {
 	struct region regions[XENSHM_NREGIONS + 1];
 	uint64_t f = freq(), t0 = ticks();
-	uint32_t n = 0, left, i;
+	uint32_t n = 0, left = 0, i;
 
 #define ADD(P, BASE, SIZE)                                                   \
 	regions[n].id = P##_ID;                                              \
@@ -184,6 +184,7 @@ int main(void)
 	regions[n].done = 0;                                                 \
 	n++;
 	XENSHM_REGIONS(ADD)
+	left = n;
 
 	puts_("guest " XENSHM_VM " of project " XENSHM_PROJECT " started\n");
 	for (i = 0; i < n; i++) {
@@ -208,6 +209,7 @@ int main(void)
 		if (k < 2 + r->members) {
 			result(r, "region was not zeroed before the guests ran", 0);
 			r->done = 1;
+			left--;
 			continue;
 		}
 		{
@@ -222,7 +224,7 @@ int main(void)
 			puts_("\n");
 		}
 	}
-	for (left = n; left && ticks() - t0 < TIMEOUT_S * f;)
+	while (left && ticks() - t0 < TIMEOUT_S * f)
 		for (i = 0; i < n; i++)
 			if (!regions[i].done && step(&regions[i])) {
 				regions[i].done = 1;

@@ -23,7 +23,8 @@ echo "E2E: ivshmem BAR2 at $bar"
 $X up $T; rc=$?
 i=0
 while [ $i -lt 300 ]; do
-	[ "$(cat $LOGS/guest-*.log 2>/dev/null | grep -c RESULT)" -ge 5 ] && break
+	n=$(grep -s -h RESULT $LOGS/guest-*.log | wc -l)
+	[ "${n:-0}" -ge 5 ] && break
 	sleep 1
 	i=$((i + 1))
 done
