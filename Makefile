@@ -38,12 +38,12 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 # Debian 12 packages: building, and the tests (real dtc, Graphviz, xl's parser, SARIF validator)
 DEPS_BUILD := build-essential pkg-config libyaml-dev libjansson-dev libmd-dev libgraphviz-dev libxen-dev
-DEPS_TEST := jq device-tree-compiler graphviz shellcheck file
+DEPS_TEST := jq device-tree-compiler graphviz shellcheck file valgrind time
 # Node.js for the SARIF and schema validators (ajv); a machine may already have
 # it from elsewhere (NodeSource), whose nodejs conflicts with Debian's npm
 DEPS_NODE := $(if $(shell command -v npm),,nodejs npm)
 
-.PHONY: all check deps clean e2e demo FORCE
+.PHONY: all check deps clean e2e demo bench FORCE
 
 all: xenshm-compose
 
@@ -95,6 +95,10 @@ e2e: xenshm-compose
 # the main job for users without a Xen host: `up` of examples/qemu-demo.yaml in QEMU
 demo: xenshm-compose
 	tests/e2e/run.sh demo
+
+# instruction counts and times up to 32 752 VMs, against bench/baseline.txt
+bench: xenshm-compose
+	bench/run.sh ./xenshm-compose
 
 clean:
 	rm -rf build xenshm-compose
