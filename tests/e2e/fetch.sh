@@ -7,13 +7,18 @@ cache=${E2E_CACHE:-$(cd "$(dirname "$0")/../.." && pwd)/build/e2e}
 mkdir -p "$cache/debs"
 export DEBIAN_FRONTEND=noninteractive
 
+need_root() {
+	[ "$(id -u)" = 0 ] || { echo "e2e: $1 needs root (apt-get, dpkg): run it as root once" >&2; exit 1; }
+}
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	need_root "adding the arm64 architecture"
 	dpkg --add-architecture arm64
 	apt-get update -qq
 fi
 host_pkgs="qemu-system-arm device-tree-compiler gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross cpio file"
 # shellcheck disable=SC2086 # word list
 if ! dpkg -s $host_pkgs >/dev/null 2>&1; then
+	need_root "installing $host_pkgs"
 	apt-get install -y -qq --no-install-recommends $host_pkgs >/dev/null ||
 		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends $host_pkgs >/dev/null; }
 fi
