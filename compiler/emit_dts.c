@@ -37,7 +37,7 @@ int emit_host_dtsi(const struct topology *t, const char *hash, FILE *f)
 	return emit_status(f);
 }
 
-static void dom0less_node(const struct topology *t, const struct vm *vm, FILE *f)
+static void dom0less_node(const struct vm *vm, FILE *f)
 {
 	const char *node = vm->dom0less_node.s ? vm->dom0less_node.s : vm->name.s;
 	size_t i;
@@ -68,7 +68,6 @@ static void dom0less_node(const struct topology *t, const struct vm *vm, FILE *f
 		free(id);
 	}
 	fputs("\t\t};\n", f);
-	(void)t;
 }
 
 int emit_dom0less_dtsi(const struct topology *t, const char *hash, FILE *f)
@@ -89,7 +88,7 @@ int emit_dom0less_dtsi(const struct topology *t, const char *hash, FILE *f)
 	for (i = 0; i < t->nvms; i++) {
 		if (i)
 			fputc('\n', f);
-		dom0less_node(t, t->vms[i], f);
+		dom0less_node(t->vms[i], f);
 	}
 	fputs("\t};\n};\n", f);
 	return emit_status(f);

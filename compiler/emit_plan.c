@@ -16,7 +16,7 @@ static json_t *hexj(uint64_t v)
 	return json_string(haddr(v));
 }
 
-static json_t *vm_plan(const struct topology *t, const struct vm *vm)
+static json_t *vm_plan(const struct vm *vm)
 {
 	json_t *o = json_object(), *maps = json_array();
 	size_t i;
@@ -53,7 +53,6 @@ static json_t *vm_plan(const struct topology *t, const struct vm *vm)
 		json_object_set_new(o, "passthrough_iomem", pt);
 	}
 	json_object_set_new(o, "raw_xl_keys", json_boolean(vm->nxl > 0));
-	(void)t;
 	return o;
 }
 
@@ -126,7 +125,7 @@ json_t *plan_json(const struct topology *t, const char *hash)
 		"base", hexj(t->pool_base.v), "size", hexj(t->pool_size.v)) : json_null());
 	json_object_set_new(p, "xenstore_root", json_string(XS_ROOT));
 	for (i = 0; i < t->nvms; i++)
-		json_array_append_new(vms, vm_plan(t, t->start_order[i]));
+		json_array_append_new(vms, vm_plan(t->start_order[i]));
 	json_object_set_new(p, "vms", vms);
 	for (i = 0; i < t->nmapped; i++)
 		json_array_append_new(regions, region_plan(t->mapped[i]));

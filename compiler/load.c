@@ -997,9 +997,8 @@ static void shm_item(struct loader *ld, void *obj, size_t i)
 	} else if (ld->ev.type == YAML_MAPPING_START_EVENT) {
 		m = add_mapping(vm, &pos);
 		read_schema(ld, &map_schema, m, &pos);
-		/* vm->maps may have moved while reading? no: nothing adds meanwhile */
-		if (!vm->maps[vm->nmaps - 1].id.s)
-			vm->maps[vm->nmaps - 1].id.s = xstrdup("");
+		if (!m->id.s)	/* missing-key was reported; keep the entry, unlinked */
+			m->id.s = xstrdup("");
 	} else if (ld->ev.type != YAML_ALIAS_EVENT) {
 		report(ld->d, C_TYPE, &pos, "an 'shm' entry must be an ID, \"ADDR+SIZE = ID\" or "
 		       "{ id, at, size }, not %s", node_kind(&ld->ev));
