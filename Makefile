@@ -10,7 +10,8 @@ XEN_PKGS := xenlight xenstore xentoollog
 
 # -std=c11 plus dtc's extra warnings (STYLE.md 11)
 WARNINGS := -Wall -Wextra -Werror -Wpointer-arith -Wcast-qual -Wnested-externs \
-	-Wstrict-prototypes -Wmissing-prototypes -Wredundant-decls -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wredundant-decls -Wshadow -Wwrite-strings \
+	-Wsuggest-attribute=format \
 	-Wno-unused-parameter
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Icompiler -Iruntime \
@@ -43,7 +44,7 @@ DEPS_TEST := jq device-tree-compiler graphviz shellcheck file valgrind time
 # it from elsewhere (NodeSource), whose nodejs conflicts with Debian's npm
 DEPS_NODE := $(if $(shell command -v npm),,nodejs npm)
 
-.PHONY: all check deps clean e2e demo bench FORCE
+.PHONY: all check deps clean distclean e2e demo bench FORCE
 
 all: xenshm-compose
 
@@ -100,7 +101,12 @@ demo: xenshm-compose
 bench: xenshm-compose
 	bench/run.sh ./xenshm-compose
 
+# keeps the E2E's downloaded packages (build/e2e/debs, root); distclean drops them too
 clean:
+	rm -rf build/opt build/san build/arm64 build/x86 build/nogvc build/fuzz \
+		build/e2e/work-* build/e2e/x86/work xenshm-compose
+
+distclean:
 	rm -rf build xenshm-compose
 
 # libFuzzer on the whole front end (clang): `make fuzz FUZZ_SECONDS=60`
