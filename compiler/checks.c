@@ -33,8 +33,8 @@ static void check_duplicate_node(struct topology *t, struct diag_set *d)
 		    !strmap_get(&nodes, node->s, &first))
 			continue;
 		dg = report(d, C_DUPLICATE_VM, &node->pos,
-			    "VM '%s' would be the dom0less node /chosen/%s of '%s' too; set a "
-			    "distinct 'dom0less_node'", vname(vm), q(node->s), vname(t->vms[first]));
+			    "dom0less node /chosen/%s of VM '%s' is taken by VM '%s'; set a "
+			    "distinct 'dom0less_node'", q(node->s), vname(vm), vname(t->vms[first]));
 		diag_note(dg, t->vms[first]->dom0less_node.s ? &t->vms[first]->dom0less_node.pos
 							      : &t->vms[first]->name.pos,
 			  "'%s' is /chosen/%s", vname(t->vms[first]), q(node->s));
@@ -52,7 +52,7 @@ static void check_duplicate_vm(struct topology *t, struct diag_set *d)
 		if (!vm->dup_of)
 			continue;
 		dg = report(d, C_DUPLICATE_VM, &vm->name.pos,
-			    "VM name '%s' is already used; VM names are xl domain names and "
+			    "duplicate VM name '%s': VM names are xl domain names and "
 			    "must be unique", vname(vm));
 		diag_note(dg, &vm->dup_of->name.pos, "'%s' first defined here", vname(vm));
 	}
@@ -120,8 +120,8 @@ static void check_duplicate_mapping(struct topology *t, struct diag_set *d)
 			if (!m->dup_of)
 				continue;
 			dg = report(d, C_DUPLICATE_MAPPING, &m->id.pos,
-				    "VM '%s' maps region '%s' twice; a region is mapped at most "
-				    "once per VM", vname(m->vm), q(m->id.s));
+				    "region '%s' is mapped twice by VM '%s'; a region is mapped at most "
+				    "once per VM", q(m->id.s), vname(m->vm));
 			diag_note(dg, &m->dup_of->id.pos, "first mapping of '%s' in '%s'",
 				  q(m->id.s), vname(m->vm));
 		}
@@ -209,7 +209,7 @@ static void check_zero_size(struct topology *t, struct diag_set *d)
 	for (i = 0; i < t->nvms; i++) {
 		struct vm *vm = t->vms[i];
 		if (vm->memory.set && !vm->memory.v && !inherits_memory(vm, t))
-			report(d, C_ZERO_SIZE, &vm->memory.pos, "VM '%s' has 0 bytes of memory",
+			report(d, C_ZERO_SIZE, &vm->memory.pos, "memory of VM '%s' is 0 bytes",
 			       vname(vm));
 		for (j = 0; j < vm->nmaps; j++)
 			if (vm->maps[j].size.set && !vm->maps[j].size.v)
@@ -239,6 +239,15 @@ static int cmp_src(const void *pa, const void *pb)
 	return srcpos_cmp(a->pos, b->pos);
 }
 
+static void size_note(struct diagnostic *dg, const struct size_src *s, const struct region *r)
+{
+	if (s->m)
+		diag_note(dg, s->pos, "'%s' maps '%s' with size %s here", vname(s->m->vm), q(r->id),
+			  hsize(s->v));
+	else
+		diag_note(dg, s->pos, "'regions' gives '%s' size %s here", q(r->id), hsize(s->v));
+}
+
 /*
  * Resolves each region's size and alignment and reports disagreements, at
  * the later place in the file with a note at the earliest one.
@@ -250,6 +259,7 @@ static void check_size_mismatch(struct topology *t, struct diag_set *d)
 
 	for (i = 0; i < t->nregions; i++) {
 		struct region *r = t->regions[i];
+		const struct size_src *ref;
 		size_t n = 0;
 
 		r->eff_align = r->align.set && is_pow2(r->align.v) && r->align.v >= PAGE_SIZE ?
@@ -268,21 +278,29 @@ static void check_size_mismatch(struct topology *t, struct diag_set *d)
 		if (!n)
 			continue;
 		qsort(v, n, sizeof(*v), cmp_src);
-		/* the `regions` entry is authoritative; else the first mapping */
-		r->eff_size = r->size.set && r->size.v ? r->size.v : v[0].v;
-		for (j = 1; j < n; j++) {
+		/*
+		 * The size in force: the `regions` entry's, else the earliest
+		 * mapping's. Every place that disagrees with it is one error, at
+		 * the later of the two places, with a note at the other.
+		 */
+		ref = &v[0];
+		for (j = 0; r->size.set && r->size.v && j < n; j++)
+			if (!v[j].m)
+				ref = &v[j];
+		r->eff_size = ref->v;
+		for (j = 0; j < n; j++) {
+			const struct size_src *later = &v[j], *earlier = ref;
 			struct diagnostic *dg;
-			if (v[j].v == v[0].v)
+			if (v[j].v == ref->v)
 				continue;
-			dg = report(d, C_SIZE_MISMATCH, v[j].pos,
+			if (srcpos_cmp(later->pos, earlier->pos) < 0) {
+				later = ref;
+				earlier = &v[j];
+			}
+			dg = report(d, C_SIZE_MISMATCH, later->pos,
 				    "region '%s' has size %s here but %s at line %u", q(r->id),
-				    hsize(v[j].v), hsize(v[0].v), v[0].pos->line);
-			if (v[0].m)
-				diag_note(dg, v[0].pos, "'%s' maps '%s' with size %s here",
-					  vname(v[0].m->vm), q(r->id), hsize(v[0].v));
-			else
-				diag_note(dg, v[0].pos, "'regions' gives '%s' size %s here", q(r->id),
-					  hsize(v[0].v));
+				    hsize(later->v), hsize(earlier->v), earlier->pos->line);
+			size_note(dg, earlier, r);
 		}
 	}
 	free(v);
@@ -351,13 +369,15 @@ static void check_address_overflow(struct topology *t, struct diag_set *d)
 	uint64_t limit = topology_guest_limit(t);
 	size_t i, j;
 
-	if (t->pool_base.set && t->pool_size.set && t->pool_base.v + t->pool_size.v < t->pool_base.v)
+	/* a range may end exactly at 2^64: only its last byte must be addressable */
+	if (t->pool_base.set && t->pool_size.set && t->pool_size.v &&
+	    t->pool_base.v + (t->pool_size.v - 1) < t->pool_base.v)
 		report(d, C_ADDRESS_OVERFLOW, &t->pool_base.pos,
 		       "pool 0x%llx + %s wraps past the end of the address space",
 		       (unsigned long long)t->pool_base.v, hsize(t->pool_size.v));
 	for (i = 0; i < t->nmapped; i++) {
 		struct region *r = t->mapped[i];
-		if (r->host.set && r->host.v + r->eff_size < r->host.v)
+		if (r->host.set && r->eff_size && r->host.v + (r->eff_size - 1) < r->host.v)
 			report(d, C_ADDRESS_OVERFLOW, &r->host.pos,
 			       "host range 0x%llx + %s of '%s' wraps past the end of the address space",
 			       (unsigned long long)r->host.v, hsize(r->eff_size), q(r->id));
@@ -410,11 +430,11 @@ static void check_backend_unsupported(struct topology *t, struct diag_set *d)
 		struct vm *vm = t->vms[i];
 		if (vm->type == VM_PV && vm->nmaps)
 			report(d, C_BACKEND_UNSUPPORTED, &vm->type_text.pos,
-			       "VM '%s' is 'pv' and maps regions: xl iomem gives a PV guest only "
+			       "'pv' VM '%s' maps regions: xl iomem gives a PV guest only "
 			       "permission, no mapping; use 'pvh' or 'hvm'", vname(vm));
 		if (t->for_up && vm->nxl)
 			report(d, C_BACKEND_UNSUPPORTED, &vm->xl_pos,
-			       "VM '%s' has raw 'xl' keys, which 'up' cannot apply through libxl; "
+			       "raw 'xl' keys of VM '%s' cannot be applied by 'up' through libxl; "
 			       "remove them or use the generated plan.sh", vname(vm));
 	}
 	if (t->backend == BACKEND_STATIC_SHM)
@@ -458,29 +478,63 @@ static void check_guest_space_exhausted(struct topology *t, struct diag_set *d)
 	}
 }
 
+/* a range to sweep, and what it belongs to */
+struct span {
+	uint64_t base, last;	/* last byte, so a range ending at 2^64 is fine */
+	size_t seq;		/* ties by input order: deterministic pairs */
+	void *obj;
+};
+
+static int cmp_span(const void *pa, const void *pb)
+{
+	const struct span *a = pa, *b = pb;
+
+	if (a->base != b->base)
+		return a->base < b->base ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* more pairs than anyone reads: stop there, whatever their severity */
+#define PAIRS_MAX 1000000
+
+/*
+ * Calls fn for every pair of overlapping spans: sorted by base, each span
+ * is compared with the spans still open, so the cost is the sort plus the
+ * pairs there are, never every pair of spans.
+ */
+static void overlapping_pairs(struct span *v, size_t n, struct diag_set *d,
+			      void (*fn)(struct diag_set *d, void *a, void *b))
+{
+	size_t *open = xmalloc(sizeof(*open) * (n + 1)), nopen = 0, i, k, keep, pairs = 0;
+
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_span);
+	for (i = 0; i < n && pairs < PAIRS_MAX; i++) {
+		for (k = keep = 0; k < nopen; k++)
+			if (v[open[k]].last >= v[i].base)
+				open[keep++] = open[k];
+		nopen = keep;
+		for (k = 0; k < nopen && pairs++ < PAIRS_MAX; k++)
+			fn(d, v[open[k]].obj, v[i].obj);
+		open[nopen++] = i;
+	}
+	free(open);
+}
+
 /* placed, sized, non-duplicate mappings */
 static bool usable(const struct mapping *m)
 {
 	return m->placed && !m->dup_of && m->region && msize(m);
 }
 
-static int cmp_gaddr(const void *pa, const void *pb)
+static void report_guest_overlap(struct diag_set *d, void *pa, void *pb)
 {
-	const struct mapping *a = *(struct mapping *const *)pa, *b = *(struct mapping *const *)pb;
-
-	if (a->gaddr != b->gaddr)
-		return a->gaddr < b->gaddr ? -1 : 1;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-static void report_guest_overlap(struct diag_set *d, struct mapping *a, struct mapping *b)
-{
-	struct mapping *later = b, *earlier = a;
+	struct mapping *later = pb, *earlier = pa;
 	struct diagnostic *dg;
 
-	if (srcpos_cmp(mapping_addr_pos(a), mapping_addr_pos(b)) > 0) {
-		later = a;
-		earlier = b;
+	if (srcpos_cmp(mapping_addr_pos(earlier), mapping_addr_pos(later)) > 0) {
+		later = pa;
+		earlier = pb;
 	}
 	dg = report(d, C_GUEST_OVERLAP, mapping_addr_pos(later),
 		    "'%s' at 0x%llx-0x%llx overlaps '%s' in VM '%s'", q(later->id.s),
@@ -492,31 +546,24 @@ static void report_guest_overlap(struct diag_set *d, struct mapping *a, struct m
 		  (unsigned long long)(earlier->gaddr + msize(earlier) - 1));
 }
 
-/* overlap by sorting: each mapping is compared with the one reaching furthest before it */
+/* every overlapping pair of one VM's mappings */
 static void check_guest_overlap(struct topology *t, struct diag_set *d)
 {
-	struct mapping **v = NULL;
+	struct span *v = NULL;
 	size_t alloc = 0, i, j;
 
 	for (i = 0; i < t->nvms; i++) {
 		struct vm *vm = t->vms[i];
-		struct mapping *reach = NULL;
 		size_t n = 0;
 
 		for (j = 0; j < vm->nmaps; j++) {
-			if (!usable(&vm->maps[j]))
+			struct mapping *m = &vm->maps[j];
+			if (!usable(m))
 				continue;
 			ALLOC_GROW(v, n + 1, alloc);
-			v[n++] = &vm->maps[j];
+			v[n++] = (struct span){ m->gaddr, m->gaddr + msize(m) - 1, m->seq, m };
 		}
-		if (n)
-			qsort(v, n, sizeof(*v), cmp_gaddr);
-		for (j = 0; j < n; j++) {
-			if (reach && ranges_overlap(reach->gaddr, msize(reach), v[j]->gaddr, msize(v[j])))
-				report_guest_overlap(d, reach, v[j]);
-			if (!reach || v[j]->gaddr + msize(v[j]) > reach->gaddr + msize(reach))
-				reach = v[j];
-		}
+		overlapping_pairs(v, n, d, report_guest_overlap);
 	}
 	free(v);
 }
@@ -654,10 +701,12 @@ static const struct srcpos *xen_pos(const struct topology *t)
 
 static void check_pool_required(struct topology *t, struct diag_set *d)
 {
-	if (t->backend == BACKEND_IOMEM && t->nmapped && !t->has_pool)
+	/* spec 3: "iomem needs one as soon as any region exists", declared or mapped */
+	if (t->backend == BACKEND_IOMEM && t->nregions && !t->has_pool)
 		report(d, C_POOL_REQUIRED, xen_pos(t),
 		       "the iomem backend needs 'xen.pool', the host range regions are placed "
-		       "in (%zu region%s mapped)", t->nmapped, t->nmapped == 1 ? " is" : "s are");
+		       "in (the topology has %zu region%s)", t->nregions,
+		       t->nregions == 1 ? "" : "s");
 }
 
 static void check_host_outside_pool(struct topology *t, struct diag_set *d)
@@ -682,43 +731,35 @@ static void check_host_outside_pool(struct topology *t, struct diag_set *d)
 	}
 }
 
-static int cmp_host(const void *pa, const void *pb)
+static void report_host_overlap(struct diag_set *d, void *pa, void *pb)
 {
-	const struct region *a = *(struct region *const *)pa, *b = *(struct region *const *)pb;
+	struct region *later = pb, *earlier = pa;
+	struct diagnostic *dg;
 
-	if (a->host.v != b->host.v)
-		return a->host.v < b->host.v ? -1 : 1;
-	return srcpos_cmp(&a->host.pos, &b->host.pos);
+	if (srcpos_cmp(&earlier->host.pos, &later->host.pos) > 0) {
+		later = pa;
+		earlier = pb;
+	}
+	dg = report(d, C_HOST_OVERLAP, &later->host.pos,
+		    "host range 0x%llx + %s of '%s' overlaps '%s': two regions would share host "
+		    "memory", (unsigned long long)later->host.v, hsize(later->eff_size),
+		    q(later->id), q(earlier->id));
+	diag_note(dg, &earlier->host.pos, "'%s' is at 0x%llx + %s", q(earlier->id),
+		  (unsigned long long)earlier->host.v, hsize(earlier->eff_size));
 }
 
+/* every overlapping pair of fixed host ranges */
 static void check_host_overlap(struct topology *t, struct diag_set *d)
 {
-	struct region **v = xmalloc(sizeof(*v) * (t->nregions + 1)), *reach = NULL;
+	struct span *v = xmalloc(sizeof(*v) * (t->nregions + 1));
 	size_t n = 0, i;
 
-	for (i = 0; i < t->nregions; i++)
-		if (t->regions[i]->host.set && t->regions[i]->eff_size)
-			v[n++] = t->regions[i];
-	qsort(v, n, sizeof(*v), cmp_host);
-	for (i = 0; i < n; i++) {
-		if (reach && ranges_overlap(reach->host.v, reach->eff_size, v[i]->host.v,
-					    v[i]->eff_size)) {
-			struct region *later = v[i], *earlier = reach;
-			struct diagnostic *dg;
-			if (srcpos_cmp(&later->host.pos, &earlier->host.pos) < 0) {
-				later = reach;
-				earlier = v[i];
-			}
-			dg = report(d, C_HOST_OVERLAP, &later->host.pos,
-				    "host range 0x%llx + %s of '%s' overlaps '%s': two regions "
-				    "would share host memory", (unsigned long long)later->host.v,
-				    hsize(later->eff_size), q(later->id), q(earlier->id));
-			diag_note(dg, &earlier->host.pos, "'%s' is at 0x%llx + %s", q(earlier->id),
-				  (unsigned long long)earlier->host.v, hsize(earlier->eff_size));
-		}
-		if (!reach || v[i]->host.v + v[i]->eff_size > reach->host.v + reach->eff_size)
-			reach = v[i];
+	for (i = 0; i < t->nregions; i++) {
+		struct region *r = t->regions[i];
+		if (r->host.set && r->eff_size && r->host.v + (r->eff_size - 1) >= r->host.v)
+			v[n++] = (struct span){ r->host.v, r->host.v + r->eff_size - 1, i, r };
 	}
+	overlapping_pairs(v, n, d, report_host_overlap);
 	free(v);
 }
 
@@ -840,8 +881,8 @@ static void check_dom0less_limits(struct topology *t, struct diag_set *d)
 			if (m->dup_of || !m->region || ++n != DOM0LESS_MAX_REGIONS + 1)
 				continue;
 			report(d, C_DOM0LESS_LIMITS, &m->id.pos,
-			       "VM '%s' maps more than %d regions, dom0less Xen's limit per domain",
-			       vname(t->vms[i]), DOM0LESS_MAX_REGIONS);
+			       "more than %d regions in VM '%s', dom0less Xen's limit per domain",
+			       DOM0LESS_MAX_REGIONS, vname(t->vms[i]));
 		}
 	}
 	if (t->xen_minor >= 19)

@@ -346,8 +346,10 @@ static void print_text(const struct diag_set *d, FILE *f)
 		for (j = 0; j < dg->nnotes; j++)
 			if (digits(dg->notes[j].pos.line) > w)
 				w = digits(dg->notes[j].pos.line);
+		/* gcc's words: a fatal problem reads "fatal error:" */
 		fprintf(f, "%s:%u:%u: %s: [%s] %s\n", file, dg->pos.line, dg->pos.col,
-			sev_name(dg->sev), check_get(dg->check)->name, dg->msg);
+			dg->sev == SEV_FATAL ? "fatal error" : sev_name(dg->sev),
+			check_get(dg->check)->name, dg->msg);
 		print_excerpt(d->src, &dg->pos, w, f);
 		for (j = 0; j < dg->nnotes; j++) {
 			const struct note *n = &dg->notes[j];

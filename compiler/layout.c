@@ -59,6 +59,7 @@ void layout_link(struct topology *t)
 
 struct graph {
 	size_t n;
+	bool *cut;		/* per edge index: left out of cycle search */
 	struct order_edge *edges;
 	size_t nedges, alloc;
 	size_t *first;		/* CSR: edges of node v are by_from[first[v] .. first[v+1]) */
@@ -94,9 +95,15 @@ static void graph_index(struct graph *g)
 
 static void graph_release(struct graph *g)
 {
+	free(g->cut);
 	free(g->edges);
 	free(g->first);
 	free(g->by_from);
+}
+
+static bool live(const struct graph *g, const struct order_edge *e)
+{
+	return !g->cut || !g->cut[e - g->edges];
 }
 
 /* min-heap of VM indices: Kahn always takes the earliest ready VM in the file */
@@ -182,7 +189,10 @@ static void tarjan(const struct graph *g, size_t *comp)
 		while (csp) {
 			struct frame *f = &call[csp - 1];
 			if (f->e < g->first[f->v + 1]) {
-				size_t w = g->by_from[f->e++]->to->index;
+				const struct order_edge *ed = g->by_from[f->e++];
+				size_t w = ed->to->index;
+				if (!live(g, ed))
+					continue;
 				if (index[w] == SIZE_MAX) {
 					index[w] = low[w] = idx++;
 					stack[sp++] = w;
@@ -229,7 +239,7 @@ static struct order_cycle find_cycle(const struct graph *g, const size_t *comp, 
 		for (e = g->first[v]; e < g->first[v + 1]; e++) {
 			struct order_edge *ed = g->by_from[e];
 			size_t w = ed->to->index;
-			if (comp[w] != comp[start])
+			if (!live(g, ed) || comp[w] != comp[start])
 				continue;
 			if (w == start) {
 				closing = ed;
@@ -243,6 +253,7 @@ static struct order_cycle find_cycle(const struct graph *g, const size_t *comp, 
 	}
 	if (closing) {
 		size_t n = 1, v = closing->from->index, i;
+		c.closing = closing;
 		while (v != start) {
 			n++;
 			v = via[v]->from->index;
@@ -258,28 +269,47 @@ static struct order_cycle find_cycle(const struct graph *g, const size_t *comp, 
 	return c;
 }
 
-static void collect_cycles(const struct graph *g, struct order_cycle **cycles, size_t *ncycles)
+/*
+ * One cycle per round: the cycle through the earliest VM of each strongly
+ * connected part, then its closing edge is cut and the parts recomputed,
+ * until none is left. Two cycles sharing a VM are two errors (spec 3).
+ */
+#define CYCLES_MAX 1000	/* as many as diagnostics are kept */
+
+static void collect_cycles(struct graph *g, struct order_cycle **cycles, size_t *ncycles)
 {
 	size_t *comp = xmalloc(sizeof(*comp) * (g->n + 1));
-	size_t *size = xcalloc(g->n + 1, sizeof(*size));
-	bool *done = xcalloc(g->n + 1, sizeof(*done));
-	size_t v, alloc = 0, e;
+	size_t *size = xmalloc(sizeof(*size) * (g->n + 1));
+	bool *done = xmalloc(sizeof(*done) * (g->n + 1));
+	size_t v, alloc = 0, e, found = 1;
 
-	tarjan(g, comp);
-	for (v = 0; v < g->n; v++)
-		size[comp[v]]++;
-	/* walking VMs in file order meets each component at its earliest VM */
-	for (v = 0; v < g->n; v++) {
-		bool self = false;
-		if (done[comp[v]])
-			continue;
-		done[comp[v]] = true;
-		for (e = g->first[v]; e < g->first[v + 1]; e++)
-			self |= g->by_from[e]->to->index == v;
-		if (size[comp[v]] < 2 && !self)
-			continue;
-		ALLOC_GROW(*cycles, *ncycles + 1, alloc);
-		(*cycles)[(*ncycles)++] = find_cycle(g, comp, v);
+	g->cut = xcalloc(g->nedges + 1, sizeof(*g->cut));
+	while (found && *ncycles < CYCLES_MAX) {
+		found = 0;
+		tarjan(g, comp);
+		memset(size, 0, sizeof(*size) * (g->n + 1));
+		memset(done, 0, sizeof(*done) * (g->n + 1));
+		for (v = 0; v < g->n; v++)
+			size[comp[v]]++;
+		/* walking VMs in file order meets each part at its earliest VM */
+		for (v = 0; v < g->n && *ncycles < CYCLES_MAX; v++) {
+			bool self = false;
+			struct order_cycle c;
+			if (done[comp[v]])
+				continue;
+			done[comp[v]] = true;
+			for (e = g->first[v]; e < g->first[v + 1]; e++)
+				self |= live(g, g->by_from[e]) && g->by_from[e]->to->index == v;
+			if (size[comp[v]] < 2 && !self)
+				continue;
+			c = find_cycle(g, comp, v);
+			if (!c.nedges)
+				continue;
+			g->cut[c.closing - g->edges] = true;
+			ALLOC_GROW(*cycles, *ncycles + 1, alloc);
+			(*cycles)[(*ncycles)++] = c;
+			found++;
+		}
 	}
 	free(comp);
 	free(size);

@@ -18,6 +18,7 @@ struct order_edge {
 struct order_cycle {
 	struct order_edge *edges;	/* in cycle order; caller frees with layout_cycles_free */
 	size_t nedges;
+	const struct order_edge *closing;	/* the edge back to the first VM (layout's use) */
 };
 
 /*

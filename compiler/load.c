@@ -277,7 +277,16 @@ static bool read_int(struct loader *ld, const char *key, struct num_at *out, uin
 		     uint64_t hi)
 {
 	struct num_at n = { 0 };
+	const char *v = (const char *)ld->ev.data.scalar.value;
 
+	/* a word where an integer goes is the wrong type; a malformed number is bad-number */
+	if (ld->ev.type == YAML_SCALAR_EVENT && !is_null(&ld->ev) && v[0] != '-' &&
+	    v[0] != '+' && (v[0] < '0' || v[0] > '9')) {
+		struct srcpos pos = ev_pos(ld);
+		refuse_alias(ld);
+		report(ld->d, C_TYPE, &pos, "'%s' must be an integer, not '%s'", key, q(v));
+		return false;
+	}
 	if (!read_num(ld, key, &n, parse_number, "number"))
 		return false;
 	if (n.v < lo || n.v > hi) {
@@ -576,7 +585,7 @@ static void xen_version(struct loader *ld, void *obj, const struct srcpos *kpos)
 		return;
 	s = t->xen_version.s;
 	if (strncmp(s, "4.", 2) || parse_number(s + 2, &minor, &why) || s[2] == '0' ||
-	    minor < 17 || minor > 99) {
+	    minor < 17 || minor > 9999) {
 		report(ld->d, C_TYPE, &t->xen_version.pos,
 		       "'version' must be a Xen release \"4.N\" with N >= 17, not '%s'", q(s));
 		return;
@@ -1328,8 +1337,8 @@ static void after_load(struct loader *ld)
 		/* the node name defaults to the VM name, which may be too long for one */
 		if (t->backend == BACKEND_DOM0LESS && !vm->dom0less_node.s && vm->name.s &&
 		    strlen(vm->name.s) > 31)
-			report(ld->d, C_TYPE, &vm->name.pos, "VM name '%s' is longer than 31 "
-			       "characters, the limit of a device-tree node name; set 'dom0less_node'",
+			report(ld->d, C_TYPE, &vm->name.pos, "name '%s' is longer than 31 characters, "
+			       "the limit of a device-tree node name; set 'dom0less_node'",
 			       q(vm->name.s));
 		if (!vm->memory.set && !vm->memory.pos.line)
 			report(ld->d, C_MISSING_KEY, &vm->pos, "missing key 'memory' in VM '%s' "

@@ -24,10 +24,13 @@ for f in tests/checks/*.yaml; do
 		[ -n "$why" ] && break
 		if [ "$sev" = note ]; then
 			grep -qF "$f:$chk: note:" <<<"$out" || why="no note at $chk"
-		elif [ -n "$pos" ]; then
-			grep -qF "$f:$pos: $sev: [$chk]" <<<"$out" || why="no '$sev: [$chk]' at $pos"
 		else
-			grep -qE "^$f:[0-9]+:[0-9]+: $sev: \[$chk\]" <<<"$out" || why="no '$sev: [$chk]'"
+			[ "$sev" = fatal ] && sev="fatal error"	# gcc's words
+			if [ -n "$pos" ]; then
+				grep -qF "$f:$pos: $sev: [$chk]" <<<"$out" || why="no '$sev: [$chk]' at $pos"
+			else
+				grep -qE "^$f:[0-9]+:[0-9]+: $sev: \[$chk\]" <<<"$out" || why="no '$sev: [$chk]'"
+			fi
 		fi
 	done < <(sed -n 's/^# expect: *//p' "$f")
 	while read -r chk; do

@@ -6,7 +6,7 @@
 #   - ends within $HOSTILE_TIMEOUT seconds (default 20) under a virtual-memory
 #     cap (default 1 GiB, see below), not killed by a signal,
 #   - exits 1 or 2 (never 0: every input here is broken),
-#   - prints (stdout or stderr) a diagnostic `FILE:LINE:COL: error|fatal: [check]`,
+#   - prints (stdout or stderr) a diagnostic `FILE:LINE:COL: error|fatal error: [check]`,
 #     and the check the spec names for it where the spec is unambiguous,
 #   - prints no raw control character other than tab and newline (names or
 #     bytes such as ESC must be shown escaped), and no sanitizer report.
@@ -108,7 +108,7 @@ run() {
     DUR=$(elapsed "$t0")
 }
 
-DIAG_RE=':[0-9]+:[0-9]+: (error|fatal): \[[a-z-]+\]'
+DIAG_RE=':[0-9]+:[0-9]+: (error|fatal error): \[[a-z-]+\]'
 CTRL_RE='[\x00-\x08\x0b-\x1f\x7f]'
 
 # verdict NAME WANT_CHECK : judges the last run; WANT_CHECK may be empty
@@ -137,7 +137,7 @@ verdict() {
         fail "$name" "exit $RC but no line matching '$DIAG_RE'; output: $(excerpt "$both")"
         return
     fi
-    if [[ -n $want ]] && ! LC_ALL=C grep -aqE ":[0-9]+:[0-9]+: (error|fatal): \[$want\]" "$both"; then
+    if [[ -n $want ]] && ! LC_ALL=C grep -aqE ":[0-9]+:[0-9]+: (error|fatal error): \[$want\]" "$both"; then
         local got
         got=$(LC_ALL=C grep -aoE "$DIAG_RE" "$both" | grep -oE '\[[a-z-]+\]' | sort -u | head -5 | tr '\n' ' ')
         fail "$name" "exit $RC but no [$want] diagnostic; got: ${got:-none}"
