@@ -451,11 +451,12 @@ static void check_id_charset(struct topology *t, struct diag_set *d)
 
 	if (t->backend != BACKEND_STATIC_SHM)
 		return;
-	for (i = 0; i < t->nmapped; i++)
-		if (strchr(t->mapped[i]->id, '-'))
-			report(d, C_ID_CHARSET, region_pos(t->mapped[i]),
+	/* declared regions too: the ID is wrong before anybody maps it */
+	for (i = 0; i < t->nregions; i++)
+		if (strchr(t->regions[i]->id, '-'))
+			report(d, C_ID_CHARSET, region_pos(t->regions[i]),
 			       "region ID '%s' has '-', which xl's static_shm refuses "
-			       "(IDs are [_a-zA-Z0-9]+)", q(t->mapped[i]->id));
+			       "(IDs are [_a-zA-Z0-9]+)", q(t->regions[i]->id));
 }
 
 static void check_guest_space_exhausted(struct topology *t, struct diag_set *d)
