@@ -5,8 +5,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 t0=$(date +%s)
-"$here/run.sh" e2e 2>&1 | grep -v -E '^[0-9]+ passed, [0-9]+ failed$' | tee -a "$log"
-"$here/x86/run.sh" 2>&1 | grep -v -E '^[0-9]+ passed, [0-9]+ failed$' | tee -a "$log"
+"$here/run.sh" e2e 2>&1 | grep --line-buffered -v -E '^[0-9]+ passed, [0-9]+ failed$' | tee -a "$log"
+"$here/x86/run.sh" 2>&1 | grep --line-buffered -v -E '^[0-9]+ passed, [0-9]+ failed$' | tee -a "$log"
 passed=$(grep -c '^PASS' "$log")
 failed=$(grep -c '^FAIL' "$log")
 echo "e2e: both architectures in $(($(date +%s) - t0)) s"

@@ -14,6 +14,8 @@ timeout_s=${E2E_TIMEOUT:-600}
 log=$cache/$mode.log
 t_start=$(date +%s)
 
+# shellcheck source=tests/e2e/lib.sh
+. "$here/lib.sh"
 say() { echo "e2e: $*"; }
 die() { echo "FAIL: e2e setup: $*"; echo "0 passed, 1 failed"; exit 1; }
 
@@ -40,29 +42,12 @@ aarch64-linux-gnu-gcc -shared -fPIC -O2 -Wall -Wextra -Werror -o "$work/faults.s
 
 # dom0 initramfs: busybox, Xen's toolstack and libraries, xenshm-compose, the guests
 r=$work/dom0
-mkdir -p "$r"/{bin,sbin,proc,sys,dev,tmp,run,etc,var/lib/xen,var/log/xen,guest,e2e,usr/bin,usr/lib,lib}
-cp "$root/bin/busybox" "$r/bin/"
-ln -s busybox "$r/bin/sh"
-cp -a "$root/lib/aarch64-linux-gnu" "$r/lib/"
-mkdir -p "$r/usr/lib/aarch64-linux-gnu"
-cp -a "$root"/usr/lib/aarch64-linux-gnu/*.so* "$r/usr/lib/aarch64-linux-gnu/"
-ln -sf aarch64-linux-gnu/ld-linux-aarch64.so.1 "$r/lib/ld-linux-aarch64.so.1"
-mkdir -p "$r/usr/lib/xen-4.17" && cp -a "$root/usr/lib/xen-4.17/bin" "$r/usr/lib/xen-4.17/"
-cp -a "$root/etc/xen" "$r/etc/"
-kver=$(ls "$root/lib/modules" | head -1)
-kd=$r/lib/modules/$kver/kernel/drivers/xen
-mkdir -p "$kd/xenfs"
-for m in xen-privcmd xen-evtchn xen-gntdev xen-gntalloc; do
-	cp "$root/lib/modules/$kver/kernel/drivers/xen/$m.ko" "$kd/"
-done
-cp "$root/lib/modules/$kver/kernel/drivers/xen/xenfs/xenfs.ko" "$kd/xenfs/"
-cp "$top/build/arm64/xenshm-compose" "$root"/usr/bin/xenstore-* "$r/usr/bin/"
-cp "$here/dom0-init.sh" "$r/init"
+dom0_tree "$root" "$r" aarch64-linux-gnu lib/ld-linux-aarch64.so.1 "$top/build/arm64/xenshm-compose"
+kver=$(find "$root/lib/modules" -mindepth 1 -maxdepth 1 -printf '%f\n' | head -1)
 cp "$here"/*.sh "$here"/*.yaml "$r/e2e/"
 cp "$topo" "$work/faults.so" "$r/e2e/"
 cp "$work"/guest/*.img "$r/guest/"
-echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
-(cd "$r" && find . -print0 | cpio --null -o -H newc --owner=0:0 --quiet) >"$work/dom0.cpio"
+mkcpio "$r" "$work/dom0.cpio"
 
 # the host device tree: QEMU's own plus the generated host/xenshm-pool.dtsi
 xen=$root/boot/xen-4.17-arm64
@@ -91,23 +76,10 @@ timeout --foreground "$timeout_s" qemu-system-aarch64 $machine -nographic -no-re
 	-dtb "$work/host.dtb" -kernel "$xen" -append "$xen_cmdline" \
 	-device loader,file="$kernel",addr=$kaddr,force-raw=on \
 	-device loader,file="$work/dom0.cpio",addr=$iaddr,force-raw=on \
-	-serial stdio -monitor none </dev/null 2>&1 | tr -d '\r' | tee "$log" |
-	grep -a --line-buffered -E '^(E2E|DOM0|DEMO|xenshm-compose|created|up:|down:|destroyed|project |  )' |
-	grep -a --line-buffered -v -E '^E2E (PASS|FAIL)' | sed -u 's/^/  | /'
+	-serial stdio -monitor none </dev/null 2>&1 | console_filter "$log"
 qemu_rc=${PIPESTATUS[0]}
 t_done=$(date +%s)
-passed=0 failed=0
-while IFS= read -r line; do
-	case $line in
-	"E2E PASS: "*) echo "PASS: e2e arm64 ${line#E2E PASS: }"; passed=$((passed + 1)) ;;
-	"E2E FAIL: "*) echo "FAIL: e2e arm64 ${line#E2E FAIL: }"; failed=$((failed + 1)) ;;
-	esac
-done < <(grep -a -E '^E2E (PASS|FAIL): ' "$log")
-want=$([ "$mode" = demo ] && echo 1 || echo 10)
-if [ $((passed + failed)) -lt "$want" ]; then
-	echo "FAIL: e2e arm64 only $((passed + failed)) of $want steps reported (QEMU exit $qemu_rc; see $log)"
-	failed=$((failed + 1))
-fi
+tally "$log" "arm64 " "$([ "$mode" = demo ] && echo 1 || echo 10)" "$qemu_rc"
 echo "e2e: times: fetch $((t_fetched - t_start)) s, build $((t_built - t_fetched)) s, QEMU $((t_done - t_built)) s"
 grep -a -E 'DOM0: toolstack up|E2E TIME' "$log" | sed 's/^/e2e: /'
 [ "${E2E_KEEP:-0}" = 1 ] || rm -rf "$work"

@@ -13,6 +13,8 @@ log=$cache/x86.log
 timeout_s=${E2E_TIMEOUT:-600}
 t_start=$(date +%s)
 die() { echo "FAIL: e2e x86_64 setup: $*"; echo "0 passed, 1 failed"; exit 1; }
+# shellcheck source=tests/e2e/lib.sh
+. "$here/../lib.sh"
 export DEBIAN_FRONTEND=noninteractive
 
 host_pkgs="qemu-system-x86 cpio file"
@@ -43,7 +45,6 @@ make -s -C "$top" xenshm-compose >/dev/null || die "host build failed"
 rm -rf "$work" && mkdir -p "$work"
 "$top/xenshm-compose" build -q "$here/x86.yaml" -o "$work/build" || die "xenshm-compose build failed"
 kver=$(find "$root/lib/modules" -mindepth 1 -maxdepth 1 -printf '%f\n' | head -1)
-mkcpio() { (cd "$1" && find . -print0 | cpio --null -o -H newc --owner=0:0 --quiet) >"$2"; }
 mkdir -p "$work/guest"
 for dir in "$work"/build/guest/*/; do
 	vm=$(basename "$dir")
@@ -58,54 +59,36 @@ done
 cp "$root/boot/vmlinuz-$kver" "$work/guest/vmlinuz"
 
 r=$work/dom0
-mkdir -p "$r"/{bin,sbin,proc,sys,dev,tmp,run,etc,var/lib/xen,var/log/xen,guest,e2e,usr/bin,lib64}
-cp "$root/bin/busybox" "$r/bin/" && ln -s busybox "$r/bin/sh"
-mkdir -p "$r/lib" "$r/usr/lib/x86_64-linux-gnu"
-cp -a "$root/lib/x86_64-linux-gnu" "$r/lib/"
-cp -a "$root"/usr/lib/x86_64-linux-gnu/*.so* "$r/usr/lib/x86_64-linux-gnu/"
-ln -sf /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$r/lib64/ld-linux-x86-64.so.2"
-mkdir -p "$r/usr/lib/xen-4.17" && cp -a "$root/usr/lib/xen-4.17/bin" "$r/usr/lib/xen-4.17/"
-cp -a "$root/etc/xen" "$r/etc/"
-kd=$r/lib/modules/$kver/kernel/drivers/xen
-mkdir -p "$kd/xenfs"
-for m in xen-privcmd xen-evtchn xen-gntdev xen-gntalloc; do
-	cp "$root/lib/modules/$kver/kernel/drivers/xen/$m.ko" "$kd/"
-done
-cp "$root/lib/modules/$kver/kernel/drivers/xen/xenfs/xenfs.ko" "$kd/xenfs/"
-cp "$top/build/x86/xenshm-compose" "$root"/usr/bin/xenstore-* "$r/usr/bin/"
-cp "$here/../dom0-init.sh" "$r/init"
+dom0_tree "$root" "$r" x86_64-linux-gnu lib64/ld-linux-x86-64.so.2 "$top/build/x86/xenshm-compose"
 cp "$here/x86.sh" "$here/x86.yaml" "$r/e2e/"
 cp "$work"/guest/* "$r/guest/"
-echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
 mkcpio "$r" "$work/dom0.cpio"
 zcat "$root/boot/xen-4.17-amd64.gz" >"$work/xen.elf"
 t_built=$(date +%s)
 
-echo "e2e: booting Xen 4.17 amd64 + dom0 under QEMU (timeout ${timeout_s}s), log in $log"
-# -smap,-smep: TCG's SMAP makes the PV dom0 crash; -rdtscp: PVH guests hang on it (recipe NOTES)
-timeout --foreground "$timeout_s" qemu-system-x86_64 -M pc -cpu max,-smap,-smep,-rdtscp \
-	-m 2048 -smp 2 -nographic -no-reboot -nic none \
-	-kernel "$work/xen.elf" \
-	-append "console=com1 com1=115200,8n1 dom0_mem=512M,max:512M dom0_max_vcpus=1 noreboot" \
-	-initrd "$root/boot/vmlinuz-$kver console=hvc0 earlyprintk=xen rdinit=/init quiet xtest=x86,$work/dom0.cpio" \
-	-object memory-backend-ram,id=ivsh,size=1M,share=on -device ivshmem-plain,memdev=ivsh \
-	-serial stdio -monitor none </dev/null 2>&1 | tr -d '\r' | tee "$log" |
-	grep -a --line-buffered -E '^(E2E|DOM0|xenshm-compose|created|up:|down:|destroyed|project |  )' |
-	grep -a --line-buffered -v -E '^E2E (PASS|FAIL)' | sed -u 's/^/  | /'
-qemu_rc=${PIPESTATUS[0]}
-t_done=$(date +%s)
-
-passed=0 failed=0
-while IFS= read -r line; do
-	case $line in
-	"E2E PASS: "*) echo "PASS: e2e ${line#E2E PASS: }"; passed=$((passed + 1)) ;;
-	"E2E FAIL: "*) echo "FAIL: e2e ${line#E2E FAIL: }"; failed=$((failed + 1)) ;;
-	esac
-done < <(grep -a -E '^E2E (PASS|FAIL): ' "$log")
-if [ $((passed + failed)) -lt 3 ]; then
-	echo "FAIL: e2e x86_64 only $((passed + failed)) of 3 steps reported (QEMU exit $qemu_rc; see $log)"
-	failed=$((failed + 1))
+boot() {	# LOG: one boot of Xen and dom0 running x86.sh; sets qemu_rc
+	echo "e2e: booting Xen 4.17 amd64 + dom0 under QEMU (timeout ${timeout_s}s), log in $1"
+	# -smap,-smep: TCG's SMAP makes the PV dom0 crash; -rdtscp: PVH guests hang on it (recipe NOTES)
+	timeout --foreground "$timeout_s" qemu-system-x86_64 -M pc -cpu max,-smap,-smep,-rdtscp \
+		-m 2048 -smp 2 -nographic -no-reboot -nic none \
+		-kernel "$work/xen.elf" \
+		-append "console=com1 com1=115200,8n1 dom0_mem=512M,max:512M dom0_max_vcpus=1 noreboot" \
+		-initrd "$root/boot/vmlinuz-$kver console=hvc0 earlyprintk=xen rdinit=/init quiet xtest=x86,$work/dom0.cpio" \
+		-object memory-backend-ram,id=ivsh,size=1M,share=on -device ivshmem-plain,memdev=ivsh \
+		-serial stdio -monitor none </dev/null 2>&1 | console_filter "$1"
+	qemu_rc=${PIPESTATUS[0]}
+}
+boot "$log"
+# A PVH guest kernel now and then triple-faults early under TCG's SVM emulation
+# (an emulator flaw, like the RDTSCP one): the sharing is not at stake, so one
+# fresh boot is allowed, said out loud, and its result is the one that counts.
+if grep -a -q 'Triple fault' "$log" && grep -a -q '^E2E FAIL' "$log"; then
+	echo "e2e: x86_64: a PVH guest triple-faulted under TCG (see $log.first); booting once more"
+	mv "$log" "$log.first"
+	boot "$log"
 fi
+t_done=$(date +%s)
+tally "$log" "" 3 "$qemu_rc"
 echo "e2e: x86_64 times: fetch $((t_fetched - t_start)) s, build $((t_built - t_fetched)) s, QEMU $((t_done - t_built)) s"
 [ "${E2E_KEEP:-0}" = 1 ] || rm -rf "$work"
 echo "$passed passed, $failed failed"

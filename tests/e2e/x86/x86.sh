@@ -25,10 +25,20 @@ i=0
 while [ $i -lt 300 ]; do
 	n=$(grep -s -h RESULT $LOGS/guest-*.log | wc -l)
 	[ "${n:-0}" -ge 5 ] && break
+	# a guest that shut down (crashed) will never report: stop waiting
+	if xl list | awk 'NR > 1 && $5 ~ /[sc]/ { bad = 1 } END { exit !bad }'; then
+		echo "E2E: a guest shut down or crashed:"
+		xl list
+		break
+	fi
 	sleep 1
 	i=$((i + 1))
 done
-for vm in alpha beta gamma; do grep -a -E 'guest |token |RESULT' "$LOGS/guest-$vm.log" | sed "s/^/E2E GUEST $vm: /"; done
+for vm in alpha beta gamma; do
+	grep -a -E 'guest |token |RESULT' "$LOGS/guest-$vm.log" | sed "s/^/E2E GUEST $vm: /"
+	grep -a -q 'guest .* started' "$LOGS/guest-$vm.log" ||
+		tail -n 5 "$LOGS/guest-$vm.log" 2>/dev/null | sed "s/^/E2E GUEST $vm (no start): /"
+done
 if [ $rc = 0 ] && [ "$(cat $LOGS/guest-*.log | grep -c 'RESULT.*PASS')" = 5 ]; then
 	pass "1 up: three PVH guests saw both regions shared (5 PASS lines)"
 else
