@@ -70,7 +70,7 @@ boot() {	# LOG: one boot of Xen and dom0 running x86.sh; sets qemu_rc
 	echo "e2e: booting Xen 4.17 amd64 + dom0 under QEMU (timeout ${timeout_s}s), log in $1"
 	# -smap,-smep: TCG's SMAP makes the PV dom0 crash; -rdtscp: PVH guests hang on it (recipe NOTES)
 	timeout --foreground "$timeout_s" qemu-system-x86_64 -M pc -cpu max,-smap,-smep,-rdtscp \
-		-m 2048 -smp 2 -nographic -no-reboot -nic none \
+		-m 2048 -smp "${X86_SMP:-1}" -nographic -no-reboot -nic none \
 		-kernel "$work/xen.elf" \
 		-append "console=com1 com1=115200,8n1 dom0_mem=512M,max:512M dom0_max_vcpus=1 noreboot" \
 		-initrd "$root/boot/vmlinuz-$kver console=hvc0 earlyprintk=xen rdinit=/init quiet xtest=x86,$work/dom0.cpio" \
@@ -80,13 +80,15 @@ boot() {	# LOG: one boot of Xen and dom0 running x86.sh; sets qemu_rc
 }
 boot "$log"
 # A PVH guest kernel now and then triple-faults early under TCG's SVM emulation
-# (an emulator flaw, like the RDTSCP one): the sharing is not at stake, so one
-# fresh boot is allowed, said out loud, and its result is the one that counts.
-if grep -a -q 'Triple fault' "$log" && grep -a -q '^E2E FAIL' "$log"; then
-	echo "e2e: x86_64: a PVH guest triple-faulted under TCG (see $log.first); booting once more"
-	mv "$log" "$log.first"
+# (an emulator flaw, like the RDTSCP one; much rarer with one emulated CPU): the
+# sharing is not at stake, so up to two fresh boots are allowed, said out loud,
+# and the last one's result is the one that counts.
+for retry in 1 2; do
+	grep -a -q 'Triple fault' "$log" && grep -a -q '^E2E FAIL' "$log" || break
+	echo "e2e: x86_64: a PVH guest triple-faulted under TCG (see $log.$retry); booting again"
+	mv "$log" "$log.$retry"
 	boot "$log"
-fi
+done
 t_done=$(date +%s)
 tally "$log" "" 3 "$qemu_rc"
 echo "e2e: x86_64 times: fetch $((t_fetched - t_start)) s, build $((t_built - t_fetched)) s, QEMU $((t_done - t_built)) s"
