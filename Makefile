@@ -44,7 +44,7 @@ DEPS_TEST := jq device-tree-compiler graphviz shellcheck file valgrind time
 # it from elsewhere (NodeSource), whose nodejs conflicts with Debian's npm
 DEPS_NODE := $(if $(shell command -v npm),,nodejs npm)
 
-.PHONY: all check deps clean distclean e2e demo bench FORCE
+.PHONY: all check deps print-deps clean distclean e2e demo bench FORCE
 
 all: xenshm-compose
 
@@ -78,6 +78,10 @@ $(BUILD)/rt_%.o: runtime/%.c $(wildcard runtime/*.h compiler/*.h) | $(BUILD)
 
 $(BUILD):
 	mkdir -p $@
+
+# the Debian packages, one list for `make deps` and for .ci/run
+print-deps:
+	@echo $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_NODE)
 
 deps:
 	@[ "$$(id -u)" = 0 ] || { echo "make deps runs apt-get: run it as root (sudo make deps)"; exit 1; }
