@@ -2,6 +2,7 @@
 #include "checks.h"
 #include "diag.h"
 #include "layout.h"
+#include "text.h"
 #include "topology.h"
 
 #include <stdlib.h>
@@ -11,11 +12,6 @@
 static const char *vname(const struct vm *vm)
 {
 	return vm->name.s ? q(vm->name.s) : "?";
-}
-
-static uint64_t msize(const struct mapping *m)
-{
-	return m->size.set ? m->size.v : m->region ? m->region->eff_size : 0;
 }
 
 /* dom0less domains are /chosen nodes: two VMs on one node would merge */
@@ -385,7 +381,7 @@ static void check_address_overflow(struct topology *t, struct diag_set *d)
 	for (i = 0; i < t->nvms; i++) {
 		for (j = 0; j < t->vms[i]->nmaps; j++) {
 			struct mapping *m = &t->vms[i]->maps[j];
-			uint64_t size = msize(m);
+			uint64_t size = mapping_size(m);
 			if (!m->at.set || (m->at.v < limit && limit - m->at.v >= size))
 				continue;
 			report(d, C_ADDRESS_OVERFLOW, &m->at.pos,
@@ -469,11 +465,11 @@ static void check_guest_space_exhausted(struct topology *t, struct diag_set *d)
 			continue;
 		for (j = 0; j < vm->nmaps; j++) {
 			struct mapping *m = &vm->maps[j];
-			if (m->placed || m->at.set || m->dup_of || !m->region || !msize(m))
+			if (m->placed || m->at.set || m->dup_of || !m->region || !mapping_size(m))
 				continue;
 			report(d, C_GUEST_SPACE_EXHAUSTED, &m->id.pos,
 			       "no room for '%s' (%s, aligned to %s) in the guest address space of "
-			       "'%s'; give it an explicit 'at'", q(m->id.s), hsize(msize(m)),
+			       "'%s'; give it an explicit 'at'", q(m->id.s), hsize(mapping_size(m)),
 			       hsize(m->region->eff_align), vname(vm));
 		}
 	}
@@ -525,7 +521,7 @@ static void overlapping_pairs(struct span *v, size_t n, struct diag_set *d,
 /* placed, sized, non-duplicate mappings */
 static bool usable(const struct mapping *m)
 {
-	return m->placed && !m->dup_of && m->region && msize(m);
+	return m->placed && !m->dup_of && m->region && mapping_size(m);
 }
 
 static void report_guest_overlap(struct diag_set *d, void *pa, void *pb)
@@ -540,11 +536,11 @@ static void report_guest_overlap(struct diag_set *d, void *pa, void *pb)
 	dg = report(d, C_GUEST_OVERLAP, mapping_addr_pos(later),
 		    "'%s' at 0x%llx-0x%llx overlaps '%s' in VM '%s'", q(later->id.s),
 		    (unsigned long long)later->gaddr,
-		    (unsigned long long)(later->gaddr + msize(later) - 1), q(earlier->id.s),
+		    (unsigned long long)(later->gaddr + mapping_size(later) - 1), q(earlier->id.s),
 		    vname(later->vm));
 	diag_note(dg, mapping_addr_pos(earlier), "'%s' is at 0x%llx-0x%llx", q(earlier->id.s),
 		  (unsigned long long)earlier->gaddr,
-		  (unsigned long long)(earlier->gaddr + msize(earlier) - 1));
+		  (unsigned long long)(earlier->gaddr + mapping_size(earlier) - 1));
 }
 
 /* every overlapping pair of one VM's mappings */
@@ -562,7 +558,7 @@ static void check_guest_overlap(struct topology *t, struct diag_set *d)
 			if (!usable(m))
 				continue;
 			ALLOC_GROW(v, n + 1, alloc);
-			v[n++] = (struct span){ m->gaddr, m->gaddr + msize(m) - 1, m->seq, m };
+			v[n++] = (struct span){ m->gaddr, m->gaddr + mapping_size(m) - 1, m->seq, m };
 		}
 		overlapping_pairs(v, n, d, report_guest_overlap);
 	}
@@ -582,12 +578,12 @@ static void check_guest_ram_overlap(struct topology *t, struct diag_set *d)
 			if (!usable(m) || !vm->memory.set)
 				continue;
 			for (k = 0; k < 2; k++) {
-				if (!ranges_overlap(m->gaddr, msize(m), vm->ram[k].base, vm->ram[k].size))
+				if (!ranges_overlap(m->gaddr, mapping_size(m), vm->ram[k].base, vm->ram[k].size))
 					continue;
 				report(d, C_GUEST_RAM_OVERLAP, mapping_addr_pos(m),
 				       "'%s' at 0x%llx-0x%llx overlaps the RAM of VM '%s' "
 				       "(0x%llx-0x%llx, %s)", q(m->id.s), (unsigned long long)m->gaddr,
-				       (unsigned long long)(m->gaddr + msize(m) - 1), vname(vm),
+				       (unsigned long long)(m->gaddr + mapping_size(m) - 1), vname(vm),
 				       (unsigned long long)vm->ram[k].base,
 				       (unsigned long long)(vm->ram[k].base + vm->ram[k].size - 1),
 				       hsize(vm->memory.v));
@@ -610,13 +606,13 @@ static void check_guest_reserved_overlap(struct topology *t, struct diag_set *d)
 			if (!usable(m))
 				continue;
 			for (k = 0; k < n; k++) {
-				if (!ranges_overlap(m->gaddr, msize(m), res[k].base, res[k].size))
+				if (!ranges_overlap(m->gaddr, mapping_size(m), res[k].base, res[k].size))
 					continue;
 				report(d, C_GUEST_RESERVED_OVERLAP, mapping_addr_pos(m),
 				       "'%s' at 0x%llx-0x%llx overlaps the %s at 0x%llx-0x%llx, "
 				       "reserved in every %s guest", q(m->id.s),
 				       (unsigned long long)m->gaddr,
-				       (unsigned long long)(m->gaddr + msize(m) - 1), res[k].name,
+				       (unsigned long long)(m->gaddr + mapping_size(m) - 1), res[k].name,
 				       (unsigned long long)res[k].base,
 				       (unsigned long long)(res[k].base + res[k].size - 1),
 				       arch_name(t->arch));
@@ -644,7 +640,7 @@ static void check_extended_region_overlap(struct topology *t, struct diag_set *d
 			if (!usable(m))
 				continue;
 			for (k = 0; k < n; k++) {
-				if (!ranges_overlap(m->gaddr, msize(m), ext[k].base, ext[k].size))
+				if (!ranges_overlap(m->gaddr, mapping_size(m), ext[k].base, ext[k].size))
 					continue;
 				report(d, C_EXTENDED_REGION_OVERLAP, mapping_addr_pos(m),
 				       "'%s' at 0x%llx lies in %s space above the RAM of VM '%s', which "
@@ -675,16 +671,16 @@ static void check_static_shm_owner_range(struct topology *t, struct diag_set *d)
 			bool in;
 			if (!usable(m) || !vm->memory.set)
 				continue;
-			in = inside(m->gaddr, msize(m), &vm->ram[0]) ||
-			     inside(m->gaddr, msize(m), &vm->ram[1]);
+			in = inside(m->gaddr, mapping_size(m), &vm->ram[0]) ||
+			     inside(m->gaddr, mapping_size(m), &vm->ram[1]);
 			if (mapping_is_owner(m) && !in)
 				report(d, C_STATIC_SHM_OWNER_RANGE, mapping_addr_pos(m),
 				       "'%s' at 0x%llx is owned by '%s' but not inside its RAM: "
 				       "static_shm takes an owner's range from its own RAM", q(m->id.s),
 				       (unsigned long long)m->gaddr, vname(vm));
 			else if (!mapping_is_owner(m) &&
-				 (ranges_overlap(m->gaddr, msize(m), vm->ram[0].base, vm->ram[0].size) ||
-				  ranges_overlap(m->gaddr, msize(m), vm->ram[1].base, vm->ram[1].size)))
+				 (ranges_overlap(m->gaddr, mapping_size(m), vm->ram[0].base, vm->ram[0].size) ||
+				  ranges_overlap(m->gaddr, mapping_size(m), vm->ram[1].base, vm->ram[1].size)))
 				report(d, C_STATIC_SHM_OWNER_RANGE, mapping_addr_pos(m),
 				       "'%s' at 0x%llx is borrowed by '%s' but overlaps its RAM: a "
 				       "borrower's range must lie outside its RAM", q(m->id.s),
@@ -844,7 +840,7 @@ static void check_passthrough_overlap(struct topology *t, struct diag_set *d)
 					  (unsigned long long)(use[k].base + use[k].size - 1));
 			}
 			for (k = 0; k < nmaps; k++) {
-				if (!ranges_overlap(gb, sz, maps[k]->gaddr, msize(maps[k])))
+				if (!ranges_overlap(gb, sz, maps[k]->gaddr, mapping_size(maps[k])))
 					continue;
 				dg = report(d, C_PASSTHROUGH_OVERLAP, &p->text.pos,
 					    "passthrough iomem guest range 0x%llx-0x%llx of '%s' "
@@ -853,7 +849,7 @@ static void check_passthrough_overlap(struct topology *t, struct diag_set *d)
 					    q(maps[k]->id.s));
 				diag_note(dg, mapping_addr_pos(maps[k]), "'%s' is at 0x%llx-0x%llx",
 					  q(maps[k]->id.s), (unsigned long long)maps[k]->gaddr,
-					  (unsigned long long)(maps[k]->gaddr + msize(maps[k]) - 1));
+					  (unsigned long long)(maps[k]->gaddr + mapping_size(maps[k]) - 1));
 				break;
 			}
 		}

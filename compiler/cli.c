@@ -1,5 +1,7 @@
 /* Command-line options shared by the subcommands. */
 #include "cli.h"
+#include "topology.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -10,17 +12,6 @@ static int usage_error(const char *usage, const char *fmt, const char *arg)
 	fprintf(stderr, fmt, q(arg));
 	fprintf(stderr, "\nusage: %s\n", usage);
 	return EXIT_USAGE;
-}
-
-bool valid_project_name(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-		      (i && (s[i] == '_' || s[i] == '-'))))
-			return false;
-	return n >= 1 && n <= 32;
 }
 
 int parse_options(int argc, char **argv, unsigned accepts, const char *usage, struct options *o)
@@ -70,7 +61,7 @@ int parse_options(int argc, char **argv, unsigned accepts, const char *usage, st
 			o->file = a;
 		}
 	}
-	if (o->project && !valid_project_name(o->project))
+	if (o->project && !name_valid(NAME_PROJECT, o->project))
 		return usage_error(usage, "'%s' is not a project name ([a-z0-9][a-z0-9_-]{0,31})",
 				   o->project);
 	if (o->file && o->project)

@@ -31,9 +31,6 @@ struct options {
  */
 int parse_options(int argc, char **argv, unsigned accepts, const char *usage, struct options *o);
 
-/* [a-z0-9][a-z0-9_-]{0,31}, the spec's project names (they name files and xenstore nodes) */
-bool valid_project_name(const char *s);
-
 /* --format as an enum; -1 (after a message) when not one of allowed */
 int parse_format(const char *format, const char *const *allowed);
 

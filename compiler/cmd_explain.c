@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "explain.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -3,6 +3,7 @@
 #include "compile.h"
 #include "emit.h"
 #include "output.h"
+#include "text.h"
 
 #ifdef HAVE_GVC
 #include <graphviz/gvc.h>

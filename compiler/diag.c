@@ -1,6 +1,7 @@
 /* Diagnostics: collected per file, printed as text, JSON or SARIF; exit codes. */
 #include "diag.h"
 #include "explain.h"
+#include "text.h"
 #include "util.h"
 #include "version.h"
 
@@ -134,65 +135,6 @@ void diag_note(struct diagnostic *dg, const struct srcpos *pos, const char *fmt,
 	dg->notes[dg->nnotes].pos = *pos;
 	dg->notes[dg->nnotes].msg = msg;
 	dg->nnotes++;
-}
-
-/* A ring of result buffers, so several q() calls can share one printf. */
-static char *ring_put(char *s)
-{
-	static char *ring[8];
-	static unsigned next;
-
-	free(ring[next]);
-	ring[next] = s;
-	next = (next + 1) % ARRAY_SIZE(ring);
-	return s;
-}
-
-#define QUOTE_MAX 64	/* characters of user text shown in one message */
-
-const char *q(const char *s)
-{
-	size_t n = strlen(s), i, o = 0, shown = 0;
-	char *out = xmalloc(QUOTE_MAX * 4 + 8);
-
-	for (i = 0; i < n && shown < QUOTE_MAX; i++, shown++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '\n') {
-			out[o++] = '\\';
-			out[o++] = 'n';
-		} else if (c == '\t') {
-			out[o++] = '\\';
-			out[o++] = 't';
-		} else if (c < 0x20 || c == 0x7f || c >= 0x80) {
-			/* bytes >= 0x80 too: names and IDs are ASCII when valid */
-			o += (size_t)sprintf(out + o, "\\x%02x", c);
-		} else if (c == '\'' || c == '\\') {
-			out[o++] = '\\';
-			out[o++] = (char)c;
-		} else {
-			out[o++] = (char)c;
-		}
-	}
-	if (i < n) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
-	return ring_put(out);
-}
-
-const char *hsize(unsigned long long b)
-{
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	int u = -1;
-
-	while (u + 1 < (int)ARRAY_SIZE(units) && b && !(b & 1023)) {
-		b >>= 10;
-		u++;
-	}
-	if (u < 0)
-		return ring_put(xasprintf("%llu byte%s", b, b == 1 ? "" : "s"));
-	return ring_put(xasprintf("%llu %s", b, units[u]));
 }
 
 static int cmp_diag(const void *pa, const void *pb)

@@ -75,15 +75,6 @@ struct diagnostic *report(struct diag_set *d, enum check_id c, const struct srcp
 void diag_note(struct diagnostic *dg, const struct srcpos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/*
- * User text for a message: escaped (no control characters reach the
- * terminal) and shortened. The result lives until 8 more calls.
- */
-const char *q(const char *s);
-
-/* Human size: "2 MiB", "4 KiB", "12345 bytes". Result lives until 8 more calls. */
-const char *hsize(unsigned long long bytes);
-
 /* Prints the set in the given format: text to err, JSON and SARIF to out. */
 void diag_print(const struct diag_set *d, enum diag_format fmt, FILE *out, FILE *err);
 

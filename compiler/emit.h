@@ -35,9 +35,6 @@ char *dot_quote(const char *s);		/* "..." for a Graphviz ID or label */
 char *dts_quote(const char *s);		/* "..." for a dtc string property */
 char *comment_text(const char *s);	/* one line, safe in C/dts/xl/sh comments */
 
-/* "0x05000000": eight digits at least, as addresses are written in Xen docs */
-const char *haddr(uint64_t v);
-
 /*
  * The back ends. Each writes one artifact to f and returns 0, or -1 on a
  * write error. hash is topology_hash(t).

@@ -106,16 +106,6 @@ char *comment_text(const char *s)
 	return out;
 }
 
-const char *haddr(uint64_t v)
-{
-	static char buf[8][24];
-	static unsigned next;
-	char *b = buf[next++ % 8];
-
-	snprintf(b, sizeof(buf[0]), "0x%08llx", (unsigned long long)v);
-	return b;
-}
-
 int emit_status(FILE *f)
 {
 	return fflush(f) || ferror(f) ? -1 : 0;

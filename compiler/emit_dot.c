@@ -1,6 +1,6 @@
 /* Back end: topology.dot, the sharing as a Graphviz graph (VMs, regions, mappings). */
-#include "diag.h"
 #include "emit.h"
+#include "text.h"
 
 #include <stdlib.h>
 

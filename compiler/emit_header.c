@@ -1,6 +1,6 @@
 /* Back end: guest/VM/xenshm.h, the constants a bare-metal guest finds its regions by. */
-#include "diag.h"
 #include "emit.h"
+#include "text.h"
 #include "version.h"
 
 #include <ctype.h>

@@ -1,6 +1,6 @@
 /* Back end: the runtime plan as plan.json, as plan.sh for xl users, and as text. */
-#include "diag.h"
 #include "emit.h"
+#include "text.h"
 #include "version.h"
 
 #include <stdlib.h>

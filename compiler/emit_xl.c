@@ -1,6 +1,6 @@
 /* Back end: xl/VM.cfg, a complete xl config per VM, with its shared-memory lines. */
-#include "diag.h"
 #include "emit.h"
+#include "text.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -502,11 +502,6 @@ size_t layout_extended_space(const struct topology *t, const struct vm *vm, stru
 
 /* ---- placement ---- */
 
-static uint64_t mapping_size(const struct mapping *m)
-{
-	return m->size.set ? m->size.v : m->region ? m->region->eff_size : 0;
-}
-
 static void add_range(struct range **v, size_t *n, size_t *alloc, uint64_t base, uint64_t size)
 {
 	if (!size)

@@ -69,10 +69,4 @@ struct pool_failure *layout_place_hosts(struct topology *t, size_t *nfail);
 /* Does the backend put regions in the pool? */
 bool layout_uses_pool(const struct topology *t);
 
-/* [a, a+as) and [b, b+bs) share a byte; safe when a range ends at 2^64 */
-static inline bool ranges_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
-{
-	return as && bs && (a >= b ? a - b < bs : b - a < as);
-}
-
 #endif

@@ -1,6 +1,6 @@
 /* Front end: libyaml events -> model, with the schema-level checks and positions. */
-#include "cli.h"
 #include "load.h"
+#include "text.h"
 #include "units.h"
 
 #include <stdlib.h>
@@ -307,24 +307,19 @@ struct enum_word {
 static bool read_enum(struct loader *ld, const char *key, const struct enum_word *words,
 		      size_t n, struct str_at *text, int *out)
 {
-	const char *best = NULL;
-	unsigned best_d = 3;
+	struct suggest near;
 	size_t i;
 	char *list = NULL;
 
 	if (!read_scalar(ld, key, "a word", text))
 		return false;
+	suggest_init(&near, text->s);
 	for (i = 0; i < n; i++) {
-		unsigned dist;
 		if (!strcmp(text->s, words[i].word)) {
 			*out = words[i].value;
 			return true;
 		}
-		dist = edit_distance(text->s, words[i].word, 3);
-		if (dist < best_d) {
-			best_d = dist;
-			best = words[i].word;
-		}
+		suggest_consider(&near, words[i].word);
 	}
 	for (i = 0; i < n; i++) {
 		char *l = xasprintf("%s%s'%s'", list ? list : "", i ? (i + 1 == n ? " or " : ", ") : "",
@@ -332,9 +327,9 @@ static bool read_enum(struct loader *ld, const char *key, const struct enum_word
 		free(list);
 		list = l;
 	}
-	if (best)
+	if (suggest_result(&near))
 		report(ld->d, C_TYPE, &text->pos, "'%s' must be %s, not '%s'; did you mean '%s'?",
-		       key, list, q(text->s), best);
+		       key, list, q(text->s), suggest_result(&near));
 	else
 		report(ld->d, C_TYPE, &text->pos, "'%s' must be %s, not '%s'", key, list, q(text->s));
 	free(list);
@@ -467,20 +462,15 @@ struct schema_walk {
 static void suggest_key(struct loader *ld, const struct schema *s, const char *key,
 			const struct srcpos *kpos)
 {
-	const char *best = NULL;
-	unsigned best_d = (strlen(key) > 4 ? 3 : 2) + 1;	/* suggest within 2 or 3 edits */
+	struct suggest near;
 	size_t i;
 
-	for (i = 0; i < s->nkeys; i++) {
-		unsigned dist = edit_distance(key, s->keys[i].key, best_d);
-		if (dist < best_d) {
-			best_d = dist;
-			best = s->keys[i].key;
-		}
-	}
-	if (best)
+	suggest_init(&near, key);
+	for (i = 0; i < s->nkeys; i++)
+		suggest_consider(&near, s->keys[i].key);
+	if (suggest_result(&near))
 		report(ld->d, C_UNKNOWN_KEY, kpos, "unknown key '%s' in %s; did you mean '%s'?",
-		       q(key), s->what, best);
+		       q(key), s->what, suggest_result(&near));
 	else
 		report(ld->d, C_UNKNOWN_KEY, kpos, "unknown key '%s' in %s", q(key), s->what);
 }
@@ -526,24 +516,20 @@ static void read_schema(struct loader *ld, const struct schema *s, void *obj,
 static bool check_region_id(struct loader *ld, const char *s, const struct srcpos *pos,
 			    const char *hint)
 {
-	size_t n = strlen(s), i;
+	size_t n = strlen(s);
 
 	if (!strncmp(s, "x-", 2)) {
 		report(ld->d, C_REGION_ID, pos,
 		       "region ID '%s' must not start with 'x-' (reserved for extensions)", q(s));
 		return false;
 	}
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-')) {
-			report(ld->d, C_REGION_ID, pos,
-			       "region ID '%s' may hold only letters, digits, '_' and '-'%s", q(s),
-			       hint ? hint : "");
-			return false;
-		}
+	if (!name_chars_valid(NAME_REGION_ID, s)) {
+		report(ld->d, C_REGION_ID, pos,
+		       "region ID '%s' may hold only letters, digits, '_' and '-'%s", q(s),
+		       hint ? hint : "");
+		return false;
 	}
-	if (n == 0 || n > 15) {
+	if (!name_valid(NAME_REGION_ID, s)) {
 		report(ld->d, C_REGION_ID, pos,
 		       "region ID '%s' must have 1 to 15 characters (Xen's limit), not %zu", q(s), n);
 		return false;
@@ -665,21 +651,13 @@ static const struct schema xen_schema = {
 static void vm_name(struct loader *ld, void *obj, const struct srcpos *kpos)
 {
 	struct vm *vm = obj;
-	size_t n, i;
 	const char *s;
 
 	(void)kpos;
 	if (!read_scalar_as(ld, "name", "a VM name", &vm->name, C_VM_NAME))
 		return;
 	s = vm->name.s;
-	n = strlen(s);
-	vm->name_ok = n >= 1 && n <= 64 &&
-		      ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
-		       (s[0] >= '0' && s[0] <= '9'));
-	for (i = 1; vm->name_ok && i < n; i++)
-		vm->name_ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-			      (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '.' ||
-			      s[i] == '-';
+	vm->name_ok = name_valid(NAME_VM, s);
 	if (!vm->name_ok)
 		report(ld->d, C_VM_NAME, &vm->name.pos,
 		       "invalid VM name '%s': it must start with a letter or digit and hold only "
@@ -731,17 +709,11 @@ static void vm_vuart(struct loader *ld, void *obj, const struct srcpos *kpos)
 static void vm_dom0less_node(struct loader *ld, void *obj, const struct srcpos *kpos)
 {
 	struct vm *vm = obj;
-	size_t n, i;
 
 	(void)kpos;
 	if (!read_scalar(ld, "dom0less_node", "a device-tree node name", &vm->dom0less_node))
 		return;
-	n = strlen(vm->dom0less_node.s);
-	for (i = 0; i < n; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789,._+-",
-			    vm->dom0less_node.s[i]))
-			break;
-	if (n == 0 || n > 31 || i < n) {
+	if (!name_valid(NAME_DT_NODE, vm->dom0less_node.s)) {
 		report(ld->d, C_TYPE, &vm->dom0less_node.pos,
 		       "'dom0less_node' must be a device-tree node name (1 to 31 of "
 		       "[A-Za-z0-9,._+-]), not '%s'", q(vm->dom0less_node.s));
@@ -1053,15 +1025,10 @@ static void xl_entry(struct loader *ld, void *obj, const char *key, const struct
 	struct vm *vm = obj;
 	struct xl_extra *x;
 	const char *const *g;
-	size_t i, n = strlen(key);
 	const char *why;
 	uint64_t v;
 
-	for (i = 0; i < n; i++)
-		if (!((key[i] >= 'a' && key[i] <= 'z') || (key[i] >= 'A' && key[i] <= 'Z') ||
-		      key[i] == '_' || (i && key[i] >= '0' && key[i] <= '9')))
-			break;
-	if (n == 0 || i < n) {
+	if (!name_valid(NAME_XL_KEY, key)) {
 		report(ld->d, C_TYPE, kpos, "'%s' is not an xl key: keys are identifiers "
 		       "([A-Za-z_][A-Za-z0-9_]*)", q(key));
 		skip_node(ld);
@@ -1240,7 +1207,7 @@ static void top_name(struct loader *ld, void *obj, const struct srcpos *kpos)
 	if (!read_scalar(ld, "name", "a project name", &t->name))
 		return;
 	s = t->name.s;
-	if (!valid_project_name(s)) {
+	if (!name_valid(NAME_PROJECT, s)) {
 		report(ld->d, C_TYPE, &t->name.pos, "invalid project name '%s': it must match "
 		       "[a-z0-9][a-z0-9_-]{0,31}", q(s));
 		free(t->name.s);
@@ -1336,7 +1303,7 @@ static void after_load(struct loader *ld)
 			       "'device_tree' applies to arm64 only");
 		/* the node name defaults to the VM name, which may be too long for one */
 		if (t->backend == BACKEND_DOM0LESS && !vm->dom0less_node.s && vm->name.s &&
-		    strlen(vm->name.s) > 31)
+		    strlen(vm->name.s) > name_max(NAME_DT_NODE))
 			report(ld->d, C_TYPE, &vm->name.pos, "name '%s' is longer than 31 characters, "
 			       "the limit of a device-tree node name; set 'dom0less_node'",
 			       q(vm->name.s));

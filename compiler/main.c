@@ -1,6 +1,7 @@
 /* xenshm-compose: the command table; each subcommand is the pipeline for one job. */
 #include "cli.h"
 #include "diag.h"
+#include "text.h"
 #include "version.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* Writing artifacts safely: a whole tree into place at once, or nothing. */
 #include "output.h"
-#include "diag.h"
 #include "emit.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 /* Source files and positions: file:line:col, and the source line for carets. */
-#include "diag.h"
 #include "srcpos.h"
+#include "text.h"
 #include "util.h"
 
 #include <errno.h>

@@ -221,9 +221,48 @@ uint64_t topology_guest_limit(const struct topology *t)
 	return bits >= 64 ? UINT64_MAX : 1ull << bits;
 }
 
+#define LOWER "abcdefghijklmnopqrstuvwxyz"
+#define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define DIGIT "0123456789"
+
+static const struct name_rule {
+	const char *first, *rest;
+	size_t min, max;
+} name_rules[] = {
+	[NAME_PROJECT] = { LOWER DIGIT, LOWER DIGIT "_-", 1, 32 },
+	[NAME_VM] = { UPPER LOWER DIGIT, UPPER LOWER DIGIT "_.-", 1, 64 },
+	[NAME_REGION_ID] = { UPPER LOWER DIGIT "_-", UPPER LOWER DIGIT "_-", 1, 15 },
+	[NAME_DT_NODE] = { UPPER LOWER DIGIT ",._+-", UPPER LOWER DIGIT ",._+-", 1, 31 },
+	[NAME_XL_KEY] = { UPPER LOWER "_", UPPER LOWER DIGIT "_", 1, SIZE_MAX },
+};
+
+bool name_chars_valid(enum name_kind k, const char *s)
+{
+	const struct name_rule *r = &name_rules[k];
+
+	return !*s || (strchr(r->first, *s) && strspn(s + 1, r->rest) == strlen(s + 1));
+}
+
+bool name_valid(enum name_kind k, const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= name_rules[k].min && n <= name_rules[k].max && name_chars_valid(k, s);
+}
+
+size_t name_max(enum name_kind k)
+{
+	return name_rules[k].max;
+}
+
 bool mapping_is_owner(const struct mapping *m)
 {
 	return m->region && m->region->owner == m->vm;
+}
+
+uint64_t mapping_size(const struct mapping *m)
+{
+	return m->size.set ? m->size.v : m->region ? m->region->eff_size : 0;
 }
 
 const struct srcpos *mapping_addr_pos(const struct mapping *m)

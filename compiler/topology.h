@@ -37,6 +37,30 @@ struct range {
 	uint64_t base, size;	/* [base, base + size) */
 };
 
+/* [a, a+as) and [b, b+bs) share a byte; safe when a range ends at 2^64 */
+static inline bool ranges_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	return as && bs && (a >= b ? a - b < bs : b - a < as);
+}
+
+/*
+ * The names the format allows (spec 2), each a character-class rule: the
+ * characters allowed first and after, and the length.
+ */
+enum name_kind {
+	NAME_PROJECT,		/* [a-z0-9][a-z0-9_-]{0,31}: names files and xenstore nodes */
+	NAME_VM,		/* [A-Za-z0-9][A-Za-z0-9_.-]{0,63}: xl domain and file names */
+	NAME_REGION_ID,		/* [A-Za-z0-9_-]{1,15}: Xen's limit for a shm ID */
+	NAME_DT_NODE,		/* [A-Za-z0-9,._+-]{1,31}: a device-tree node name */
+	NAME_XL_KEY,		/* [A-Za-z_][A-Za-z0-9_]*: an identifier for xl's lexer */
+};
+/* the characters are allowed (length aside) */
+bool name_chars_valid(enum name_kind k, const char *s);
+/* the characters and the length are allowed */
+bool name_valid(enum name_kind k, const char *s);
+/* the longest name of that kind */
+size_t name_max(enum name_kind k);
+
 /* One "START,NUM[@GFN]" entry of passthrough.iomem, parsed. */
 struct pt_iomem {
 	struct str_at text;
@@ -187,6 +211,8 @@ void topology_apply_defaults(struct topology *t);
 uint64_t topology_guest_limit(const struct topology *t);
 
 bool mapping_is_owner(const struct mapping *m);
+/* the mapping's size: its own when given, else its region's size in force; 0 while unknown */
+uint64_t mapping_size(const struct mapping *m);
 /* where to point for address problems: `at` when explicit, else the ID */
 const struct srcpos *mapping_addr_pos(const struct mapping *m);
 /* the region's anchor: its first mapping's ID, else its `regions` key */

@@ -1,0 +1,36 @@
+/* Text for people: quoting user input, sizes and addresses, did-you-mean. */
+#ifndef XENSHM_TEXT_H
+#define XENSHM_TEXT_H
+
+#include <stdint.h>
+
+/*
+ * The formatters return a string that lives until 8 more calls of any of
+ * them (one ring of buffers), so several fit in one printf.
+ */
+
+/* User text for a message: escaped (no control characters reach the terminal) and shortened. */
+const char *q(const char *s);
+
+/* Human size: "2 MiB", "4 KiB", "12345 bytes". */
+const char *hsize(unsigned long long bytes);
+
+/* "0x05000000": eight digits at least, as addresses are written in Xen docs. */
+const char *haddr(uint64_t v);
+
+/*
+ * The nearest-name suggester, for every "did you mean": feed it the
+ * candidates, then ask for the best. A candidate is close enough within 2
+ * edits of a word of up to 4 characters, 3 edits beyond.
+ */
+struct suggest {
+	const char *word;
+	const char *best;
+	unsigned best_d;
+};
+void suggest_init(struct suggest *s, const char *word);
+void suggest_consider(struct suggest *s, const char *candidate);
+/* the nearest candidate, or NULL when none was close enough */
+const char *suggest_result(const struct suggest *s);
+
+#endif
