@@ -1,9 +1,9 @@
-/* The check table: every check's name, severity and prerequisites, run in order. */
+/* The checks: each reads the resolved model and reports what is wrong; the runner. */
 #include "checks.h"
 #include "diag.h"
-#include "layout.h"
 #include "text.h"
 #include "topology.h"
+#include "xenfacts.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +15,14 @@ static const char *vname(const struct vm *vm)
 }
 
 /* dom0less domains are /chosen nodes: two VMs on one node would merge */
-static void check_duplicate_node(struct topology *t, struct diag_set *d)
+static void check_duplicate_node(const struct topology *t, struct diag_set *d)
 {
 	struct strmap nodes;
 	size_t i, first;
 
 	strmap_init(&nodes);
 	for (i = 0; i < t->nvms; i++) {
-		struct vm *vm = t->vms[i];
+		const struct vm *vm = t->vms[i];
 		const struct str_at *node = vm->dom0less_node.s ? &vm->dom0less_node : &vm->name;
 		struct diagnostic *dg;
 		if (!node->s || vm->dup_of || strmap_add(&nodes, node->s, i) ||
@@ -38,12 +38,12 @@ static void check_duplicate_node(struct topology *t, struct diag_set *d)
 	strmap_release(&nodes);
 }
 
-static void check_duplicate_vm(struct topology *t, struct diag_set *d)
+static void check_duplicate_vm(const struct topology *t, struct diag_set *d)
 {
 	size_t i;
 
 	for (i = 0; i < t->nvms; i++) {
-		struct vm *vm = t->vms[i];
+		const struct vm *vm = t->vms[i];
 		struct diagnostic *dg;
 		if (!vm->dup_of)
 			continue;
@@ -59,26 +59,19 @@ static void check_duplicate_vm(struct topology *t, struct diag_set *d)
 /* the VM name nearest to name, for did-you-mean; NULL when none is close */
 static const char *near_vm(const struct topology *t, const char *name)
 {
-	const char *best = NULL;
-	unsigned best_d = (strlen(name) > 4 ? 3 : 2) + 1;	/* within 2 or 3 edits */
+	struct suggest near;
 	size_t i;
 
 	if (t->nvms > 1000)	/* keep unknown names linear on huge topologies */
 		return NULL;
-	for (i = 0; i < t->nvms; i++) {
-		unsigned dist;
-		if (!t->vms[i]->name.s)
-			continue;
-		dist = edit_distance(name, t->vms[i]->name.s, best_d);
-		if (dist < best_d) {
-			best_d = dist;
-			best = t->vms[i]->name.s;
-		}
-	}
-	return best;
+	suggest_init(&near, name);
+	for (i = 0; i < t->nvms; i++)
+		if (t->vms[i]->name.s)
+			suggest_consider(&near, t->vms[i]->name.s);
+	return suggest_result(&near);
 }
 
-static void report_unknown(struct topology *t, struct diag_set *d, const struct str_at *name,
+static void report_unknown(const struct topology *t, struct diag_set *d, const struct str_at *name,
 			   const char *what)
 {
 	const char *near = near_vm(t, name->s);
@@ -90,7 +83,7 @@ static void report_unknown(struct topology *t, struct diag_set *d, const struct 
 		report(d, C_UNKNOWN_VM, &name->pos, "%s '%s' names no VM", what, q(name->s));
 }
 
-static void check_unknown_vm(struct topology *t, struct diag_set *d)
+static void check_unknown_vm(const struct topology *t, struct diag_set *d)
 {
 	size_t i, j;
 
@@ -99,19 +92,19 @@ static void check_unknown_vm(struct topology *t, struct diag_set *d)
 			if (!t->vms[i]->deps[j])
 				report_unknown(t, d, &t->vms[i]->depends_on[j], "'depends_on' item");
 	for (i = 0; i < t->nregions; i++) {
-		struct region *r = t->regions[i];
+		const struct region *r = t->regions[i];
 		if (r->owner_name.s && !topology_find_vm(t, r->owner_name.s))
 			report_unknown(t, d, &r->owner_name, "owner");
 	}
 }
 
-static void check_duplicate_mapping(struct topology *t, struct diag_set *d)
+static void check_duplicate_mapping(const struct topology *t, struct diag_set *d)
 {
 	size_t i, j;
 
 	for (i = 0; i < t->nvms; i++) {
 		for (j = 0; j < t->vms[i]->nmaps; j++) {
-			struct mapping *m = &t->vms[i]->maps[j];
+			const struct mapping *m = &t->vms[i]->maps[j];
 			struct diagnostic *dg;
 			if (!m->dup_of)
 				continue;
@@ -134,13 +127,13 @@ static bool is_member(const struct region *r, const struct vm *vm)
 	return false;
 }
 
-static void check_owner_not_member(struct topology *t, struct diag_set *d)
+static void check_owner_not_member(const struct topology *t, struct diag_set *d)
 {
 	size_t i;
 
 	for (i = 0; i < t->nregions; i++) {
-		struct region *r = t->regions[i];
-		struct vm *o;
+		const struct region *r = t->regions[i];
+		const struct vm *o;
 		struct diagnostic *dg;
 
 		if (!r->owner_name.s || !(o = topology_find_vm(t, r->owner_name.s)) || is_member(r, o))
@@ -154,14 +147,12 @@ static void check_owner_not_member(struct topology *t, struct diag_set *d)
 	}
 }
 
-static void check_start_order_cycle(struct topology *t, struct diag_set *d)
+static void check_start_order_cycle(const struct topology *t, struct diag_set *d)
 {
-	struct order_cycle *cycles;
-	size_t ncycles, i, j;
+	size_t i, j;
 
-	layout_start_order(t, &cycles, &ncycles);
-	for (i = 0; i < ncycles; i++) {
-		const struct order_cycle *c = &cycles[i];
+	for (i = 0; i < t->ncycles; i++) {
+		const struct order_cycle *c = &t->cycles[i];
 		struct vm *first = c->edges[0].from;
 		struct diagnostic *dg;
 		char *path = xstrdup(vname(first));
@@ -186,7 +177,6 @@ static void check_start_order_cycle(struct topology *t, struct diag_set *d)
 			free(from);
 		}
 	}
-	layout_cycles_free(cycles, ncycles);
 }
 
 /* memory the VM inherited: reported once, where `defaults` gives it */
@@ -196,14 +186,14 @@ static bool inherits_memory(const struct vm *vm, const struct topology *t)
 	       !srcpos_cmp(&vm->memory.pos, &t->defaults.memory.pos);
 }
 
-static void check_zero_size(struct topology *t, struct diag_set *d)
+static void check_zero_size(const struct topology *t, struct diag_set *d)
 {
 	size_t i, j;
 
 	if (t->pool_size.set && !t->pool_size.v)
 		report(d, C_ZERO_SIZE, &t->pool_size.pos, "the pool's size is 0");
 	for (i = 0; i < t->nvms; i++) {
-		struct vm *vm = t->vms[i];
+		const struct vm *vm = t->vms[i];
 		if (vm->memory.set && !vm->memory.v && !inherits_memory(vm, t))
 			report(d, C_ZERO_SIZE, &vm->memory.pos, "memory of VM '%s' is 0 bytes",
 			       vname(vm));
@@ -221,93 +211,55 @@ static void check_zero_size(struct topology *t, struct diag_set *d)
 			       q(t->regions[i]->id));
 }
 
-/* one place that gives a region's size */
-struct size_src {
-	uint64_t v;
-	const struct srcpos *pos;
-	const struct mapping *m;	/* NULL: the `regions` entry */
-};
-
-static int cmp_src(const void *pa, const void *pb)
+/* a note at a place that gives region r a size: a mapping's, or its `regions` entry */
+static void size_note(struct diagnostic *dg, const struct region *r, const struct num_at *size)
 {
-	const struct size_src *a = pa, *b = pb;
+	size_t i;
 
-	return srcpos_cmp(a->pos, b->pos);
-}
-
-static void size_note(struct diagnostic *dg, const struct size_src *s, const struct region *r)
-{
-	if (s->m)
-		diag_note(dg, s->pos, "'%s' maps '%s' with size %s here", vname(s->m->vm), q(r->id),
-			  hsize(s->v));
-	else
-		diag_note(dg, s->pos, "'regions' gives '%s' size %s here", q(r->id), hsize(s->v));
+	for (i = 0; i < r->nmembers; i++)
+		if (&r->members[i]->size == size) {
+			diag_note(dg, &size->pos, "'%s' maps '%s' with size %s here",
+				  vname(r->members[i]->vm), q(r->id), hsize(size->v));
+			return;
+		}
+	diag_note(dg, &size->pos, "'regions' gives '%s' size %s here", q(r->id), hsize(size->v));
 }
 
 /*
- * Resolves each region's size and alignment and reports disagreements, at
- * the later place in the file with a note at the earliest one.
+ * Every mapping whose size disagrees with the size in force is one error,
+ * at the later of the two places, with a note at the other.
  */
-static void check_size_mismatch(struct topology *t, struct diag_set *d)
+static void check_size_mismatch(const struct topology *t, struct diag_set *d)
 {
-	struct size_src *v = NULL;
-	size_t alloc = 0, i, j;
+	size_t i, j;
 
 	for (i = 0; i < t->nregions; i++) {
-		struct region *r = t->regions[i];
-		const struct size_src *ref;
-		size_t n = 0;
+		const struct region *r = t->regions[i];
 
-		r->eff_align = r->align.set && is_pow2(r->align.v) && r->align.v >= PAGE_SIZE ?
-				       r->align.v : PAGE_SIZE;
-		if (r->size.set && r->size.v) {
-			ALLOC_GROW(v, n + 1, alloc);
-			v[n++] = (struct size_src){ r->size.v, &r->size.pos, NULL };
-		}
-		for (j = 0; j < r->nmembers; j++) {
-			const struct mapping *m = r->members[j];
-			if (m->size.set && m->size.v) {
-				ALLOC_GROW(v, n + 1, alloc);
-				v[n++] = (struct size_src){ m->size.v, &m->size.pos, m };
-			}
-		}
-		if (!n)
-			continue;
-		qsort(v, n, sizeof(*v), cmp_src);
-		/*
-		 * The size in force: the `regions` entry's, else the earliest
-		 * mapping's. Every place that disagrees with it is one error, at
-		 * the later of the two places, with a note at the other.
-		 */
-		ref = &v[0];
-		for (j = 0; r->size.set && r->size.v && j < n; j++)
-			if (!v[j].m)
-				ref = &v[j];
-		r->eff_size = ref->v;
-		for (j = 0; j < n; j++) {
-			const struct size_src *later = &v[j], *earlier = ref;
+		for (j = 0; r->size_from && j < r->nmembers; j++) {
+			const struct num_at *later = &r->members[j]->size, *earlier = r->size_from;
 			struct diagnostic *dg;
-			if (v[j].v == ref->v)
+
+			if (!later->set || !later->v || later->v == r->eff_size)
 				continue;
-			if (srcpos_cmp(later->pos, earlier->pos) < 0) {
-				later = ref;
-				earlier = &v[j];
+			if (srcpos_cmp(&later->pos, &earlier->pos) < 0) {
+				later = r->size_from;
+				earlier = &r->members[j]->size;
 			}
-			dg = report(d, C_SIZE_MISMATCH, later->pos,
+			dg = report(d, C_SIZE_MISMATCH, &later->pos,
 				    "region '%s' has size %s here but %s at line %u", q(r->id),
-				    hsize(later->v), hsize(earlier->v), earlier->pos->line);
-			size_note(dg, earlier, r);
+				    hsize(later->v), hsize(earlier->v), earlier->pos.line);
+			size_note(dg, r, earlier);
 		}
 	}
-	free(v);
 }
 
-static void check_size_missing(struct topology *t, struct diag_set *d)
+static void check_size_missing(const struct topology *t, struct diag_set *d)
 {
 	size_t i, j;
 
 	for (i = 0; i < t->nmapped; i++) {
-		struct region *r = t->mapped[i];
+		const struct region *r = t->mapped[i];
 		bool given = srcpos_valid(&r->size.pos);
 
 		for (j = 0; j < r->nmembers && !given; j++)
@@ -327,7 +279,7 @@ static void want_multiple(struct diag_set *d, const struct num_at *n, uint64_t o
 		       (unsigned long long)n->v, hsize(of), why);
 }
 
-static void check_alignment(struct topology *t, struct diag_set *d)
+static void check_alignment(const struct topology *t, struct diag_set *d)
 {
 	size_t i, j;
 
@@ -337,11 +289,11 @@ static void check_alignment(struct topology *t, struct diag_set *d)
 		want_multiple(d, &t->defaults.memory, MiB, "memory of 'defaults'",
 			      " (xl gives memory in MiB)");
 	for (i = 0; i < t->nvms; i++) {
-		struct vm *vm = t->vms[i];
+		const struct vm *vm = t->vms[i];
 		if (!inherits_memory(vm, t))
 			want_multiple(d, &vm->memory, MiB, "memory", " (xl gives memory in MiB)");
 		for (j = 0; j < vm->nmaps; j++) {
-			struct mapping *m = &vm->maps[j];
+			const struct mapping *m = &vm->maps[j];
 			uint64_t a = m->region ? m->region->eff_align : PAGE_SIZE;
 			want_multiple(d, &m->size, PAGE_SIZE, "size", " (a page)");
 			want_multiple(d, &m->at, a, "guest address",
@@ -349,7 +301,7 @@ static void check_alignment(struct topology *t, struct diag_set *d)
 		}
 	}
 	for (i = 0; i < t->nregions; i++) {
-		struct region *r = t->regions[i];
+		const struct region *r = t->regions[i];
 		if (r->align.set && (!is_pow2(r->align.v) || r->align.v < PAGE_SIZE))
 			report(d, C_ALIGNMENT, &r->align.pos,
 			       "align 0x%llx of region '%s' must be a power of two of at least 4 KiB",
@@ -360,7 +312,7 @@ static void check_alignment(struct topology *t, struct diag_set *d)
 	}
 }
 
-static void check_address_overflow(struct topology *t, struct diag_set *d)
+static void check_address_overflow(const struct topology *t, struct diag_set *d)
 {
 	uint64_t limit = topology_guest_limit(t);
 	size_t i, j;
@@ -372,7 +324,7 @@ static void check_address_overflow(struct topology *t, struct diag_set *d)
 		       "pool 0x%llx + %s wraps past the end of the address space",
 		       (unsigned long long)t->pool_base.v, hsize(t->pool_size.v));
 	for (i = 0; i < t->nmapped; i++) {
-		struct region *r = t->mapped[i];
+		const struct region *r = t->mapped[i];
 		if (r->host.set && r->eff_size && r->host.v + (r->eff_size - 1) < r->host.v)
 			report(d, C_ADDRESS_OVERFLOW, &r->host.pos,
 			       "host range 0x%llx + %s of '%s' wraps past the end of the address space",
@@ -380,7 +332,7 @@ static void check_address_overflow(struct topology *t, struct diag_set *d)
 	}
 	for (i = 0; i < t->nvms; i++) {
 		for (j = 0; j < t->vms[i]->nmaps; j++) {
-			struct mapping *m = &t->vms[i]->maps[j];
+			const struct mapping *m = &t->vms[i]->maps[j];
 			uint64_t size = mapping_size(m);
 			if (!m->at.set || (m->at.v < limit && limit - m->at.v >= size))
 				continue;
@@ -393,7 +345,7 @@ static void check_address_overflow(struct topology *t, struct diag_set *d)
 	}
 }
 
-static void check_single_member(struct topology *t, struct diag_set *d)
+static void check_single_member(const struct topology *t, struct diag_set *d)
 {
 	size_t i;
 
@@ -404,7 +356,7 @@ static void check_single_member(struct topology *t, struct diag_set *d)
 			       q(t->mapped[i]->id), vname(t->mapped[i]->members[0]->vm));
 }
 
-static void check_unused_region(struct topology *t, struct diag_set *d)
+static void check_unused_region(const struct topology *t, struct diag_set *d)
 {
 	size_t i;
 
@@ -414,7 +366,7 @@ static void check_unused_region(struct topology *t, struct diag_set *d)
 			       "region '%s' is declared but no VM maps it", q(t->regions[i]->id));
 }
 
-static void check_backend_unsupported(struct topology *t, struct diag_set *d)
+static void check_backend_unsupported(const struct topology *t, struct diag_set *d)
 {
 	size_t i;
 
@@ -423,7 +375,7 @@ static void check_backend_unsupported(struct topology *t, struct diag_set *d)
 		       "the %s backend is Arm-only; x86_64 supports 'iomem'",
 		       backend_name(t->backend));
 	for (i = 0; i < t->nvms; i++) {
-		struct vm *vm = t->vms[i];
+		const struct vm *vm = t->vms[i];
 		if (vm->type == VM_PV && vm->nmaps)
 			report(d, C_BACKEND_UNSUPPORTED, &vm->type_text.pos,
 			       "'pv' VM '%s' maps regions: xl iomem gives a PV guest only "
@@ -441,7 +393,7 @@ static void check_backend_unsupported(struct topology *t, struct diag_set *d)
 				       "allocates the owner's memory", q(t->regions[i]->id));
 }
 
-static void check_id_charset(struct topology *t, struct diag_set *d)
+static void check_id_charset(const struct topology *t, struct diag_set *d)
 {
 	size_t i;
 
@@ -455,17 +407,15 @@ static void check_id_charset(struct topology *t, struct diag_set *d)
 			       "(IDs are [_a-zA-Z0-9]+)", q(t->regions[i]->id));
 }
 
-static void check_guest_space_exhausted(struct topology *t, struct diag_set *d)
+static void check_guest_space_exhausted(const struct topology *t, struct diag_set *d)
 {
 	size_t i, j;
 
 	for (i = 0; i < t->nvms; i++) {
-		struct vm *vm = t->vms[i];
-		if (!layout_place_guest(t, vm))
-			continue;
+		const struct vm *vm = t->vms[i];
 		for (j = 0; j < vm->nmaps; j++) {
-			struct mapping *m = &vm->maps[j];
-			if (m->placed || m->at.set || m->dup_of || !m->region || !mapping_size(m))
+			const struct mapping *m = &vm->maps[j];
+			if (!m->no_room)
 				continue;
 			report(d, C_GUEST_SPACE_EXHAUSTED, &m->id.pos,
 			       "no room for '%s' (%s, aligned to %s) in the guest address space of "
@@ -479,7 +429,7 @@ static void check_guest_space_exhausted(struct topology *t, struct diag_set *d)
 struct span {
 	uint64_t base, last;	/* last byte, so a range ending at 2^64 is fine */
 	size_t seq;		/* ties by input order: deterministic pairs */
-	void *obj;
+	const void *obj;
 };
 
 static int cmp_span(const void *pa, const void *pb)
@@ -500,7 +450,7 @@ static int cmp_span(const void *pa, const void *pb)
  * pairs there are, never every pair of spans.
  */
 static void overlapping_pairs(struct span *v, size_t n, struct diag_set *d,
-			      void (*fn)(struct diag_set *d, void *a, void *b))
+			      void (*fn)(struct diag_set *d, const void *a, const void *b))
 {
 	size_t *open = xmalloc(sizeof(*open) * (n + 1)), nopen = 0, i, k, keep, pairs = 0;
 
@@ -524,9 +474,9 @@ static bool usable(const struct mapping *m)
 	return m->placed && !m->dup_of && m->region && mapping_size(m);
 }
 
-static void report_guest_overlap(struct diag_set *d, void *pa, void *pb)
+static void report_guest_overlap(struct diag_set *d, const void *pa, const void *pb)
 {
-	struct mapping *later = pb, *earlier = pa;
+	const struct mapping *later = pb, *earlier = pa;
 	struct diagnostic *dg;
 
 	if (srcpos_cmp(mapping_addr_pos(earlier), mapping_addr_pos(later)) > 0) {
@@ -544,17 +494,17 @@ static void report_guest_overlap(struct diag_set *d, void *pa, void *pb)
 }
 
 /* every overlapping pair of one VM's mappings */
-static void check_guest_overlap(struct topology *t, struct diag_set *d)
+static void check_guest_overlap(const struct topology *t, struct diag_set *d)
 {
 	struct span *v = NULL;
 	size_t alloc = 0, i, j;
 
 	for (i = 0; i < t->nvms; i++) {
-		struct vm *vm = t->vms[i];
+		const struct vm *vm = t->vms[i];
 		size_t n = 0;
 
 		for (j = 0; j < vm->nmaps; j++) {
-			struct mapping *m = &vm->maps[j];
+			const struct mapping *m = &vm->maps[j];
 			if (!usable(m))
 				continue;
 			ALLOC_GROW(v, n + 1, alloc);
@@ -565,16 +515,16 @@ static void check_guest_overlap(struct topology *t, struct diag_set *d)
 	free(v);
 }
 
-static void check_guest_ram_overlap(struct topology *t, struct diag_set *d)
+static void check_guest_ram_overlap(const struct topology *t, struct diag_set *d)
 {
 	size_t i, j, k;
 
 	if (t->backend == BACKEND_STATIC_SHM)
 		return;
 	for (i = 0; i < t->nvms; i++) {
-		struct vm *vm = t->vms[i];
+		const struct vm *vm = t->vms[i];
 		for (j = 0; j < vm->nmaps; j++) {
-			struct mapping *m = &vm->maps[j];
+			const struct mapping *m = &vm->maps[j];
 			if (!usable(m) || !vm->memory.set)
 				continue;
 			for (k = 0; k < 2; k++) {
@@ -593,16 +543,16 @@ static void check_guest_ram_overlap(struct topology *t, struct diag_set *d)
 	}
 }
 
-static void check_guest_reserved_overlap(struct topology *t, struct diag_set *d)
+static void check_guest_reserved_overlap(const struct topology *t, struct diag_set *d)
 {
 	struct named_range res[MAX_RESERVED];
 	size_t i, j, k, n;
 
 	for (i = 0; i < t->nvms; i++) {
-		struct vm *vm = t->vms[i];
-		n = layout_reserved(t, vm, res);
+		const struct vm *vm = t->vms[i];
+		n = guest_reserved(t, vm, res);
 		for (j = 0; j < vm->nmaps; j++) {
-			struct mapping *m = &vm->maps[j];
+			const struct mapping *m = &vm->maps[j];
 			if (!usable(m))
 				continue;
 			for (k = 0; k < n; k++) {
@@ -622,21 +572,22 @@ static void check_guest_reserved_overlap(struct topology *t, struct diag_set *d)
 	}
 }
 
-static void check_extended_region_overlap(struct topology *t, struct diag_set *d)
+static void check_extended_region_overlap(const struct topology *t, struct diag_set *d)
 {
 	struct named_range ext[2];
-	unsigned fixed_in = t->backend == BACKEND_DOM0LESS ? 19 : 21;
+	unsigned fixed_in = t->backend == BACKEND_DOM0LESS ? XEN_DOM0LESS_EXT_REGIONS
+							   : XEN_LIBXL_EXT_REGIONS;
 	size_t i, j, k, n;
 
 	if (t->arch != ARCH_ARM64 || t->xen_minor >= fixed_in)
 		return;
 	for (i = 0; i < t->nvms; i++) {
-		struct vm *vm = t->vms[i];
+		const struct vm *vm = t->vms[i];
 		if (!vm->memory.set)
 			continue;
-		n = layout_extended_space(t, vm, ext);
+		n = guest_extended_space(t, vm, ext);
 		for (j = 0; j < vm->nmaps; j++) {
-			struct mapping *m = &vm->maps[j];
+			const struct mapping *m = &vm->maps[j];
 			if (!usable(m))
 				continue;
 			for (k = 0; k < n; k++) {
@@ -658,16 +609,16 @@ static bool inside(uint64_t a, uint64_t as, const struct range *r)
 	return r->size && a >= r->base && as <= r->size && a - r->base <= r->size - as;
 }
 
-static void check_static_shm_owner_range(struct topology *t, struct diag_set *d)
+static void check_static_shm_owner_range(const struct topology *t, struct diag_set *d)
 {
 	size_t i, j;
 
 	if (t->backend != BACKEND_STATIC_SHM)
 		return;
 	for (i = 0; i < t->nvms; i++) {
-		struct vm *vm = t->vms[i];
+		const struct vm *vm = t->vms[i];
 		for (j = 0; j < vm->nmaps; j++) {
-			struct mapping *m = &vm->maps[j];
+			const struct mapping *m = &vm->maps[j];
 			bool in;
 			if (!usable(m) || !vm->memory.set)
 				continue;
@@ -696,7 +647,7 @@ static const struct srcpos *xen_pos(const struct topology *t)
 	return srcpos_valid(&t->xen_pos) ? &t->xen_pos : &top;
 }
 
-static void check_pool_required(struct topology *t, struct diag_set *d)
+static void check_pool_required(const struct topology *t, struct diag_set *d)
 {
 	/* spec 3: "iomem needs one as soon as any region exists", declared or mapped */
 	if (t->backend == BACKEND_IOMEM && t->nregions && !t->has_pool)
@@ -706,15 +657,15 @@ static void check_pool_required(struct topology *t, struct diag_set *d)
 		       t->nregions == 1 ? "" : "s");
 }
 
-static void check_host_outside_pool(struct topology *t, struct diag_set *d)
+static void check_host_outside_pool(const struct topology *t, struct diag_set *d)
 {
 	struct range pool = { t->pool_base.v, t->pool_size.v };
 	size_t i;
 
-	if (!layout_uses_pool(t) || !t->pool_base.set || !t->pool_size.set)
+	if (!topology_uses_pool(t) || !t->pool_base.set || !t->pool_size.set)
 		return;
 	for (i = 0; i < t->nregions; i++) {
-		struct region *r = t->regions[i];
+		const struct region *r = t->regions[i];
 		uint64_t size = r->eff_size ? r->eff_size : 1;
 		struct diagnostic *dg;
 		if (!r->host.set || inside(r->host.v, size, &pool))
@@ -728,9 +679,9 @@ static void check_host_outside_pool(struct topology *t, struct diag_set *d)
 	}
 }
 
-static void report_host_overlap(struct diag_set *d, void *pa, void *pb)
+static void report_host_overlap(struct diag_set *d, const void *pa, const void *pb)
 {
-	struct region *later = pb, *earlier = pa;
+	const struct region *later = pb, *earlier = pa;
 	struct diagnostic *dg;
 
 	if (srcpos_cmp(&earlier->host.pos, &later->host.pos) > 0) {
@@ -746,13 +697,13 @@ static void report_host_overlap(struct diag_set *d, void *pa, void *pb)
 }
 
 /* every overlapping pair of fixed host ranges */
-static void check_host_overlap(struct topology *t, struct diag_set *d)
+static void check_host_overlap(const struct topology *t, struct diag_set *d)
 {
 	struct span *v = xmalloc(sizeof(*v) * (t->nregions + 1));
 	size_t n = 0, i;
 
 	for (i = 0; i < t->nregions; i++) {
-		struct region *r = t->regions[i];
+		const struct region *r = t->regions[i];
 		if (r->host.set && r->eff_size && r->host.v + (r->eff_size - 1) >= r->host.v)
 			v[n++] = (struct span){ r->host.v, r->host.v + r->eff_size - 1, i, r };
 	}
@@ -760,22 +711,22 @@ static void check_host_overlap(struct topology *t, struct diag_set *d)
 	free(v);
 }
 
-static void check_pool_exhausted(struct topology *t, struct diag_set *d)
+static void check_pool_exhausted(const struct topology *t, struct diag_set *d)
 {
-	struct pool_failure *f;
-	size_t n, i;
+	size_t i;
 
-	f = layout_place_hosts(t, &n);
-	for (i = 0; i < n; i++) {
-		struct region *r = f[i].region;
+	for (i = 0; i < t->nmapped; i++) {
+		const struct region *r = t->mapped[i];
 		struct diagnostic *dg;
+		if (!r->pool_miss.no_room)
+			continue;
 		dg = report(d, C_POOL_EXHAUSTED, region_pos(r),
 			    "region '%s' does not fit in the pool: it needs %s aligned to %s; "
 			    "%s is free, the largest free block is %s", q(r->id), hsize(r->eff_size),
-			    hsize(r->eff_align), hsize(f[i].free_total), hsize(f[i].largest_free));
+			    hsize(r->eff_align), hsize(r->pool_miss.free_total),
+			    hsize(r->pool_miss.largest_free));
 		diag_note(dg, &t->pool_size.pos, "the pool holds %s", hsize(t->pool_size.v));
 	}
-	free(f);
 }
 
 /* a host range of shared memory: the pool, or a region's placed host range */
@@ -791,7 +742,7 @@ static int cmp_use(const void *pa, const void *pb)
 	return a->base < b->base ? -1 : a->base > b->base;
 }
 
-static void check_passthrough_overlap(struct topology *t, struct diag_set *d)
+static void check_passthrough_overlap(const struct topology *t, struct diag_set *d)
 {
 	struct host_use *use = xmalloc(sizeof(*use) * (t->nmapped + 2));
 	struct mapping **maps = NULL;
@@ -806,7 +757,7 @@ static void check_passthrough_overlap(struct topology *t, struct diag_set *d)
 	qsort(use, nuse, sizeof(*use), cmp_use);
 
 	for (i = 0; i < t->nvms; i++) {
-		struct vm *vm = t->vms[i];
+		const struct vm *vm = t->vms[i];
 		size_t nmaps = 0;
 		if (!vm->npt_iomem)
 			continue;
@@ -858,9 +809,7 @@ static void check_passthrough_overlap(struct topology *t, struct diag_set *d)
 	free(use);
 }
 
-#define DOM0LESS_MAX_REGIONS 32
-
-static void check_dom0less_limits(struct topology *t, struct diag_set *d)
+static void check_dom0less_limits(const struct topology *t, struct diag_set *d)
 {
 	size_t i, j;
 
@@ -874,7 +823,7 @@ static void check_dom0less_limits(struct topology *t, struct diag_set *d)
 	for (i = 0; i < t->nvms; i++) {
 		size_t n = 0;
 		for (j = 0; j < t->vms[i]->nmaps; j++) {
-			struct mapping *m = &t->vms[i]->maps[j];
+			const struct mapping *m = &t->vms[i]->maps[j];
 			if (m->dup_of || !m->region || ++n != DOM0LESS_MAX_REGIONS + 1)
 				continue;
 			report(d, C_DOM0LESS_LIMITS, &m->id.pos,
@@ -882,7 +831,7 @@ static void check_dom0less_limits(struct topology *t, struct diag_set *d)
 			       DOM0LESS_MAX_REGIONS, vname(t->vms[i]));
 		}
 	}
-	if (t->xen_minor >= 19)
+	if (t->xen_minor >= XEN_DOM0LESS_ALLOCATES)
 		return;
 	for (i = 0; i < t->nmapped; i++)
 		if (!t->mapped[i]->host_placed && t->mapped[i]->eff_size)
@@ -892,109 +841,39 @@ static void check_dom0less_limits(struct topology *t, struct diag_set *d)
 			       q(t->mapped[i]->id), t->xen_minor);
 }
 
-#define LOADER NULL
-#define PREREQS(...) .prereqs = { __VA_ARGS__ }, \
-	.nprereqs = sizeof((enum check_id[]){ __VA_ARGS__ }) / sizeof(enum check_id)
+typedef void (*check_fn)(const struct topology *t, struct diag_set *d);
 
-/*
- * The table, in the order checks run. Names are the spec's: users script on
- * them. Checks that compute the layout (start order, placement) have no
- * prerequisites: later stages need their results whatever else fired.
- */
-static const struct check checks[C__COUNT] = {
-	[C_YAML_SYNTAX] = { "yaml-syntax", SEV_FATAL, LOADER },
-	[C_DUPLICATE_KEY] = { "duplicate-key", SEV_ERROR, LOADER },
-	[C_YAML_ALIAS] = { "yaml-alias", SEV_ERROR, LOADER },
-	[C_UNKNOWN_KEY] = { "unknown-key", SEV_ERROR, LOADER },
-	[C_TYPE] = { "type", SEV_ERROR, LOADER },
-	[C_MISSING_KEY] = { "missing-key", SEV_ERROR, LOADER },
-	[C_BAD_NUMBER] = { "bad-number", SEV_ERROR, LOADER },
-	[C_VERSION] = { "version", SEV_ERROR, LOADER },
-	[C_VM_NAME] = { "vm-name", SEV_ERROR, LOADER },
-	[C_REGION_ID] = { "region-id", SEV_ERROR, LOADER },
-	[C_DUPLICATE_VM] = { "duplicate-vm", SEV_ERROR, check_duplicate_vm },
-	[C_UNKNOWN_VM] = { "unknown-vm", SEV_ERROR, check_unknown_vm },
-	[C_DUPLICATE_MAPPING] = { "duplicate-mapping", SEV_ERROR, check_duplicate_mapping },
-	[C_OWNER_NOT_MEMBER] = { "owner-not-member", SEV_ERROR, check_owner_not_member },
-	[C_START_ORDER_CYCLE] = { "start-order-cycle", SEV_ERROR, check_start_order_cycle },
-	[C_ZERO_SIZE] = { "zero-size", SEV_ERROR, check_zero_size },
-	[C_SIZE_MISMATCH] = { "size-mismatch", SEV_ERROR, check_size_mismatch },
-	[C_SIZE_MISSING] = { "size-missing", SEV_ERROR, check_size_missing },
-	[C_ALIGNMENT] = { "alignment", SEV_ERROR, check_alignment },
-	[C_ADDRESS_OVERFLOW] = { "address-overflow", SEV_ERROR, check_address_overflow },
-	[C_SINGLE_MEMBER] = { "single-member", SEV_WARNING, check_single_member },
-	[C_UNUSED_REGION] = { "unused-region", SEV_WARNING, check_unused_region },
-	[C_BACKEND_UNSUPPORTED] = { "backend-unsupported", SEV_ERROR, check_backend_unsupported },
-	[C_ID_CHARSET] = { "id-charset", SEV_ERROR, check_id_charset },
-	[C_GUEST_SPACE_EXHAUSTED] = { "guest-space-exhausted", SEV_ERROR,
-				      check_guest_space_exhausted },
-	[C_GUEST_OVERLAP] = { "guest-overlap", SEV_ERROR, check_guest_overlap },
-	[C_GUEST_RAM_OVERLAP] = { "guest-ram-overlap", SEV_ERROR, check_guest_ram_overlap },
-	[C_GUEST_RESERVED_OVERLAP] = { "guest-reserved-overlap", SEV_ERROR,
-				       check_guest_reserved_overlap },
-	[C_EXTENDED_REGION_OVERLAP] = { "extended-region-overlap", SEV_WARNING,
-					check_extended_region_overlap },
-	[C_STATIC_SHM_OWNER_RANGE] = { "static-shm-owner-range", SEV_ERROR,
-				       check_static_shm_owner_range },
-	[C_POOL_REQUIRED] = { "pool-required", SEV_ERROR, check_pool_required },
-	[C_HOST_OUTSIDE_POOL] = { "host-outside-pool", SEV_ERROR, check_host_outside_pool },
-	[C_HOST_OVERLAP] = { "host-overlap", SEV_ERROR, check_host_overlap },
-	[C_POOL_EXHAUSTED] = { "pool-exhausted", SEV_ERROR, check_pool_exhausted },
-	[C_PASSTHROUGH_OVERLAP] = { "passthrough-overlap", SEV_ERROR, check_passthrough_overlap },
-	/* a region the pool had no room for would also be "without host" */
-	[C_DOM0LESS_LIMITS] = { "dom0less-limits", SEV_ERROR, check_dom0less_limits,
-				PREREQS(C_POOL_EXHAUSTED) },
+/* the functions of checks.def, by id; NULL for the checks the loader reports */
+static const check_fn check_fns[C__COUNT] = {
+#define CHECK(id, name, sev, fn, after) [C_##id] = fn,
+#include "checks.def"
+#undef CHECK
 };
 
-const struct check *check_get(enum check_id id)
+/* Runs c after its prerequisites, unless one of them fired (dtc's rule). */
+static void run_check(enum check_id c, const struct topology *t, struct diag_set *d, bool *done)
 {
-	return &checks[id];
+	uint64_t after = check_info(c)->after;
+	size_t p;
+
+	if (done[c])
+		return;
+	done[c] = true;
+	for (p = 0; p < C__COUNT; p++)
+		if (after & (UINT64_C(1) << p))
+			run_check((enum check_id)p, t, d, done);
+	for (p = 0; p < C__COUNT; p++)
+		if ((after & (UINT64_C(1) << p)) && d->fired[p])
+			return;
+	if (check_fns[c])
+		check_fns[c](t, d);
 }
 
-enum check_id check_find(const char *name)
+void checks_run(const struct topology *t, struct diag_set *d, enum check_order order)
 {
+	bool done[C__COUNT] = { false };
 	size_t i;
 
 	for (i = 0; i < C__COUNT; i++)
-		if (!strcmp(checks[i].name, name))
-			return (enum check_id)i;
-	return C__COUNT;
-}
-
-const char *check_suggest(const char *name)
-{
-	const char *best = NULL;
-	unsigned best_d = 4;
-	size_t i;
-
-	for (i = 0; i < C__COUNT; i++) {
-		unsigned dist = edit_distance(name, checks[i].name, best_d);
-		if (dist < best_d) {
-			best_d = dist;
-			best = checks[i].name;
-		}
-	}
-	return best;
-}
-
-static bool prereqs_clean(const struct check *c, const struct diag_set *d)
-{
-	size_t i;
-
-	for (i = 0; i < c->nprereqs; i++)
-		if (d->fired[c->prereqs[i]])
-			return false;
-	return true;
-}
-
-void checks_run(struct topology *t, struct diag_set *d)
-{
-	size_t i;
-
-	layout_link(t);
-	for (i = 0; i < C__COUNT; i++) {
-		const struct check *c = &checks[i];
-		if (c->fn && prereqs_clean(c, d))
-			c->fn(t, d);
-	}
+		run_check(order == CHECKS_REVERSED ? C__COUNT - 1 - i : i, t, d, done);
 }

@@ -1,7 +1,7 @@
 /* Command-line options shared by the subcommands. */
 #include "cli.h"
-#include "topology.h"
 #include "text.h"
+#include "topology.h"
 
 #include <stdio.h>
 #include <string.h>

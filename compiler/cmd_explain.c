@@ -1,5 +1,5 @@
 /* `explain CHECK`: what a check means, why it matters on Xen, how to fix it. */
-#include "checks.h"
+#include "checklist.h"
 #include "cli.h"
 #include "diag.h"
 #include "explain.h"
@@ -33,7 +33,7 @@ static void indented(const char *text, FILE *f)
 
 static void explain_one(enum check_id id, FILE *f)
 {
-	const struct check *c = check_get(id);
+	const struct check_info *c = check_info(id);
 	const struct explanation *e = explain_find(c->name);
 
 	fprintf(f, "%s (%s by default)\n", c->name, sev_word(c->severity));
@@ -58,8 +58,8 @@ int explain_main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--list")) {
 		for (i = 0; i < C__COUNT; i++) {
-			const struct explanation *e = explain_find(check_get(i)->name);
-			printf("%-24s %-8s %s\n", check_get(i)->name, sev_word(check_get(i)->severity),
+			const struct explanation *e = explain_find(check_info(i)->name);
+			printf("%-24s %-8s %s\n", check_info(i)->name, sev_word(check_info(i)->severity),
 			       e ? e->summary : "");
 		}
 		return EXIT_OK;

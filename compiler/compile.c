@@ -1,7 +1,8 @@
-/* The pipeline every command starts with: read, load, check. */
+/* The pipeline every command starts with: read, load, resolve, check. */
 #include "compile.h"
 #include "checks.h"
 #include "load.h"
+#include "resolve.h"
 
 #include <stdlib.h>
 
@@ -18,8 +19,10 @@ int compile_file(struct compile *c, const char *path, const struct diag_config *
 	topology_init(&c->t, &c->src);
 	c->t.for_up = for_up;
 	diag_init(&c->d, &c->src, cfg);
-	if (load_topology(&c->t, &c->d) == 0)
-		checks_run(&c->t, &c->d);
+	if (load_topology(&c->t, &c->d))
+		return 0;	/* a fatal syntax error: nothing to resolve */
+	resolve_topology(&c->t);
+	checks_run(&c->t, &c->d, CHECKS_IN_ORDER);
 	return 0;
 }
 

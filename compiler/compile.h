@@ -1,4 +1,4 @@
-/* The pipeline every command starts with: read, load, check. */
+/* The pipeline every command starts with: read, load, resolve, check. */
 #ifndef XENSHM_COMPILE_H
 #define XENSHM_COMPILE_H
 
@@ -13,7 +13,7 @@ struct compile {
 };
 
 /*
- * Reads path ("-" for stdin), loads and checks it; for_up adds the checks
+ * Reads path ("-" for stdin), loads, resolves and checks it; for_up adds the checks
  * that only `up` needs. Returns 0 when the file was read (diagnostics, if
  * any, are in c->d), or EXIT_USAGE after printing an I/O error.
  */

@@ -15,7 +15,7 @@ void diag_config_init(struct diag_config *cfg)
 	size_t i;
 
 	for (i = 0; i < C__COUNT; i++)
-		cfg->sev[i] = check_get(i)->severity;
+		cfg->sev[i] = check_info(i)->severity;
 	cfg->werror = false;
 }
 
@@ -36,7 +36,7 @@ int diag_config_set(struct diag_config *cfg, char op, const char *name)
 		fputs("\n(xenshm-compose explain --list shows every check)\n", stderr);
 		return -1;
 	}
-	if (check_get(c)->severity == SEV_FATAL) {
+	if (check_info(c)->severity == SEV_FATAL) {
 		fprintf(stderr, "xenshm-compose: '%s' is fatal and cannot be changed\n", name);
 		return -1;
 	}
@@ -77,7 +77,7 @@ void diag_release(struct diag_set *d)
 
 static enum severity effective(const struct diag_set *d, enum check_id c)
 {
-	enum severity s = d->cfg ? d->cfg->sev[c] : check_get(c)->severity;
+	enum severity s = d->cfg ? d->cfg->sev[c] : check_info(c)->severity;
 
 	if (s == SEV_WARNING && d->cfg && d->cfg->werror)
 		s = SEV_ERROR;
@@ -291,7 +291,7 @@ static void print_text(const struct diag_set *d, FILE *f)
 		/* gcc's words: a fatal problem reads "fatal error:" */
 		fprintf(f, "%s:%u:%u: %s: [%s] %s\n", file, dg->pos.line, dg->pos.col,
 			dg->sev == SEV_FATAL ? "fatal error" : sev_name(dg->sev),
-			check_get(dg->check)->name, dg->msg);
+			check_info(dg->check)->name, dg->msg);
 		print_excerpt(d->src, &dg->pos, w, f);
 		for (j = 0; j < dg->nnotes; j++) {
 			const struct note *n = &dg->notes[j];
@@ -323,7 +323,7 @@ static json_t *json_diagnostics(const struct diag_set *d)
 				"column", (json_int_t)v[i].notes[j].pos.col,
 				"message", v[i].notes[j].msg));
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:i, s:i, s:s, s:o}",
-			"check", check_get(v[i].check)->name,
+			"check", check_info(v[i].check)->name,
 			"severity", sev_name(v[i].sev),
 			"line", (json_int_t)v[i].pos.line,
 			"column", (json_int_t)v[i].pos.col,
@@ -379,7 +379,7 @@ static json_t *sarif_log(const struct diag_set *d)
 	size_t i, j;
 
 	for (i = 0; i < C__COUNT; i++) {
-		const struct check *c = check_get(i);
+		const struct check_info *c = check_info(i);
 		const struct explanation *e = explain_find(c->name);
 		json_t *rule = json_pack("{s:s, s:{s:s}, s:{s:s}}",
 			"id", c->name,
@@ -392,7 +392,7 @@ static json_t *sarif_log(const struct diag_set *d)
 	for (i = 0; i < d->count; i++) {
 		json_t *related = json_array();
 		json_t *res = json_pack("{s:s, s:i, s:s, s:{s:s}, s:[o]}",
-			"ruleId", check_get(v[i].check)->name,
+			"ruleId", check_info(v[i].check)->name,
 			"ruleIndex", (json_int_t)v[i].check,
 			"level", sarif_level(v[i].sev),
 			"message", "text", v[i].msg,

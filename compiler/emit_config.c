@@ -1,6 +1,5 @@
 /* Back end: the normalized topology (`config`), as YAML or JSON. */
 #include "emit.h"
-#include "layout.h"
 #include "units.h"
 
 #include <stdlib.h>

@@ -83,6 +83,9 @@ void topology_release(struct topology *t)
 	}
 	free(t->regions);
 	free(t->start_order);
+	for (i = 0; i < t->ncycles; i++)
+		free(t->cycles[i].edges);
+	free(t->cycles);
 	free(t->mapped);
 	strmap_release(&t->region_index);
 	strmap_release(&t->vm_index);
@@ -212,6 +215,11 @@ void topology_apply_defaults(struct topology *t)
 		inherit_str(&vm->dom0less_node, &d->dom0less_node);
 		inherit_lists(vm, d);
 	}
+}
+
+bool topology_uses_pool(const struct topology *t)
+{
+	return t->backend == BACKEND_IOMEM || (t->backend == BACKEND_DOM0LESS && t->has_pool);
 }
 
 uint64_t topology_guest_limit(const struct topology *t)

@@ -90,10 +90,11 @@ struct mapping {
 	struct srcpos pos;	/* the entry */
 	struct region *region;
 	struct mapping *dup_of;	/* the same VM mapped this ID earlier */
-	/* resolved by layout */
-	uint64_t gaddr;
-	bool placed;		/* gaddr is known (explicit or placed) */
 	size_t seq;		/* global file order of mappings */
+	/* resolved */
+	uint64_t gaddr;
+	bool placed;		/* gaddr is known (explicit, or placed) */
+	bool no_room;		/* guest placement was tried and found no room */
 };
 
 struct vm {
@@ -128,7 +129,7 @@ struct vm {
 	struct mapping *maps;
 	size_t nmaps, maps_alloc;
 
-	/* resolved by layout */
+	/* resolved */
 	size_t start_index;
 	struct range ram[2];	/* RAM0/low and RAM1/high; size 0 when none */
 };
@@ -144,15 +145,33 @@ struct region {
 	struct mapping **members;	/* in file order of the mappings */
 	size_t nmembers, members_alloc;
 
-	/* resolved by checks and layout */
-	uint64_t eff_size;	/* 0 while unknown */
+	/* resolved */
+	uint64_t eff_size;	/* the size in force; 0 while unknown */
+	const struct num_at *size_from;	/* where eff_size is given; NULL when nowhere */
 	uint64_t eff_align;
 	struct vm *owner;	/* explicit if valid, else the default owner */
 	bool owner_explicit;	/* owner is a valid explicit owner */
 	uint64_t host_base;
-	bool host_placed;	/* host_base is known */
+	bool host_placed;	/* host_base is known (fixed, or placed in the pool) */
+	struct pool_miss {	/* placement in the pool was tried and found no room */
+		bool no_room;
+		uint64_t free_total, largest_free;	/* what the pool had left */
+	} pool_miss;
 	size_t file_order;	/* by first mapping; SIZE_MAX when unmapped */
 	struct mapping *last_map;	/* linking scratch: latest mapping seen */
+};
+
+/* An edge of the start-order graph: 'from' must be created before 'to'. */
+struct order_edge {
+	struct vm *from, *to;
+	const struct srcpos *pos;	/* the depends_on item or owner value */
+	const struct region *region;	/* owner edges; NULL for depends_on */
+};
+
+/* A start-order cycle, starting at its earliest VM in the file. */
+struct order_cycle {
+	struct order_edge *edges;	/* in cycle order */
+	size_t nedges;
 };
 
 struct topology {
@@ -188,11 +207,13 @@ struct topology {
 	struct strmap region_index;
 	struct strmap vm_index;	/* name -> first VM with it */
 
-	/* resolved by layout */
+	/* resolved */
 	struct region **mapped;		/* regions somebody maps, in file order */
 	size_t nmapped;
 	struct vm **start_order;	/* all VMs; file order when there is a cycle */
 	bool order_has_cycle;
+	struct order_cycle *cycles;	/* one per cycle found, for start-order-cycle */
+	size_t ncycles;
 	size_t nmappings;
 };
 
@@ -206,6 +227,9 @@ struct vm *topology_find_vm(const struct topology *t, const char *name);
 
 /* Fills VM fields not given from `defaults`, keeping the defaults' positions. */
 void topology_apply_defaults(struct topology *t);
+
+/* Does the backend put regions in the pool (spec 3)? */
+bool topology_uses_pool(const struct topology *t);
 
 /* 2^gpaddr_bits, or UINT64_MAX + 1 saturated: the first guest address out of range */
 uint64_t topology_guest_limit(const struct topology *t);

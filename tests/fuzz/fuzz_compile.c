@@ -1,4 +1,4 @@
-/* libFuzzer harness: any bytes through load, every check, diagnostics and every back end. */
+/* libFuzzer harness: any bytes through load, resolve, every check, diagnostics and every back end. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -6,6 +6,7 @@
 #include "diag.h"
 #include "emit.h"
 #include "load.h"
+#include "resolve.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
@@ -23,8 +24,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	source_from_buffer(&src, "fuzz.yaml", (const char *)data, size);
 	topology_init(&t, &src);
 	diag_init(&d, &src, NULL);
-	if (load_topology(&t, &d) == 0)
-		checks_run(&t, &d);
+	if (load_topology(&t, &d) == 0) {
+		resolve_topology(&t);
+		checks_run(&t, &d, CHECKS_IN_ORDER);
+	}
 	diag_print(&d, FORMAT_TEXT, sink, sink);
 	diag_print(&d, FORMAT_SARIF, sink, sink);
 	if (!diag_has_errors(&d)) {

@@ -1,0 +1,349 @@
+/* Spec 3's start order and owners: Kahn's sort over depends_on and owners, and its cycles. */
+#include "order.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+
+struct graph {
+	size_t n;
+	bool *cut;		/* per edge index: left out of cycle search */
+	struct order_edge *edges;
+	size_t nedges, alloc;
+	size_t *first;		/* CSR: edges of node v are by_from[first[v] .. first[v+1]) */
+	struct order_edge **by_from;
+};
+
+static void add_edge(struct graph *g, struct vm *from, struct vm *to, const struct srcpos *pos,
+		     const struct region *r)
+{
+	ALLOC_GROW(g->edges, g->nedges + 1, g->alloc);
+	g->edges[g->nedges++] = (struct order_edge){ from, to, pos, r };
+}
+
+static void graph_index(struct graph *g)
+{
+	size_t i, *fill;
+
+	free(g->first);
+	free(g->by_from);
+	g->first = xcalloc(g->n + 1, sizeof(*g->first));
+	g->by_from = xmalloc(sizeof(*g->by_from) * (g->nedges ? g->nedges : 1));
+	for (i = 0; i < g->nedges; i++)
+		g->first[g->edges[i].from->index + 1]++;
+	for (i = 0; i < g->n; i++)
+		g->first[i + 1] += g->first[i];
+	fill = xmalloc(sizeof(*fill) * (g->n + 1));
+	memcpy(fill, g->first, sizeof(*fill) * (g->n + 1));
+	/* edges keep their insertion order within a node: deterministic cycles */
+	for (i = 0; i < g->nedges; i++)
+		g->by_from[fill[g->edges[i].from->index]++] = &g->edges[i];
+	free(fill);
+}
+
+static void graph_release(struct graph *g)
+{
+	free(g->cut);
+	free(g->edges);
+	free(g->first);
+	free(g->by_from);
+}
+
+static bool live(const struct graph *g, const struct order_edge *e)
+{
+	return !g->cut || !g->cut[e - g->edges];
+}
+
+/* min-heap of VM indices: Kahn always takes the earliest ready VM in the file */
+static void heap_push(size_t *h, size_t *n, size_t v)
+{
+	size_t i = (*n)++;
+
+	while (i && h[(i - 1) / 2] > v) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = v;
+}
+
+static size_t heap_pop(size_t *h, size_t *n)
+{
+	size_t top = h[0], v = h[--(*n)], i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && h[c + 1] < h[c])
+			c++;
+		if (h[c] >= v)
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (*n)
+		h[i] = v;
+	return top;
+}
+
+/* Kahn's sort; returns how many VMs it ordered (< n means a cycle). */
+static size_t kahn(const struct topology *t, const struct graph *g, struct vm **out)
+{
+	size_t *indeg = xcalloc(g->n + 1, sizeof(*indeg));
+	size_t *heap = xmalloc(sizeof(*heap) * (g->n + 1));
+	size_t nheap = 0, nout = 0, i;
+
+	for (i = 0; i < g->nedges; i++)
+		indeg[g->edges[i].to->index]++;
+	for (i = 0; i < g->n; i++)
+		if (!indeg[i])
+			heap_push(heap, &nheap, i);
+	while (nheap) {
+		size_t v = heap_pop(heap, &nheap), e;
+		out[nout++] = t->vms[v];
+		for (e = g->first[v]; e < g->first[v + 1]; e++) {
+			size_t w = g->by_from[e]->to->index;
+			if (!--indeg[w])
+				heap_push(heap, &nheap, w);
+		}
+	}
+	free(indeg);
+	free(heap);
+	return nout;
+}
+
+/*
+ * Tarjan's strongly connected components, iterative (32 752 VMs would
+ * overflow a recursive walk). comp[v] receives a component number.
+ */
+static void tarjan(const struct graph *g, size_t *comp)
+{
+	size_t n = g->n, idx = 0, ncomp = 0, sp = 0, csp = 0, v;
+	size_t *index = xmalloc(sizeof(*index) * (n + 1));
+	size_t *low = xmalloc(sizeof(*low) * (n + 1));
+	size_t *stack = xmalloc(sizeof(*stack) * (n + 1));
+	bool *on = xcalloc(n + 1, sizeof(*on));
+	struct frame { size_t v, e; } *call = xmalloc(sizeof(*call) * (n + 1));
+
+	for (v = 0; v < n; v++)
+		index[v] = SIZE_MAX;
+	for (v = 0; v < n; v++) {
+		if (index[v] != SIZE_MAX)
+			continue;
+		call[csp++] = (struct frame){ v, g->first[v] };
+		index[v] = low[v] = idx++;
+		stack[sp++] = v;
+		on[v] = true;
+		while (csp) {
+			struct frame *f = &call[csp - 1];
+			if (f->e < g->first[f->v + 1]) {
+				const struct order_edge *ed = g->by_from[f->e++];
+				size_t w = ed->to->index;
+				if (!live(g, ed))
+					continue;
+				if (index[w] == SIZE_MAX) {
+					index[w] = low[w] = idx++;
+					stack[sp++] = w;
+					on[w] = true;
+					call[csp++] = (struct frame){ w, g->first[w] };
+				} else if (on[w] && index[w] < low[f->v]) {
+					low[f->v] = index[w];
+				}
+				continue;
+			}
+			if (low[f->v] == index[f->v]) {
+				size_t w;
+				do {
+					w = stack[--sp];
+					on[w] = false;
+					comp[w] = ncomp;
+				} while (w != f->v);
+				ncomp++;
+			}
+			csp--;
+			if (csp && low[f->v] < low[call[csp - 1].v])
+				low[call[csp - 1].v] = low[f->v];
+		}
+	}
+	free(index);
+	free(low);
+	free(stack);
+	free(on);
+	free(call);
+}
+
+/*
+ * A shortest cycle through start inside its component, by BFS; *closing
+ * receives its edge back to start.
+ */
+static struct order_cycle find_cycle(const struct graph *g, const size_t *comp, size_t start,
+				     struct order_edge **closing_out)
+{
+	struct order_edge **via = xcalloc(g->n + 1, sizeof(*via));
+	size_t *queue = xmalloc(sizeof(*queue) * (g->n + 1));
+	size_t head = 0, tail = 0, e;
+	struct order_edge *closing = NULL;
+	struct order_cycle c = { 0 };
+
+	queue[tail++] = start;
+	while (head < tail && !closing) {
+		size_t v = queue[head++];
+		for (e = g->first[v]; e < g->first[v + 1]; e++) {
+			struct order_edge *ed = g->by_from[e];
+			size_t w = ed->to->index;
+			if (!live(g, ed) || comp[w] != comp[start])
+				continue;
+			if (w == start) {
+				closing = ed;
+				break;
+			}
+			if (!via[w]) {
+				via[w] = ed;
+				queue[tail++] = w;
+			}
+		}
+	}
+	*closing_out = closing;
+	if (closing) {
+		size_t n = 1, v = closing->from->index, i;
+		while (v != start) {
+			n++;
+			v = via[v]->from->index;
+		}
+		c.edges = xmalloc(sizeof(*c.edges) * n);
+		c.nedges = n;
+		c.edges[n - 1] = *closing;
+		for (i = n - 1, v = closing->from->index; v != start; v = via[v]->from->index)
+			c.edges[--i] = *via[v];
+	}
+	free(via);
+	free(queue);
+	return c;
+}
+
+/*
+ * One cycle per round: the cycle through the earliest VM of each strongly
+ * connected part, then its closing edge is cut and the parts recomputed,
+ * until none is left. Two cycles sharing a VM are two errors (spec 3).
+ */
+#define CYCLES_MAX 1000	/* as many as diagnostics are kept */
+
+static void collect_cycles(struct graph *g, struct order_cycle **cycles, size_t *ncycles)
+{
+	size_t *comp = xmalloc(sizeof(*comp) * (g->n + 1));
+	size_t *size = xmalloc(sizeof(*size) * (g->n + 1));
+	bool *done = xmalloc(sizeof(*done) * (g->n + 1));
+	size_t v, alloc = 0, e, found = 1;
+
+	g->cut = xcalloc(g->nedges + 1, sizeof(*g->cut));
+	while (found && *ncycles < CYCLES_MAX) {
+		found = 0;
+		tarjan(g, comp);
+		memset(size, 0, sizeof(*size) * (g->n + 1));
+		memset(done, 0, sizeof(*done) * (g->n + 1));
+		for (v = 0; v < g->n; v++)
+			size[comp[v]]++;
+		/* walking VMs in file order meets each part at its earliest VM */
+		for (v = 0; v < g->n && *ncycles < CYCLES_MAX; v++) {
+			bool self = false;
+			struct order_edge *closing;
+			struct order_cycle c;
+			if (done[comp[v]])
+				continue;
+			done[comp[v]] = true;
+			for (e = g->first[v]; e < g->first[v + 1]; e++)
+				self |= live(g, g->by_from[e]) && g->by_from[e]->to->index == v;
+			if (size[comp[v]] < 2 && !self)
+				continue;
+			c = find_cycle(g, comp, v, &closing);
+			if (!c.nedges)
+				continue;
+			g->cut[closing - g->edges] = true;
+			ALLOC_GROW(*cycles, *ncycles + 1, alloc);
+			(*cycles)[(*ncycles)++] = c;
+			found++;
+		}
+	}
+	free(comp);
+	free(size);
+	free(done);
+}
+
+/* Is the region's explicit owner usable: a known VM that maps it? */
+static struct vm *explicit_owner(const struct topology *t, const struct region *r)
+{
+	struct vm *o;
+	size_t i;
+
+	if (!r->owner_name.s || !(o = topology_find_vm(t, r->owner_name.s)))
+		return NULL;
+	for (i = 0; i < r->nmembers; i++)
+		if (r->members[i]->vm == o)
+			return o;
+	return NULL;
+}
+
+static void add_owner_edges(struct graph *g, struct region *r, struct vm *owner,
+			    const struct srcpos *pos)
+{
+	size_t i;
+
+	for (i = 0; i < r->nmembers; i++)
+		if (r->members[i]->vm != owner)
+			add_edge(g, owner, r->members[i]->vm, pos, r);
+}
+
+void order_resolve(struct topology *t)
+{
+	struct graph g = { .n = t->nvms };
+	size_t i, j, *rank;
+
+	free(t->start_order);
+	t->start_order = xmalloc(sizeof(*t->start_order) * (t->nvms + 1));
+	for (i = 0; i < t->nvms; i++)
+		for (j = 0; j < t->vms[i]->ndepends_on; j++)
+			if (t->vms[i]->deps[j])
+				add_edge(&g, t->vms[i]->deps[j], t->vms[i],
+					 &t->vms[i]->depends_on[j].pos, NULL);
+	for (i = 0; i < t->nmapped; i++) {
+		struct region *r = t->mapped[i];
+		r->owner = explicit_owner(t, r);
+		r->owner_explicit = r->owner != NULL;
+		if (r->owner)
+			add_owner_edges(&g, r, r->owner, &r->owner_name.pos);
+	}
+	graph_index(&g);
+
+	if (kahn(t, &g, t->start_order) < t->nvms) {
+		collect_cycles(&g, &t->cycles, &t->ncycles);
+		t->order_has_cycle = true;
+		for (i = 0; i < t->nvms; i++)
+			t->start_order[i] = t->vms[i];
+		for (i = 0; i < t->nmapped; i++)
+			if (!t->mapped[i]->owner)
+				t->mapped[i]->owner = t->mapped[i]->members[0]->vm;
+		goto done;
+	}
+
+	/* default owner: the member first in that order; it adds no cycle */
+	rank = xmalloc(sizeof(*rank) * (t->nvms + 1));
+	for (i = 0; i < t->nvms; i++)
+		rank[t->start_order[i]->index] = i;
+	for (i = 0; i < t->nmapped; i++) {
+		struct region *r = t->mapped[i];
+		if (r->owner)
+			continue;
+		r->owner = r->members[0]->vm;
+		for (j = 1; j < r->nmembers; j++)
+			if (rank[r->members[j]->vm->index] < rank[r->owner->index])
+				r->owner = r->members[j]->vm;
+		add_owner_edges(&g, r, r->owner, region_pos(r));
+	}
+	free(rank);
+	graph_index(&g);
+	kahn(t, &g, t->start_order);
+done:
+	for (i = 0; i < t->nvms; i++)
+		t->start_order[i]->start_index = i;
+	graph_release(&g);
+}

@@ -1,0 +1,214 @@
+/*
+ * The resolve stage, spec 3: names linked, sizes and alignments in force,
+ * start order and owners, guest and host placement. It decides every
+ * address; what it could not do stays recorded in the model for the checks
+ * to report. It reports nothing itself.
+ */
+#include "resolve.h"
+#include "freelist.h"
+#include "order.h"
+#include "xenfacts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Names to objects: the VM index, depends_on, regions and their members in file order. */
+static void link_names(struct topology *t)
+{
+	size_t i, j, alloc = 0, seq = 0;
+
+	for (i = 0; i < t->nvms; i++) {
+		struct vm *vm = t->vms[i];
+		size_t first;
+		if (!vm->name.s)
+			continue;
+		if (!strmap_add(&t->vm_index, vm->name.s, i) &&
+		    strmap_get(&t->vm_index, vm->name.s, &first))
+			vm->dup_of = t->vms[first];
+	}
+	for (i = 0; i < t->nvms; i++) {
+		struct vm *vm = t->vms[i];
+		vm->deps = xcalloc(vm->ndepends_on, sizeof(*vm->deps));
+		for (j = 0; j < vm->ndepends_on; j++)
+			vm->deps[j] = topology_find_vm(t, vm->depends_on[j].s);
+	}
+	for (i = 0; i < t->nvms; i++) {
+		struct vm *vm = t->vms[i];
+		for (j = 0; j < vm->nmaps; j++) {
+			struct mapping *m = &vm->maps[j];
+			struct region *r;
+
+			m->vm = vm;
+			m->seq = seq++;
+			if (!m->id.s || !m->id.s[0])
+				continue;	/* invalid ID, reported by the loader */
+			r = topology_region(t, m->id.s);
+			m->region = r;
+			if (r->last_map && r->last_map->vm == vm) {
+				m->dup_of = r->last_map;
+				continue;
+			}
+			r->last_map = m;
+			if (!r->nmembers) {
+				r->file_order = t->nmapped;
+				ALLOC_GROW(t->mapped, t->nmapped + 1, alloc);
+				t->mapped[t->nmapped++] = r;
+			}
+			ALLOC_GROW(r->members, r->nmembers + 1, r->members_alloc);
+			r->members[r->nmembers++] = m;
+		}
+	}
+	t->nmappings = seq;
+	for (i = 0; i < t->nvms; i++)
+		guest_ram(t, t->vms[i]);
+}
+
+/*
+ * The size in force: the `regions` entry's, else the earliest mapping's
+ * (a zero size is no size). The alignment in force: `align` when valid,
+ * else a page.
+ */
+static void size_regions(struct topology *t)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nregions; i++) {
+		struct region *r = t->regions[i];
+
+		r->eff_align = r->align.set && is_pow2(r->align.v) && r->align.v >= PAGE_SIZE ?
+				       r->align.v : PAGE_SIZE;
+		r->size_from = r->size.set && r->size.v ? &r->size : NULL;
+		for (j = 0; j < r->nmembers && !r->size_from; j++)
+			if (r->members[j]->size.set && r->members[j]->size.v)
+				r->size_from = &r->members[j]->size;
+		r->eff_size = r->size_from ? r->size_from->v : 0;
+	}
+}
+
+static void add_range(struct range **v, size_t *n, size_t *alloc, uint64_t base, uint64_t size)
+{
+	if (!size)
+		return;
+	ALLOC_GROW(*v, *n + 1, *alloc);
+	(*v)[(*n)++] = (struct range){ base, size };
+}
+
+/*
+ * Places the VM's mappings that have no `at` (spec 3, guest placement);
+ * the ones that find no room are marked no_room.
+ */
+static void place_guest(const struct topology *t, struct vm *vm)
+{
+	struct named_range res[MAX_RESERVED];
+	struct range win[MAX_WINDOWS], ram0 = vm->ram[0];
+	uint64_t limit = topology_guest_limit(t);
+	struct range *obs = NULL;
+	struct freelist low, high;
+	size_t nres, nwin, nobs = 0, alloc = 0, nfixed, i;
+	bool static_shm = t->backend == BACKEND_STATIC_SHM;
+
+	nres = guest_reserved(t, vm, res);
+	nwin = guest_windows(t, vm, win);
+	for (i = 0; i < vm->nmaps; i++) {
+		struct mapping *m = &vm->maps[i];
+		uint64_t size = mapping_size(m);
+		/* out of the address space: address-overflow; not a usable mapping */
+		m->placed = m->at.set && m->at.v < limit && limit - m->at.v >= size;
+		m->gaddr = m->at.v;
+		if (m->placed)
+			add_range(&obs, &nobs, &alloc, m->at.v, size);
+	}
+	for (i = 0; i < vm->npt_iomem; i++)
+		if (vm->pt_iomem[i].ok)
+			add_range(&obs, &nobs, &alloc, vm->pt_iomem[i].gfn * PAGE_SIZE,
+				  vm->pt_iomem[i].num * PAGE_SIZE);
+	/* static-shm owners go inside RAM0: only the fixed mappings are in their way */
+	nfixed = nobs;
+	freelist_init(&high, &ram0, 1, obs, nfixed);
+	for (i = 0; i < nres; i++)
+		add_range(&obs, &nobs, &alloc, res[i].base, res[i].size);
+	add_range(&obs, &nobs, &alloc, vm->ram[0].base, vm->ram[0].size);
+	add_range(&obs, &nobs, &alloc, vm->ram[1].base, vm->ram[1].size);
+	freelist_init(&low, win, nwin, obs, nobs);
+
+	for (i = 0; i < vm->nmaps; i++) {
+		struct mapping *m = &vm->maps[i];
+		uint64_t size = mapping_size(m), align;
+
+		if (m->at.set || m->dup_of || !m->region || !size || !vm->memory.set)
+			continue;
+		align = m->region->eff_align ? m->region->eff_align : PAGE_SIZE;
+		if (static_shm && mapping_is_owner(m))
+			m->placed = freelist_take_high(&high, size, align, &m->gaddr);
+		else
+			m->placed = freelist_take_low(&low, size, align, &m->gaddr);
+		m->no_room = !m->placed;
+	}
+	freelist_release(&low);
+	freelist_release(&high);
+	free(obs);
+}
+
+static int cmp_host_order(const void *pa, const void *pb)
+{
+	const struct region *a = *(struct region *const *)pa, *b = *(struct region *const *)pb;
+	size_t sa = a->owner ? a->owner->start_index : 0, sb = b->owner ? b->owner->start_index : 0;
+
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	return a->file_order < b->file_order ? -1 : a->file_order > b->file_order;
+}
+
+/*
+ * Places the regions without `host` in the pool (spec 3, host placement),
+ * fixed ranges first; the ones that find no room get a pool_miss.
+ */
+static void place_hosts(struct topology *t)
+{
+	struct region **todo;
+	struct range *obs = NULL, pool;
+	struct freelist fl;
+	size_t i, ntodo = 0, nobs = 0, obs_alloc = 0;
+
+	for (i = 0; i < t->nmapped; i++) {
+		struct region *r = t->mapped[i];
+		r->host_placed = r->host.set;
+		r->host_base = r->host.v;
+	}
+	if (!topology_uses_pool(t) || !t->has_pool || !t->pool_base.set || !t->pool_size.set)
+		return;
+	pool = (struct range){ t->pool_base.v, t->pool_size.v };
+	todo = xmalloc(sizeof(*todo) * (t->nmapped + 1));
+	for (i = 0; i < t->nmapped; i++) {
+		struct region *r = t->mapped[i];
+		if (r->host.set)
+			add_range(&obs, &nobs, &obs_alloc, r->host.v, r->eff_size);
+		else if (r->eff_size)
+			todo[ntodo++] = r;
+	}
+	freelist_init(&fl, &pool, 1, obs, nobs);
+	qsort(todo, ntodo, sizeof(*todo), cmp_host_order);
+	for (i = 0; i < ntodo; i++) {
+		struct region *r = todo[i];
+		uint64_t align = r->eff_align ? r->eff_align : PAGE_SIZE;
+		r->host_placed = freelist_take_low(&fl, r->eff_size, align, &r->host_base);
+		r->pool_miss.no_room = !r->host_placed;
+		if (r->pool_miss.no_room)
+			freelist_stats(&fl, &r->pool_miss.free_total, &r->pool_miss.largest_free);
+	}
+	freelist_release(&fl);
+	free(todo);
+	free(obs);
+}
+
+void resolve_topology(struct topology *t)
+{
+	size_t i;
+
+	link_names(t);
+	size_regions(t);
+	order_resolve(t);
+	for (i = 0; i < t->nvms; i++)
+		place_guest(t, t->vms[i]);
+	place_hosts(t);
+}

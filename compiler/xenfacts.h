@@ -1,0 +1,36 @@
+/* What Xen does that the compiler relies on: guest memory maps, limits, version thresholds. */
+#ifndef XENSHM_XENFACTS_H
+#define XENSHM_XENFACTS_H
+
+#include "topology.h"
+
+/* Xen releases, by minor number of 4.N */
+#define XEN_OLDEST 17			/* the oldest release the format targets */
+#define XEN_DEFAULT 17			/* xen.version when not given */
+#define XEN_DOM0LESS_ALLOCATES 19	/* dom0less allocates a region's host memory */
+#define XEN_DOM0LESS_EXT_REGIONS 19	/* dom0less leaves shm out of extended regions */
+#define XEN_LIBXL_EXT_REGIONS 21	/* libxl leaves iomem out of extended regions */
+
+/* Xen 4.19's limit on static shared regions, in a topology and in one domain */
+#define DOM0LESS_MAX_REGIONS 32
+
+/* A guest-physical range with a name for messages. */
+struct named_range {
+	uint64_t base, size;
+	const char *name;
+};
+
+#define MAX_RESERVED 16
+#define MAX_WINDOWS 3
+
+/* Fills vm->ram from its memory size, type and the arch (spec 3, "Guest RAM"). */
+void guest_ram(const struct topology *t, struct vm *vm);
+/* The reserved guest ranges of this VM (arch, GIC version, type); returns count. */
+size_t guest_reserved(const struct topology *t, const struct vm *vm, struct named_range *out);
+/* Where auto-placed mappings may go, in the order tried; returns count. */
+size_t guest_windows(const struct topology *t, const struct vm *vm, struct range *out);
+/* The space above the VM's RAM where libxl/Xen advertise extended regions; returns count. */
+size_t guest_extended_space(const struct topology *t, const struct vm *vm,
+			    struct named_range *out);
+
+#endif
