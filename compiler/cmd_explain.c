@@ -34,7 +34,7 @@ static void indented(const char *text, FILE *f)
 static void explain_one(enum check_id id, FILE *f)
 {
 	const struct check_info *c = check_info(id);
-	const struct explanation *e = explain_find(c->name);
+	const struct explanation *e = explain_of(id);
 
 	fprintf(f, "%s (%s by default)\n", c->name, sev_word(c->severity));
 	if (!e)
@@ -58,7 +58,7 @@ int explain_main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--list")) {
 		for (i = 0; i < C__COUNT; i++) {
-			const struct explanation *e = explain_find(check_info(i)->name);
+			const struct explanation *e = explain_of(i);
 			printf("%-24s %-8s %s\n", check_info(i)->name, sev_word(check_info(i)->severity),
 			       e ? e->summary : "");
 		}

@@ -61,16 +61,22 @@ void diag_init(struct diag_set *d, const struct source *src, const struct diag_c
 	d->cfg = cfg;
 }
 
+static void diagnostic_release(struct diagnostic *dg)
+{
+	size_t i;
+
+	for (i = 0; i < dg->nnotes; i++)
+		free(dg->notes[i].msg);
+	free(dg->notes);
+	free(dg->msg);
+}
+
 void diag_release(struct diag_set *d)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < d->count; i++) {
-		for (j = 0; j < d->items[i].nnotes; j++)
-			free(d->items[i].notes[j].msg);
-		free(d->items[i].notes);
-		free(d->items[i].msg);
-	}
+	for (i = 0; i < d->count; i++)
+		diagnostic_release(&d->items[i]);
 	free(d->items);
 	memset(d, 0, sizeof(*d));
 }
@@ -84,13 +90,66 @@ static enum severity effective(const struct diag_set *d, enum check_id c)
 	return s;
 }
 
+/*
+ * The order diagnostics are shown in: file position, then check, then the
+ * order one check reported them. It does not depend on the order the checks
+ * ran in.
+ */
+static int cmp_diag(const void *pa, const void *pb)
+{
+	const struct diagnostic *a = pa, *b = pb;
+	int c = srcpos_cmp(&a->pos, &b->pos);
+
+	if (c)
+		return c;
+	if (a->check != b->check)
+		return a->check < b->check ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void swap_items(struct diagnostic *v, size_t a, size_t b)
+{
+	struct diagnostic tmp = v[a];
+
+	v[a] = v[b];
+	v[b] = tmp;
+}
+
+/*
+ * The kept diagnostics are a max-heap in cmp_diag's order, so that past
+ * DIAG_MAX the set keeps the first ones in the file, whatever order they
+ * came in. Each returns the item's new index.
+ */
+static size_t sift_up(struct diagnostic *v, size_t i)
+{
+	while (i && cmp_diag(&v[(i - 1) / 2], &v[i]) < 0) {
+		swap_items(v, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+	return i;
+}
+
+static size_t sift_down(struct diagnostic *v, size_t n, size_t i)
+{
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			return i;
+		if (c + 1 < n && cmp_diag(&v[c + 1], &v[c]) > 0)
+			c++;
+		if (cmp_diag(&v[c], &v[i]) <= 0)
+			return i;
+		swap_items(v, i, c);
+		i = c;
+	}
+}
+
 struct diagnostic *report(struct diag_set *d, enum check_id c, const struct srcpos *pos,
 			  const char *fmt, ...)
 {
 	enum severity sev = effective(d, c);
-	struct diagnostic *dg;
+	struct diagnostic dg = { .check = c, .sev = sev, .pos = *pos, .seq = d->reported };
 	va_list ap;
-	char *msg;
 
 	d->fired[c]++;
 	if (sev == SEV_OFF)
@@ -101,24 +160,25 @@ struct diagnostic *report(struct diag_set *d, enum check_id c, const struct srcp
 		d->errors++;
 	else
 		d->warnings++;
-	if (d->count >= DIAG_MAX) {
+	d->reported++;
+	if (d->count == DIAG_MAX) {
+		/* full: the new one takes the place of the last in the file, if it comes before */
 		d->dropped++;
-		return NULL;
+		if (cmp_diag(&dg, &d->items[0]) > 0)
+			return NULL;
+		diagnostic_release(&d->items[0]);
+		d->items[0] = dg;
+		va_start(ap, fmt);
+		d->items[0].msg = xvasprintf(fmt, ap);
+		va_end(ap);
+		return &d->items[sift_down(d->items, d->count, 0)];
 	}
-
 	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
+	dg.msg = xvasprintf(fmt, ap);
 	va_end(ap);
-
 	ALLOC_GROW(d->items, d->count + 1, d->alloc);
-	dg = &d->items[d->count];
-	memset(dg, 0, sizeof(*dg));
-	dg->check = c;
-	dg->sev = sev;
-	dg->pos = *pos;
-	dg->msg = msg;
-	dg->seq = d->count++;
-	return dg;
+	d->items[d->count] = dg;
+	return &d->items[sift_up(d->items, d->count++)];
 }
 
 void diag_note(struct diagnostic *dg, const struct srcpos *pos, const char *fmt, ...)
@@ -135,16 +195,6 @@ void diag_note(struct diagnostic *dg, const struct srcpos *pos, const char *fmt,
 	dg->notes[dg->nnotes].pos = *pos;
 	dg->notes[dg->nnotes].msg = msg;
 	dg->nnotes++;
-}
-
-static int cmp_diag(const void *pa, const void *pb)
-{
-	const struct diagnostic *a = pa, *b = pb;
-	int c = srcpos_cmp(&a->pos, &b->pos);
-
-	if (c)
-		return c;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
 /* The stored diagnostics in file order; caller frees the array only. */
@@ -380,7 +430,7 @@ static json_t *sarif_log(const struct diag_set *d)
 
 	for (i = 0; i < C__COUNT; i++) {
 		const struct check_info *c = check_info(i);
-		const struct explanation *e = explain_find(c->name);
+		const struct explanation *e = explain_of(i);
 		json_t *rule = json_pack("{s:s, s:{s:s}, s:{s:s}}",
 			"id", c->name,
 			"shortDescription", "text", e ? e->summary : c->name,

@@ -21,7 +21,10 @@ enum exit_code {
 
 enum diag_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF };
 
-/* Stored diagnostics per file; more are counted, not kept (bounded memory). */
+/*
+ * Stored diagnostics per file: the first ones in the file; more are counted,
+ * not kept (bounded memory).
+ */
 #define DIAG_MAX 1000
 
 struct note {
@@ -48,8 +51,9 @@ struct diag_config {
 struct diag_set {
 	const struct source *src;
 	const struct diag_config *cfg;
-	struct diagnostic *items;
+	struct diagnostic *items;	/* a heap: see diag.c; printing sorts them */
 	size_t count, alloc;
+	size_t reported;		/* counted diagnostics, kept or not */
 	size_t dropped;
 	size_t fired[C__COUNT];	/* per check, suppressed ones included */
 	size_t errors, warnings, fatals;

@@ -1,13 +1,10 @@
-/* explain.c: what 'xenshm-compose explain NAME' prints for each check */
-
-#include <string.h>
-
+/* What each check means, why it matters on Xen and how to fix it, by check id. */
 #include "explain.h"
 
-/* In the order of the check table in section 4 of the spec. */
-const struct explanation explanations[] = {
-	{
-		.name = "yaml-syntax",
+#include <stddef.h>
+
+static const struct explanation explanations[C__COUNT] = {
+	[C_YAML_SYNTAX] = {
 		.summary = "libyaml rejects the text",
 		.meaning =
 			"The file is not well-formed YAML 1.1, so libyaml stops reading it at the\n"
@@ -36,8 +33,7 @@ const struct explanation explanations[] = {
 			"        shm:\n"
 			"          - \"0x05400000+1M = ctl\"",
 	},
-	{
-		.name = "duplicate-key",
+	[C_DUPLICATE_KEY] = {
 		.summary = "a mapping repeats a key",
 		.meaning =
 			"One YAML mapping holds the same key twice, for example two \"memory\" keys\n"
@@ -59,8 +55,7 @@ const struct explanation explanations[] = {
 			"    regions:\n"
 			"      ring0: { size: 2M, owner: sensor, align: 2M }",
 	},
-	{
-		.name = "yaml-alias",
+	[C_YAML_ALIAS] = {
 		.summary = "anchors or aliases are used",
 		.meaning =
 			"The file uses a YAML anchor (\"&name\") or alias (\"*name\"), including the\n"
@@ -86,8 +81,7 @@ const struct explanation explanations[] = {
 			"        kernel: /srv/xen/logger.img\n"
 			"        memory: 256M          # overrides the default",
 	},
-	{
-		.name = "unknown-key",
+	[C_UNKNOWN_KEY] = {
 		.summary = "a key is not part of the topology format",
 		.meaning =
 			"A key is not one the topology format defines at that place, for example\n"
@@ -113,8 +107,7 @@ const struct explanation explanations[] = {
 			"        xl:\n"
 			"          on_crash: preserve    # copied into xl/sensor.cfg",
 	},
-	{
-		.name = "type",
+	[C_TYPE] = {
 		.summary = "a value has the wrong type",
 		.meaning =
 			"A value does not have the shape or form the key requires: a mapping or\n"
@@ -155,8 +148,7 @@ const struct explanation explanations[] = {
 			"        type: pvh             # pvh | hvm | pv; pv only on x86_64\n"
 			"        vcpus: 2              # 1..128",
 	},
-	{
-		.name = "missing-key",
+	[C_MISSING_KEY] = {
 		.summary = "a required key is absent",
 		.meaning =
 			"A key the format requires is not there. Required are the top-level\n"
@@ -184,8 +176,7 @@ const struct explanation explanations[] = {
 			"      - name: sensor\n"
 			"        kernel: /srv/xen/sensor.img",
 	},
-	{
-		.name = "bad-number",
+	[C_BAD_NUMBER] = {
 		.summary = "a SIZE or ADDR is unparsable, negative, overflowing, or has a bad unit",
 		.meaning =
 			"A number is not in the form the format accepts. Numbers are decimal or\n"
@@ -212,8 +203,7 @@ const struct explanation explanations[] = {
 			"Passthrough \"iomem\" strings are different: they use xl's syntax,\n"
 			"\"START,NUM[@GFN]\", hex page numbers written without \"0x\".",
 	},
-	{
-		.name = "version",
+	[C_VERSION] = {
 		.summary = "'version' is not 1",
 		.meaning =
 			"The top-level \"version\" is the version of this topology format, and the\n"
@@ -232,8 +222,7 @@ const struct explanation explanations[] = {
 			"      arch: arm64\n"
 			"      version: \"4.19\"",
 	},
-	{
-		.name = "vm-name",
+	[C_VM_NAME] = {
 		.summary = "a VM name is invalid",
 		.meaning =
 			"A VM \"name\" does not match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$: it must\n"
@@ -252,8 +241,7 @@ const struct explanation explanations[] = {
 			"    vms:\n"
 			"      - name: sensor-0",
 	},
-	{
-		.name = "duplicate-vm",
+	[C_DUPLICATE_VM] = {
 		.summary = "a VM name is repeated",
 		.meaning =
 			"Two VMs have the same \"name\". The error is at the later one, with a note\n"
@@ -273,8 +261,7 @@ const struct explanation explanations[] = {
 			"      - name: sensor-left\n"
 			"      - name: sensor-right",
 	},
-	{
-		.name = "unknown-vm",
+	[C_UNKNOWN_VM] = {
 		.summary = "'depends_on' or 'owner' names no VM",
 		.meaning =
 			"A \"depends_on\" item or a region's \"owner\" names a VM that the topology\n"
@@ -298,8 +285,7 @@ const struct explanation explanations[] = {
 			"    regions:\n"
 			"      ring0: { owner: sensor }",
 	},
-	{
-		.name = "start-order-cycle",
+	[C_START_ORDER_CYCLE] = {
 		.summary = "the start-order graph has a cycle",
 		.meaning =
 			"The start order is a sort over \"depends_on\" plus, for each region with\n"
@@ -328,8 +314,7 @@ const struct explanation explanations[] = {
 			"      ring0: { size: 2M, owner: logger }    # make this sensor, or drop\n"
 			"                                            # logger's depends_on",
 	},
-	{
-		.name = "region-id",
+	[C_REGION_ID] = {
 		.summary = "a region ID is invalid",
 		.meaning =
 			"A region ID (a \"regions\" key, an \"id\" value or a bare shm entry) does\n"
@@ -350,8 +335,7 @@ const struct explanation explanations[] = {
 			"    regions:\n"
 			"      sensor_ring0: { size: 2M }",
 	},
-	{
-		.name = "duplicate-mapping",
+	[C_DUPLICATE_MAPPING] = {
 		.summary = "one VM maps the same ID twice",
 		.meaning =
 			"A VM's \"shm\" list names the same region ID in two entries. The error is\n"
@@ -371,8 +355,7 @@ const struct explanation explanations[] = {
 			"      - { id: ring0, size: 2M }\n"
 			"      - { id: ring1, size: 2M }     # was ring0",
 	},
-	{
-		.name = "size-mismatch",
+	[C_SIZE_MISMATCH] = {
 		.summary = "mappings or the region disagree on the size",
 		.meaning =
 			"Two mappings of one region, or a mapping and the region's \"size\", give\n"
@@ -398,8 +381,7 @@ const struct explanation explanations[] = {
 			"      - name: logger\n"
 			"        shm: [ ring0 ]",
 	},
-	{
-		.name = "size-missing",
+	[C_SIZE_MISSING] = {
 		.summary = "no size anywhere for a region",
 		.meaning =
 			"No mapping of the region gives a size, and neither does a \"regions\"\n"
@@ -415,8 +397,7 @@ const struct explanation explanations[] = {
 			"    regions:\n"
 			"      ctl: { size: 1M }",
 	},
-	{
-		.name = "zero-size",
+	[C_ZERO_SIZE] = {
 		.summary = "a size is 0",
 		.meaning =
 			"A size in the file is 0 (for example \"size: 0\" on a mapping or a region,\n"
@@ -431,8 +412,7 @@ const struct explanation explanations[] = {
 			"\n"
 			"    - { id: ring0, at: 0x05000000, size: 2M }",
 	},
-	{
-		.name = "alignment",
+	[C_ALIGNMENT] = {
 		.summary = "an address or size is not a multiple of 4K or of the region's align",
 		.meaning =
 			"An address (\"host\", \"at\" or a placed address) is not a multiple of 4K or\n"
@@ -460,8 +440,7 @@ const struct explanation explanations[] = {
 			"        memory: 64M\n"
 			"        shm: [ { id: ring0, at: 0x05200000 } ]",
 	},
-	{
-		.name = "address-overflow",
+	[C_ADDRESS_OVERFLOW] = {
 		.summary = "base+size wraps or exceeds 2^gpaddr_bits",
 		.meaning =
 			"A range's end, base plus size, wraps past 2^64, or a guest range ends\n"
@@ -485,8 +464,7 @@ const struct explanation explanations[] = {
 			"      - name: peer\n"
 			"        shm: [ { id: big, at: 0x8000000000, size: 1G } ]   # ends below 2^40",
 	},
-	{
-		.name = "guest-overlap",
+	[C_GUEST_OVERLAP] = {
 		.summary = "two mappings of one VM overlap",
 		.meaning =
 			"Two shm entries of the same VM cover some of the same guest-physical\n"
@@ -507,8 +485,7 @@ const struct explanation explanations[] = {
 			"      - { id: ring0, at: 0x05000000, size: 2M }\n"
 			"      - { id: ctl, at: 0x05200000, size: 1M }    # starts after ring0",
 	},
-	{
-		.name = "guest-ram-overlap",
+	[C_GUEST_RAM_OVERLAP] = {
 		.summary = "a mapping overlaps the VM's RAM",
 		.meaning =
 			"A mapping's guest range overlaps the VM's own RAM. RAM is at a fixed\n"
@@ -535,8 +512,7 @@ const struct explanation explanations[] = {
 			"        shm:\n"
 			"          - { id: ring0, at: 0x05000000, size: 2M }   # not 0x48000000",
 	},
-	{
-		.name = "guest-reserved-overlap",
+	[C_GUEST_RESERVED_OVERLAP] = {
 		.summary = "a mapping overlaps a reserved guest range",
 		.meaning =
 			"A mapping overlaps a guest range that Xen reserves. On arm64 (from Xen's\n"
@@ -562,8 +538,7 @@ const struct explanation explanations[] = {
 			"    shm:\n"
 			"      - { id: ring0, at: 0x3B000000, size: 1M }   # not 0x38000000",
 	},
-	{
-		.name = "extended-region-overlap",
+	[C_EXTENDED_REGION_OVERLAP] = {
 		.summary = "arm64: a mapping lies above the VM's RAM, in advertised extended regions",
 		.meaning =
 			"On arm64, a mapping lies in the RAM0 (0x40000000, 3 GiB) or RAM1\n"
@@ -590,8 +565,7 @@ const struct explanation explanations[] = {
 			"      arch: arm64\n"
 			"      version: \"4.21\"",
 	},
-	{
-		.name = "guest-space-exhausted",
+	[C_GUEST_SPACE_EXHAUSTED] = {
 		.summary = "guest placement found no room",
 		.meaning =
 			"A mapping without \"at\" did not fit anywhere in the VM's placement space.\n"
@@ -618,8 +592,7 @@ const struct explanation explanations[] = {
 			"    shm:\n"
 			"      - { id: frames, at: 0x33000000, size: 64M }",
 	},
-	{
-		.name = "passthrough-overlap",
+	[C_PASSTHROUGH_OVERLAP] = {
 		.summary = "a passthrough iomem range overlaps the pool, a region or a mapping",
 		.meaning =
 			"A VM's \"passthrough.iomem\" entry (\"START,NUM[@GFN]\", hex page numbers)\n"
@@ -646,8 +619,7 @@ const struct explanation explanations[] = {
 			"    shm:\n"
 			"      - { id: ring0, at: 0x05000000, size: 2M }   # clear of 0x09000000",
 	},
-	{
-		.name = "owner-not-member",
+	[C_OWNER_NOT_MEMBER] = {
 		.summary = "the owner does not map the region",
 		.meaning =
 			"A region's \"owner\" names a VM that has no mapping of the region. This is\n"
@@ -669,8 +641,7 @@ const struct explanation explanations[] = {
 			"    regions:\n"
 			"      ring0: { size: 2M, owner: sensor }",
 	},
-	{
-		.name = "single-member",
+	[C_SINGLE_MEMBER] = {
 		.summary = "a region is mapped by one VM only",
 		.meaning =
 			"Only one VM maps the region. This is a warning by default.",
@@ -689,8 +660,7 @@ const struct explanation explanations[] = {
 			"      - name: logger\n"
 			"        shm: [ ring0 ]            # was \"ringo\"",
 	},
-	{
-		.name = "unused-region",
+	[C_UNUSED_REGION] = {
 		.summary = "a 'regions' entry is mapped by no VM",
 		.meaning =
 			"A \"regions\" entry has no mapping in any VM. Such a region is not placed\n"
@@ -707,8 +677,7 @@ const struct explanation explanations[] = {
 			"    regions:\n"
 			"      ring0: { size: 2M, owner: sensor }    # was \"ring_0\"",
 	},
-	{
-		.name = "pool-required",
+	[C_POOL_REQUIRED] = {
 		.summary = "the backend needs 'xen.pool' and there is none",
 		.meaning =
 			"The backend places regions in host memory from \"xen.pool\", and the file\n"
@@ -736,8 +705,7 @@ const struct explanation explanations[] = {
 			"      backend: iomem\n"
 			"      pool: { base: 0x60000000, size: 64M }",
 	},
-	{
-		.name = "host-outside-pool",
+	[C_HOST_OUTSIDE_POOL] = {
 		.summary = "a fixed host range lies outside the pool",
 		.meaning =
 			"A region's \"host\" range is not entirely inside \"xen.pool\". When there is\n"
@@ -759,8 +727,7 @@ const struct explanation explanations[] = {
 			"    regions:\n"
 			"      ring0: { size: 2M, host: 0x60000000 }   # inside 0x60000000+64M",
 	},
-	{
-		.name = "host-overlap",
+	[C_HOST_OVERLAP] = {
 		.summary = "two regions share host memory",
 		.meaning =
 			"The host ranges of two regions overlap. The error is at the later one in\n"
@@ -780,8 +747,7 @@ const struct explanation explanations[] = {
 			"      ring0: { size: 2M, host: 0x60000000 }\n"
 			"      ctl: { size: 1M, host: 0x60200000 }    # after ring0",
 	},
-	{
-		.name = "pool-exhausted",
+	[C_POOL_EXHAUSTED] = {
 		.summary = "placement does not fit in the pool",
 		.meaning =
 			"The regions without \"host\" do not fit in the free part of \"xen.pool\".\n"
@@ -803,8 +769,7 @@ const struct explanation explanations[] = {
 			"    xen:\n"
 			"      pool: { base: 0x60000000, size: 128M }    # was 64M",
 	},
-	{
-		.name = "backend-unsupported",
+	[C_BACKEND_UNSUPPORTED] = {
 		.summary = "the backend, or 'up', cannot do what the topology asks",
 		.meaning =
 			"The chosen backend or command cannot implement part of the topology:\n"
@@ -833,8 +798,7 @@ const struct explanation explanations[] = {
 			"      - name: peer\n"
 			"        type: pvh",
 	},
-	{
-		.name = "id-charset",
+	[C_ID_CHARSET] = {
 		.summary = "the static-shm backend and the ID has '-'",
 		.meaning =
 			"With the static-shm backend, a region ID contains \"-\". The format allows\n"
@@ -849,8 +813,7 @@ const struct explanation explanations[] = {
 			"    regions:\n"
 			"      sensor_ring: { size: 2M }     # was sensor-ring",
 	},
-	{
-		.name = "static-shm-owner-range",
+	[C_STATIC_SHM_OWNER_RANGE] = {
 		.summary = "static-shm: an owner's range is outside its RAM, or a borrower's inside",
 		.meaning =
 			"With the static-shm backend, the owner's guest range of a region is not\n"
@@ -877,8 +840,7 @@ const struct explanation explanations[] = {
 			"    regions:\n"
 			"      ring0: { owner: sensor }",
 	},
-	{
-		.name = "dom0less-limits",
+	[C_DOM0LESS_LIMITS] = {
 		.summary = "dom0less: too many regions, or no host address before Xen 4.19",
 		.meaning =
 			"With the dom0less backend, the topology, or one VM, has more than 32\n"
@@ -906,17 +868,7 @@ const struct explanation explanations[] = {
 	},
 };
 
-const size_t explanations_count =
-	sizeof(explanations) / sizeof(explanations[0]);
-
-const struct explanation *explain_find(const char *name)
+const struct explanation *explain_of(enum check_id id)
 {
-	size_t i;
-
-	if (!name)
-		return NULL;
-	for (i = 0; i < explanations_count; i++)
-		if (!strcmp(explanations[i].name, name))
-			return &explanations[i];
-	return NULL;
+	return explanations[id].summary ? &explanations[id] : NULL;
 }

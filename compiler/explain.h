@@ -1,16 +1,17 @@
-/* explain.h: the explanation of each check, for 'xenshm-compose explain' */
+/* What each check means, why it matters on Xen and how to fix it, by check id. */
 #ifndef XENSHM_EXPLAIN_H
 #define XENSHM_EXPLAIN_H
-#include <stddef.h>
+
+#include "checklist.h"
+
 struct explanation {
-	const char *name;     /* the check name, kebab-case, as in the spec */
-	const char *summary;  /* one line, lower case, no full stop: fires when ... */
-	const char *meaning;  /* paragraph(s): what the check means */
-	const char *why;      /* paragraph(s): why it matters on Xen */
-	const char *fix;      /* paragraph(s): how to fix it, may hold an indented YAML example */
+	const char *summary;	/* one line, lower case, no full stop: fires when ... */
+	const char *meaning;	/* paragraph(s): what the check means */
+	const char *why;	/* paragraph(s): why it matters on Xen */
+	const char *fix;	/* paragraph(s): how to fix it, may hold an indented YAML example */
 };
-extern const struct explanation explanations[];
-extern const size_t explanations_count;
-/* NULL when no check has that name */
-const struct explanation *explain_find(const char *name);
+
+/* NULL when the check has no explanation (a test makes sure every check has one) */
+const struct explanation *explain_of(enum check_id id);
+
 #endif
