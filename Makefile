@@ -59,6 +59,10 @@ $(BUILD)/xenshm-compose: $(OBJS)
 $(BUILD)/unit: $(UNIT_SRCS) $(LIB_OBJS) $(wildcard tests/unit/*.h)
 	$(CC) $(ALL_CFLAGS) -Icompiler $(LDFLAGS) -o $@ $(UNIT_SRCS) $(LIB_OBJS) $(LIBS)
 
+# the check table run reversed must give the same diagnostics (tests/checks.sh)
+$(BUILD)/check_order: tests/order/check_order.c $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS)
+
 # the real xl parser, to read back the configs we generate (tests only)
 $(BUILD)/xlparse: tests/xl/xlparse.c | $(BUILD)
 	$(CC) -std=c11 -Wall -Wextra -Werror $(CFLAGS) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs xlutil)
@@ -89,9 +93,10 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		$(DEPS_BUILD) $(DEPS_TEST) $(DEPS_NODE)
 
-check: xenshm-compose $(BUILD)/unit $(BUILD)/xlparse
+check: xenshm-compose $(BUILD)/unit $(BUILD)/xlparse $(BUILD)/check_order
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
-		UNIT=$(BUILD)/unit XLPARSE=$(BUILD)/xlparse tests/run.sh ./xenshm-compose
+		UNIT=$(BUILD)/unit XLPARSE=$(BUILD)/xlparse CHECK_ORDER=$(BUILD)/check_order \
+		tests/run.sh ./xenshm-compose
 
 # Xen 4.17 under QEMU, arm64 then x86_64 (tests/e2e/): needs root for apt-get the first time
 e2e: xenshm-compose

@@ -46,8 +46,25 @@ for f in tests/checks/*.yaml; do
 	fi
 done
 
-# every check of the table has a fixture that fires it and one where it must not
+# checks only read the model: the table run reversed gives the same diagnostics
+order=${CHECK_ORDER:-build/opt/check_order}
+[ -x "$order" ] || make -s "$order" >/dev/null || { echo "FAIL: check order: cannot build $order"; exit 1; }
+"$order" tests/checks/*.yaml examples/*.yaml tests/golden/inputs/*.yaml tests/artifacts/*.yaml \
+	tests/cli/*.yaml || fail=1
+
+# every check of checks.def has a fixture that fires it, one where it must not,
+# an explanation and its row in docs/diagnostics.md
 for chk in $("$bin" explain --list | awk '{print $1}'); do
+	if [ -n "$("$bin" explain --list | awk -v c="$chk" '$1 == c { print $3 }')" ]; then
+		echo "PASS: coverage explanation of $chk"
+	else
+		echo "FAIL: coverage: $chk has no explanation in compiler/explain.c"; fail=1
+	fi
+	if grep -qF "| \`$chk\` |" docs/diagnostics.md; then
+		echo "PASS: coverage docs row of $chk"
+	else
+		echo "FAIL: coverage: no row for $chk in docs/diagnostics.md"; fail=1
+	fi
 	if grep -lqE "^# expect: (error|warning|fatal) $chk( |$)" tests/checks/bad-*.yaml 2>/dev/null; then
 		echo "PASS: coverage bad- fixture fires $chk"
 	else
