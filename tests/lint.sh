@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Lint: shellcheck on every shell script the project ships or tests with.
+# Lint: shellcheck on every shell script the project ships or tests with, and no
+# include cycle between the compiler's modules.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 fail=0
@@ -14,4 +15,27 @@ for f in tests/*.sh tests/e2e/*.sh tests/e2e/x86/*.sh tests/e2e/guest/*.sh .ci/r
 		fail=1
 	fi
 done
+
+# The compiler's modules (x.c with x.h) from cc -MM: module x depends on module y
+# when x.c includes y.h, directly or not. A cycle means two stages reach into
+# each other; tsort names it. (-MG: the library headers need not be present.)
+edges=$(cc -MM -MG -Icompiler compiler/*.c | sed -e ':a' -e '/\\$/N; s/\\\n//; ta' | awk '
+	{
+		m = $1; sub(/\.o:$/, "", m)
+		for (i = 2; i <= NF; i++) {
+			if ($i !~ /^compiler\//) continue
+			n = $i; sub(/^compiler\//, "", n); sub(/\.[ch]$/, "", n)
+			if (n != m) print m, n
+		}
+	}' | sort -u)
+if [ -z "$edges" ]; then
+	echo "FAIL: lint include graph: cc -MM gave no edges"
+	fail=1
+elif out=$(tsort <<<"$edges" 2>&1 >/dev/null) && [ -z "$out" ]; then
+	echo "PASS: lint include graph of compiler/ has no cycle ($(wc -l <<<"$edges") edges)"
+else
+	echo "FAIL: lint include graph of compiler/ has a cycle"
+	printf '%s\n' "$out" | head -20 | sed 's/^/    | /'
+	fail=1
+fi
 exit $fail
