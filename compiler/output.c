@@ -32,121 +32,95 @@ static void remove_tree(const char *path)
 	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-typedef int (*writer_fn)(const struct topology *t, const struct vm *vm, const char *hash,
-			 FILE *f);
+/* The marker a build leaves, naming what it was built from. */
+static int emit_build_marker(const struct topology *t, const char *hash, FILE *f)
+{
+	fprintf(f, "project %s\ntopology %s\n", t->name.s, hash);
+	return emit_status(f);
+}
 
-/* one artifact file under root; dirs are created as needed */
-static int write_file(const char *root, const char *rel, mode_t mode, writer_fn fn,
-		      const struct topology *t, const struct vm *vm, const char *hash)
+/* One file of a build: where it goes, its mode, when it applies, which back end writes it. */
+struct artifact {
+	const char *path;	/* under DIR; per-VM paths hold one %s, the VM name */
+	mode_t mode;
+	bool (*applies)(const struct topology *t);	/* NULL: always */
+	/* the back end, exactly one of: */
+	int (*whole)(const struct topology *t, const char *hash, FILE *f);
+	int (*per_vm)(const struct topology *t, const struct vm *vm, const char *hash, FILE *f);
+	int (*picture)(const struct topology *t, FILE *f);	/* for people: no hash */
+};
+
+/* Every artifact of spec section 6 (docs/artifacts.md says what each is for). */
+static const struct artifact artifacts[] = {
+	{ BUILD_MARKER, 0644, NULL, .whole = emit_build_marker },
+	{ "plan.json", 0644, NULL, .whole = emit_plan_json },
+	{ "plan.sh", 0755, NULL, .whole = emit_plan_sh },
+	{ "topology.dot", 0644, NULL, .picture = emit_dot },
+	{ "host/xenshm-pool.dtsi", 0644, wants_host_dtsi, .whole = emit_host_dtsi },
+	{ "dom0less/xenshm.dtsi", 0644, wants_dom0less_dtsi, .whole = emit_dom0less_dtsi },
+	{ "xl/%s.cfg", 0644, NULL, .per_vm = emit_xl },
+	{ "guest/%s/xenshm.h", 0644, NULL, .per_vm = emit_guest_header },
+	{ "guest/%s/xenshm.dtsi", 0644, NULL, .per_vm = emit_guest_dtsi },
+};
+
+/* Creates root/rel (and the directories on the way) for writing; NULL after a message. */
+static FILE *create_file(const char *root, const char *rel, mode_t mode)
 {
 	char *path = xasprintf("%s/%s", root, rel), *slash;
-	FILE *f;
-	int fd, ret;
+	FILE *f = NULL;
+	int fd;
 
 	for (slash = strchr(path + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
 		*slash = '\0';
 		if (mkdir(path, 0755) && errno != EEXIST) {
-			ret = err("cannot create", path);
-			free(path);
-			return ret;
+			err("cannot create", path);
+			goto cleanup;
 		}
 		*slash = '/';
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		ret = err("cannot create", path);
+		err("cannot create", path);
 		if (fd >= 0)
 			close(fd);
-		free(path);
-		return ret;
 	}
-	ret = fn(t, vm, hash, f);
-	if (fclose(f) || ret)
-		ret = err("cannot write", path);
+cleanup:
 	free(path);
+	return f;
+}
+
+/* One artifact, for one VM when per_vm; 0 or -1 after a message. */
+static int write_artifact(const struct artifact *a, const struct topology *t,
+			  const struct vm *vm, const char *root, const char *hash)
+{
+	char *rel = vm ? xasprintf(a->path, vm->name.s) : xstrdup(a->path);
+	FILE *f = create_file(root, rel, a->mode);
+	int ret = -1;
+
+	if (f) {
+		ret = vm ? a->per_vm(t, vm, hash, f) : a->whole ? a->whole(t, hash, f) : a->picture(t, f);
+		if (fclose(f) || ret)
+			ret = err("cannot write", rel);
+	}
+	free(rel);
 	return ret;
-}
-
-/* adapters: every back end as a writer_fn */
-static int w_xl(const struct topology *t, const struct vm *vm, const char *h, FILE *f)
-{
-	return emit_xl(t, vm, h, f);
-}
-
-static int w_header(const struct topology *t, const struct vm *vm, const char *h, FILE *f)
-{
-	return emit_guest_header(t, vm, h, f);
-}
-
-static int w_guest_dtsi(const struct topology *t, const struct vm *vm, const char *h, FILE *f)
-{
-	return emit_guest_dtsi(t, vm, h, f);
-}
-
-static int w_plan_json(const struct topology *t, const struct vm *vm, const char *h, FILE *f)
-{
-	(void)vm;
-	return emit_plan_json(t, h, f);
-}
-
-static int w_plan_sh(const struct topology *t, const struct vm *vm, const char *h, FILE *f)
-{
-	(void)vm;
-	return emit_plan_sh(t, h, f);
-}
-
-static int w_dot(const struct topology *t, const struct vm *vm, const char *h, FILE *f)
-{
-	(void)vm;
-	(void)h;
-	return emit_dot(t, f);
-}
-
-static int w_host(const struct topology *t, const struct vm *vm, const char *h, FILE *f)
-{
-	(void)vm;
-	return emit_host_dtsi(t, h, f);
-}
-
-static int w_dom0less(const struct topology *t, const struct vm *vm, const char *h, FILE *f)
-{
-	(void)vm;
-	return emit_dom0less_dtsi(t, h, f);
-}
-
-static int w_marker(const struct topology *t, const struct vm *vm, const char *h, FILE *f)
-{
-	(void)vm;
-	fprintf(f, "project %s\ntopology %s\n", t->name.s, h);
-	return emit_status(f);
 }
 
 static int write_all(const struct topology *t, const char *root, const char *hash)
 {
-	size_t i;
-	int ret = 0;
+	size_t i, j;
 
-	ret |= write_file(root, BUILD_MARKER, 0644, w_marker, t, NULL, hash);
-	ret |= write_file(root, "plan.json", 0644, w_plan_json, t, NULL, hash);
-	ret |= write_file(root, "plan.sh", 0755, w_plan_sh, t, NULL, hash);
-	ret |= write_file(root, "topology.dot", 0644, w_dot, t, NULL, hash);
-	if (wants_host_dtsi(t))
-		ret |= write_file(root, "host/xenshm-pool.dtsi", 0644, w_host, t, NULL, hash);
-	if (wants_dom0less_dtsi(t))
-		ret |= write_file(root, "dom0less/xenshm.dtsi", 0644, w_dom0less, t, NULL, hash);
-	for (i = 0; i < t->nvms && !ret; i++) {
-		const struct vm *vm = t->vms[i];
-		char *xl = xasprintf("xl/%s.cfg", vm->name.s);
-		char *h = xasprintf("guest/%s/xenshm.h", vm->name.s);
-		char *d = xasprintf("guest/%s/xenshm.dtsi", vm->name.s);
-		ret |= write_file(root, xl, 0644, w_xl, t, vm, hash);
-		ret |= write_file(root, h, 0644, w_header, t, vm, hash);
-		ret |= write_file(root, d, 0644, w_guest_dtsi, t, vm, hash);
-		free(xl);
-		free(h);
-		free(d);
+	for (i = 0; i < ARRAY_SIZE(artifacts); i++) {
+		const struct artifact *a = &artifacts[i];
+		if (a->applies && !a->applies(t))
+			continue;
+		if (!a->per_vm && write_artifact(a, t, NULL, root, hash))
+			return -1;
+		for (j = 0; a->per_vm && j < t->nvms; j++)
+			if (write_artifact(a, t, t->vms[j], root, hash))
+				return -1;
 	}
-	return ret ? -1 : 0;
+	return 0;
 }
 
 /* An existing dir may be replaced only when empty or an earlier build's output. */
