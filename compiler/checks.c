@@ -275,8 +275,8 @@ static void want_multiple(struct diag_set *d, const struct num_at *n, uint64_t o
 			  const char *what, const char *why)
 {
 	if (n->set && n->v % of)
-		report(d, C_ALIGNMENT, &n->pos, "%s 0x%llx is not a multiple of %s%s", what,
-		       (unsigned long long)n->v, hsize(of), why);
+		report(d, C_ALIGNMENT, &n->pos, "%s %s is not a multiple of %s%s", what,
+		       hex(n->v), hsize(of), why);
 }
 
 static void check_alignment(const struct topology *t, struct diag_set *d)
@@ -304,8 +304,8 @@ static void check_alignment(const struct topology *t, struct diag_set *d)
 		const struct region *r = t->regions[i];
 		if (r->align.set && (!is_pow2(r->align.v) || r->align.v < PAGE_SIZE))
 			report(d, C_ALIGNMENT, &r->align.pos,
-			       "align 0x%llx of region '%s' must be a power of two of at least 4 KiB",
-			       (unsigned long long)r->align.v, q(r->id));
+			       "align %s of region '%s' must be a power of two of at least 4 KiB",
+			       hex(r->align.v), q(r->id));
 		want_multiple(d, &r->size, PAGE_SIZE, "size", " (a page)");
 		want_multiple(d, &r->host, r->eff_align, "host address",
 			      r->eff_align > PAGE_SIZE ? " (the region's align)" : " (a page)");
@@ -321,14 +321,14 @@ static void check_address_overflow(const struct topology *t, struct diag_set *d)
 	if (t->pool_base.set && t->pool_size.set && t->pool_size.v &&
 	    t->pool_base.v + (t->pool_size.v - 1) < t->pool_base.v)
 		report(d, C_ADDRESS_OVERFLOW, &t->pool_base.pos,
-		       "pool 0x%llx + %s wraps past the end of the address space",
-		       (unsigned long long)t->pool_base.v, hsize(t->pool_size.v));
+		       "pool %s + %s wraps past the end of the address space",
+		       hex(t->pool_base.v), hsize(t->pool_size.v));
 	for (i = 0; i < t->nmapped; i++) {
 		const struct region *r = t->mapped[i];
 		if (r->host.set && r->eff_size && r->host.v + (r->eff_size - 1) < r->host.v)
 			report(d, C_ADDRESS_OVERFLOW, &r->host.pos,
-			       "host range 0x%llx + %s of '%s' wraps past the end of the address space",
-			       (unsigned long long)r->host.v, hsize(r->eff_size), q(r->id));
+			       "host range %s + %s of '%s' wraps past the end of the address space",
+			       hex(r->host.v), hsize(r->eff_size), q(r->id));
 	}
 	for (i = 0; i < t->nvms; i++) {
 		for (j = 0; j < t->vms[i]->nmaps; j++) {
@@ -337,9 +337,9 @@ static void check_address_overflow(const struct topology *t, struct diag_set *d)
 			if (!m->at.set || (m->at.v < limit && limit - m->at.v >= size))
 				continue;
 			report(d, C_ADDRESS_OVERFLOW, &m->at.pos,
-			       "'%s' at 0x%llx + %s in VM '%s' ends past the guest address space "
+			       "'%s' at %s + %s in VM '%s' ends past the guest address space "
 			       "(2^%llu bytes, xen.gpaddr_bits)", q(m->id.s),
-			       (unsigned long long)m->at.v, hsize(size), vname(m->vm),
+			       hex(m->at.v), hsize(size), vname(m->vm),
 			       (unsigned long long)(t->gpaddr_bits.v ? t->gpaddr_bits.v : 40));
 		}
 	}
@@ -484,13 +484,13 @@ static void report_guest_overlap(struct diag_set *d, const void *pa, const void 
 		earlier = pb;
 	}
 	dg = report(d, C_GUEST_OVERLAP, mapping_addr_pos(later),
-		    "'%s' at 0x%llx-0x%llx overlaps '%s' in VM '%s'", q(later->id.s),
-		    (unsigned long long)later->gaddr,
-		    (unsigned long long)(later->gaddr + mapping_size(later) - 1), q(earlier->id.s),
+		    "'%s' at %s-%s overlaps '%s' in VM '%s'", q(later->id.s),
+		    hex(later->gaddr),
+		    hex(later->gaddr + mapping_size(later) - 1), q(earlier->id.s),
 		    vname(later->vm));
-	diag_note(dg, mapping_addr_pos(earlier), "'%s' is at 0x%llx-0x%llx", q(earlier->id.s),
-		  (unsigned long long)earlier->gaddr,
-		  (unsigned long long)(earlier->gaddr + mapping_size(earlier) - 1));
+	diag_note(dg, mapping_addr_pos(earlier), "'%s' is at %s-%s", q(earlier->id.s),
+		  hex(earlier->gaddr),
+		  hex(earlier->gaddr + mapping_size(earlier) - 1));
 }
 
 /* every overlapping pair of one VM's mappings */
@@ -531,11 +531,11 @@ static void check_guest_ram_overlap(const struct topology *t, struct diag_set *d
 				if (!ranges_overlap(m->gaddr, mapping_size(m), vm->ram[k].base, vm->ram[k].size))
 					continue;
 				report(d, C_GUEST_RAM_OVERLAP, mapping_addr_pos(m),
-				       "'%s' at 0x%llx-0x%llx overlaps the RAM of VM '%s' "
-				       "(0x%llx-0x%llx, %s)", q(m->id.s), (unsigned long long)m->gaddr,
-				       (unsigned long long)(m->gaddr + mapping_size(m) - 1), vname(vm),
-				       (unsigned long long)vm->ram[k].base,
-				       (unsigned long long)(vm->ram[k].base + vm->ram[k].size - 1),
+				       "'%s' at %s-%s overlaps the RAM of VM '%s' "
+				       "(%s-%s, %s)", q(m->id.s), hex(m->gaddr),
+				       hex(m->gaddr + mapping_size(m) - 1), vname(vm),
+				       hex(vm->ram[k].base),
+				       hex(vm->ram[k].base + vm->ram[k].size - 1),
 				       hsize(vm->memory.v));
 				break;
 			}
@@ -559,12 +559,12 @@ static void check_guest_reserved_overlap(const struct topology *t, struct diag_s
 				if (!ranges_overlap(m->gaddr, mapping_size(m), res[k].base, res[k].size))
 					continue;
 				report(d, C_GUEST_RESERVED_OVERLAP, mapping_addr_pos(m),
-				       "'%s' at 0x%llx-0x%llx overlaps the %s at 0x%llx-0x%llx, "
+				       "'%s' at %s-%s overlaps the %s at %s-%s, "
 				       "reserved in every %s guest", q(m->id.s),
-				       (unsigned long long)m->gaddr,
-				       (unsigned long long)(m->gaddr + mapping_size(m) - 1), res[k].name,
-				       (unsigned long long)res[k].base,
-				       (unsigned long long)(res[k].base + res[k].size - 1),
+				       hex(m->gaddr),
+				       hex(m->gaddr + mapping_size(m) - 1), res[k].name,
+				       hex(res[k].base),
+				       hex(res[k].base + res[k].size - 1),
 				       arch_name(t->arch));
 				break;
 			}
@@ -594,9 +594,9 @@ static void check_extended_region_overlap(const struct topology *t, struct diag_
 				if (!ranges_overlap(m->gaddr, mapping_size(m), ext[k].base, ext[k].size))
 					continue;
 				report(d, C_EXTENDED_REGION_OVERLAP, mapping_addr_pos(m),
-				       "'%s' at 0x%llx lies in %s space above the RAM of VM '%s', which "
+				       "'%s' at %s lies in %s space above the RAM of VM '%s', which "
 				       "Xen 4.%u advertises to the guest as free (extended regions, "
-				       "fixed in 4.%u)", q(m->id.s), (unsigned long long)m->gaddr,
+				       "fixed in 4.%u)", q(m->id.s), hex(m->gaddr),
 				       ext[k].name, vname(vm), t->xen_minor, fixed_in);
 				break;
 			}
@@ -626,16 +626,16 @@ static void check_static_shm_owner_range(const struct topology *t, struct diag_s
 			     inside(m->gaddr, mapping_size(m), &vm->ram[1]);
 			if (mapping_is_owner(m) && !in)
 				report(d, C_STATIC_SHM_OWNER_RANGE, mapping_addr_pos(m),
-				       "'%s' at 0x%llx is owned by '%s' but not inside its RAM: "
+				       "'%s' at %s is owned by '%s' but not inside its RAM: "
 				       "static_shm takes an owner's range from its own RAM", q(m->id.s),
-				       (unsigned long long)m->gaddr, vname(vm));
+				       hex(m->gaddr), vname(vm));
 			else if (!mapping_is_owner(m) &&
 				 (ranges_overlap(m->gaddr, mapping_size(m), vm->ram[0].base, vm->ram[0].size) ||
 				  ranges_overlap(m->gaddr, mapping_size(m), vm->ram[1].base, vm->ram[1].size)))
 				report(d, C_STATIC_SHM_OWNER_RANGE, mapping_addr_pos(m),
-				       "'%s' at 0x%llx is borrowed by '%s' but overlaps its RAM: a "
+				       "'%s' at %s is borrowed by '%s' but overlaps its RAM: a "
 				       "borrower's range must lie outside its RAM", q(m->id.s),
-				       (unsigned long long)m->gaddr, vname(vm));
+				       hex(m->gaddr), vname(vm));
 		}
 	}
 }
@@ -671,11 +671,11 @@ static void check_host_outside_pool(const struct topology *t, struct diag_set *d
 		if (!r->host.set || inside(r->host.v, size, &pool))
 			continue;
 		dg = report(d, C_HOST_OUTSIDE_POOL, &r->host.pos,
-			    "host range 0x%llx + %s of '%s' is not inside the pool",
-			    (unsigned long long)r->host.v, hsize(r->eff_size), q(r->id));
-		diag_note(dg, &t->pool_base.pos, "the pool is 0x%llx-0x%llx",
-			  (unsigned long long)pool.base,
-			  (unsigned long long)(pool.base + pool.size - 1));
+			    "host range %s + %s of '%s' is not inside the pool",
+			    hex(r->host.v), hsize(r->eff_size), q(r->id));
+		diag_note(dg, &t->pool_base.pos, "the pool is %s-%s",
+			  hex(pool.base),
+			  hex(pool.base + pool.size - 1));
 	}
 }
 
@@ -689,11 +689,11 @@ static void report_host_overlap(struct diag_set *d, const void *pa, const void *
 		earlier = pb;
 	}
 	dg = report(d, C_HOST_OVERLAP, &later->host.pos,
-		    "host range 0x%llx + %s of '%s' overlaps '%s': two regions would share host "
-		    "memory", (unsigned long long)later->host.v, hsize(later->eff_size),
+		    "host range %s + %s of '%s' overlaps '%s': two regions would share host "
+		    "memory", hex(later->host.v), hsize(later->eff_size),
 		    q(later->id), q(earlier->id));
-	diag_note(dg, &earlier->host.pos, "'%s' is at 0x%llx + %s", q(earlier->id),
-		  (unsigned long long)earlier->host.v, hsize(earlier->eff_size));
+	diag_note(dg, &earlier->host.pos, "'%s' is at %s + %s", q(earlier->id),
+		  hex(earlier->host.v), hsize(earlier->eff_size));
 }
 
 /* every overlapping pair of fixed host ranges */
@@ -779,28 +779,28 @@ static void check_passthrough_overlap(const struct topology *t, struct diag_set 
 				if (!ranges_overlap(hb, sz, use[k].base, use[k].size))
 					continue;
 				dg = report(d, C_PASSTHROUGH_OVERLAP, &p->text.pos,
-					    "passthrough iomem host range 0x%llx-0x%llx of '%s' "
-					    "overlaps %s%s%s", (unsigned long long)hb,
-					    (unsigned long long)(hb + sz - 1), vname(vm),
+					    "passthrough iomem host range %s-%s of '%s' "
+					    "overlaps %s%s%s", hex(hb),
+					    hex(hb + sz - 1), vname(vm),
 					    use[k].region ? "the host range of region '" : "the pool",
 					    use[k].region ? q(use[k].region->id) : "",
 					    use[k].region ? "'" : "");
 				diag_note(dg, use[k].region ? region_pos(use[k].region) : &t->pool_base.pos,
-					  "%s is 0x%llx-0x%llx", use[k].region ? "the region" : "the pool",
-					  (unsigned long long)use[k].base,
-					  (unsigned long long)(use[k].base + use[k].size - 1));
+					  "%s is %s-%s", use[k].region ? "the region" : "the pool",
+					  hex(use[k].base),
+					  hex(use[k].base + use[k].size - 1));
 			}
 			for (k = 0; k < nmaps; k++) {
 				if (!ranges_overlap(gb, sz, maps[k]->gaddr, mapping_size(maps[k])))
 					continue;
 				dg = report(d, C_PASSTHROUGH_OVERLAP, &p->text.pos,
-					    "passthrough iomem guest range 0x%llx-0x%llx of '%s' "
-					    "overlaps its mapping of '%s'", (unsigned long long)gb,
-					    (unsigned long long)(gb + sz - 1), vname(vm),
+					    "passthrough iomem guest range %s-%s of '%s' "
+					    "overlaps its mapping of '%s'", hex(gb),
+					    hex(gb + sz - 1), vname(vm),
 					    q(maps[k]->id.s));
-				diag_note(dg, mapping_addr_pos(maps[k]), "'%s' is at 0x%llx-0x%llx",
-					  q(maps[k]->id.s), (unsigned long long)maps[k]->gaddr,
-					  (unsigned long long)(maps[k]->gaddr + mapping_size(maps[k]) - 1));
+				diag_note(dg, mapping_addr_pos(maps[k]), "'%s' is at %s-%s",
+					  q(maps[k]->id.s), hex(maps[k]->gaddr),
+					  hex(maps[k]->gaddr + mapping_size(maps[k]) - 1));
 				break;
 			}
 		}

@@ -1,5 +1,6 @@
 /* Back end: the normalized topology (`config`), as YAML or JSON. */
 #include "emit.h"
+#include "text.h"
 #include "units.h"
 
 #include <stdlib.h>
@@ -7,12 +8,9 @@
 #include <yaml.h>
 
 /* Addresses and sizes: "0x..." strings, exact in 64 bits for every JSON reader. */
-static json_t *hex(uint64_t v)
+static json_t *jhex(uint64_t v)
 {
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
-	return json_string(buf);
+	return json_string(hex(v));
 }
 
 static void set_str(json_t *o, const char *key, const struct str_at *s)
@@ -44,8 +42,8 @@ static json_t *xen_json(const struct topology *t)
 		json_object_set_new(x, "gic", json_integer((json_int_t)t->gic.v));
 	json_object_set_new(x, "gpaddr_bits", json_integer((json_int_t)t->gpaddr_bits.v));
 	if (t->has_pool)
-		json_object_set_new(x, "pool", json_pack("{s:o, s:o}", "base", hex(t->pool_base.v),
-							 "size", hex(t->pool_size.v)));
+		json_object_set_new(x, "pool", json_pack("{s:o, s:o}", "base", jhex(t->pool_base.v),
+							 "size", jhex(t->pool_size.v)));
 	return x;
 }
 
@@ -92,7 +90,7 @@ static json_t *vm_json(const struct topology *t, const struct vm *vm)
 
 	json_object_set_new(o, "name", json_string(vm->name.s));
 	json_object_set_new(o, "type", json_string(vm_type_name(vm->type)));
-	json_object_set_new(o, "memory", hex(vm->memory.v));
+	json_object_set_new(o, "memory", jhex(vm->memory.v));
 	json_object_set_new(o, "vcpus", json_integer((json_int_t)vm->vcpus.v));
 	set_str(o, "kernel", &vm->kernel);
 	set_str(o, "ramdisk", &vm->ramdisk);
@@ -110,7 +108,7 @@ static json_t *vm_json(const struct topology *t, const struct vm *vm)
 	for (i = 0; i < vm->nmaps; i++) {
 		const struct mapping *m = &vm->maps[i];
 		json_array_append_new(shm, json_pack("{s:s, s:o, s:o, s:s}",
-			"id", m->id.s, "at", hex(m->gaddr), "size", hex(m->region->eff_size),
+			"id", m->id.s, "at", jhex(m->gaddr), "size", jhex(m->region->eff_size),
 			"x-role", mapping_is_owner(m) ? "owner" : "borrower"));
 	}
 	json_object_set_new(o, "shm", shm);
@@ -125,14 +123,14 @@ static json_t *region_json(const struct region *r)
 	size_t i;
 
 	if (r->nmembers) {
-		json_object_set_new(o, "size", hex(r->eff_size));
+		json_object_set_new(o, "size", jhex(r->eff_size));
 		json_object_set_new(o, "owner", json_string(r->owner->name.s));
 	} else if (r->size.set) {
-		json_object_set_new(o, "size", hex(r->size.v));
+		json_object_set_new(o, "size", jhex(r->size.v));
 	}
 	if (r->host_placed)
-		json_object_set_new(o, "host", hex(r->host_base));
-	json_object_set_new(o, "align", hex(r->eff_align ? r->eff_align : PAGE_SIZE));
+		json_object_set_new(o, "host", jhex(r->host_base));
+	json_object_set_new(o, "align", jhex(r->eff_align ? r->eff_align : PAGE_SIZE));
 	set_str(o, "description", &r->description);
 	for (i = 0; i < r->nmembers; i++)
 		json_array_append_new(members, json_string(r->members[i]->vm->name.s));

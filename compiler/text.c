@@ -3,29 +3,28 @@
 #include "util.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-/* A ring of result buffers, so several formatted values can share one printf. */
-static const char *ring_put(char *s)
-{
-	static char *ring[8];
-	static unsigned next;
-
-	free(ring[next]);
-	ring[next] = s;
-	next = (next + 1) % ARRAY_SIZE(ring);
-	return s;
-}
 
 #define QUOTE_MAX 64	/* characters of user text shown in one message */
 
+/*
+ * A ring of result buffers, so several formatted values can share one
+ * printf; static, so formatting never allocates (the runtime uses it too).
+ */
+static char *ring_next(void)
+{
+	static char ring[8][QUOTE_MAX * 4 + 8];
+	static unsigned next;
+
+	return ring[next++ % ARRAY_SIZE(ring)];
+}
+
 const char *q(const char *s)
 {
-	size_t n = strlen(s), i, o = 0, shown = 0;
-	char *out = xmalloc(QUOTE_MAX * 4 + 8);
+	size_t n = strlen(s), i, o = 0;
+	char *out = ring_next();
 
-	for (i = 0; i < n && shown < QUOTE_MAX; i++, shown++) {
+	for (i = 0; i < n && i < QUOTE_MAX; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '\n') {
 			out[o++] = '\\';
@@ -48,12 +47,13 @@ const char *q(const char *s)
 		o += 3;
 	}
 	out[o] = '\0';
-	return ring_put(out);
+	return out;
 }
 
 const char *hsize(unsigned long long b)
 {
 	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	char *out = ring_next();
 	int u = -1;
 
 	while (u + 1 < (int)ARRAY_SIZE(units) && b && !(b & 1023)) {
@@ -61,13 +61,26 @@ const char *hsize(unsigned long long b)
 		u++;
 	}
 	if (u < 0)
-		return ring_put(xasprintf("%llu byte%s", b, b == 1 ? "" : "s"));
-	return ring_put(xasprintf("%llu %s", b, units[u]));
+		sprintf(out, "%llu byte%s", b, b == 1 ? "" : "s");
+	else
+		sprintf(out, "%llu %s", b, units[u]);
+	return out;
+}
+
+const char *hex(uint64_t v)
+{
+	char *out = ring_next();
+
+	sprintf(out, "0x%llx", (unsigned long long)v);
+	return out;
 }
 
 const char *haddr(uint64_t v)
 {
-	return ring_put(xasprintf("0x%08llx", (unsigned long long)v));
+	char *out = ring_next();
+
+	sprintf(out, "0x%08llx", (unsigned long long)v);
+	return out;
 }
 
 void suggest_init(struct suggest *s, const char *word)

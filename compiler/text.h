@@ -6,7 +6,8 @@
 
 /*
  * The formatters return a string that lives until 8 more calls of any of
- * them (one ring of buffers), so several fit in one printf.
+ * them (one ring of static buffers), so several fit in one printf; they
+ * never allocate.
  */
 
 /* User text for a message: escaped (no control characters reach the terminal) and shortened. */
@@ -15,7 +16,10 @@ const char *q(const char *s);
 /* Human size: "2 MiB", "4 KiB", "12345 bytes". */
 const char *hsize(unsigned long long bytes);
 
-/* "0x05000000": eight digits at least, as addresses are written in Xen docs. */
+/* "0x5000000": a number in hex, as messages give addresses. */
+const char *hex(uint64_t v);
+
+/* "0x05000000": eight digits at least, as artifacts write addresses (Xen docs do). */
 const char *haddr(uint64_t v);
 
 /*
