@@ -19,7 +19,7 @@ int project_lock(const char *project)
 		fprintf(stderr, "xenshm-compose: cannot create %s: %s\n", LOCK_DIR, strerror(errno));
 		return -1;
 	}
-	snprintf(path, sizeof(path), LOCK_DIR "/%s.lock", project);
+	snprintf(path, sizeof(path), LOCK_PATH, project);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		fprintf(stderr, "xenshm-compose: cannot open %s: %s\n", path, strerror(errno));

@@ -5,9 +5,14 @@
 #include "topology.h"
 #include "xen.h"
 
+/*
+ * One lock file per project (LOCK_PATH is a printf format of its name),
+ * under /run: the locks go with the boot, as the domains they guard do.
+ */
 #define LOCK_DIR "/run/xenshm-compose"
+#define LOCK_PATH LOCK_DIR "/%s.lock"
 
-/* Takes /run/xenshm-compose/PROJECT.lock; returns the fd, or -1 after a message. */
+/* Takes the project's LOCK_PATH; returns the fd, or -1 after a message. */
 int project_lock(const char *project);
 void project_unlock(int fd);
 
