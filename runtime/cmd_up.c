@@ -111,8 +111,7 @@ static int conflicts(struct xen *x, const struct topology *t)
 					"project '%s'\n", r->id, rec[i].project);
 				n++;
 			} else if (rec[i].has_host && r->host_placed &&
-				   rec[i].host < r->host_base + r->eff_size &&
-				   r->host_base < rec[i].host + rec[i].size) {
+				   ranges_overlap(rec[i].host, rec[i].size, r->host_base, r->eff_size)) {
 				fprintf(stderr, "xenshm-compose: region '%s' (host 0x%llx) overlaps "
 					"region '%s' of project '%s' in host memory\n", r->id,
 					(unsigned long long)r->host_base, rec[i].id, rec[i].project);
