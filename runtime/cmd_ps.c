@@ -123,7 +123,7 @@ int ps_main(int argc, char **argv)
 	struct xen *x = NULL;
 	struct xs_region *rec = NULL;
 	struct xen_domain *doms = NULL;
-	char **names = NULL, why[XEN_ERROR_MAX];
+	char **names = NULL;
 	size_t nrec = 0, ndoms = 0, nnames = 0, i;
 	json_t *projects = json_array();
 	int fmt = 0, ret;
@@ -145,8 +145,7 @@ int ps_main(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	if (xen_open(&x, why, sizeof(why))) {
-		fprintf(stderr, "xenshm-compose: ps needs a Xen host: %s\n", why);
+	if (runtime_open(&x, "ps")) {
 		ret = EXIT_USAGE;
 		goto cleanup;
 	}

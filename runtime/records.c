@@ -1,4 +1,4 @@
-/* What up, down and ps share: the project lock and the records a topology makes. */
+/* What up, down and ps share: opening Xen, the project lock, the records a topology makes. */
 #include "runtime.h"
 
 #include <errno.h>
@@ -9,6 +9,16 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+int runtime_open(struct xen **x, const char *command)
+{
+	char why[XEN_ERROR_MAX];
+
+	if (!xen_open(x, why, sizeof(why)))
+		return 0;
+	fprintf(stderr, "xenshm-compose: %s needs a Xen host: %s\n", command, why);
+	return -1;
+}
 
 int project_lock(const char *project)
 {

@@ -1,9 +1,12 @@
-/* What up, down and ps share: the project lock and the records a topology makes. */
+/* What up, down and ps share: opening Xen, the project lock, the records a topology makes. */
 #ifndef XENSHM_RUNTIME_H
 #define XENSHM_RUNTIME_H
 
 #include "topology.h"
 #include "xen.h"
+
+/* Opens Xen for COMMAND ("up"...); 0, or -1 after the one message all commands give without Xen. */
+int runtime_open(struct xen **x, const char *command);
 
 /*
  * One lock file per project (LOCK_PATH is a printf format of its name),
