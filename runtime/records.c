@@ -1,4 +1,4 @@
-/* What up, down and ps share: the project lock and the records a topology makes. */
+/* What up, down and ps share: opening Xen, the project lock, the records a topology makes. */
 #include "runtime.h"
 
 #include <errno.h>
@@ -10,6 +10,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+int runtime_open(struct xen **x, const char *command)
+{
+	char why[XEN_ERROR_MAX];
+
+	if (!xen_open(x, why, sizeof(why)))
+		return 0;
+	fprintf(stderr, "xenshm-compose: %s needs a Xen host: %s\n", command, why);
+	return -1;
+}
+
 int project_lock(const char *project)
 {
 	char path[128];
@@ -19,7 +29,7 @@ int project_lock(const char *project)
 		fprintf(stderr, "xenshm-compose: cannot create %s: %s\n", LOCK_DIR, strerror(errno));
 		return -1;
 	}
-	snprintf(path, sizeof(path), LOCK_DIR "/%s.lock", project);
+	snprintf(path, sizeof(path), LOCK_PATH, project);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		fprintf(stderr, "xenshm-compose: cannot open %s: %s\n", path, strerror(errno));

@@ -1,13 +1,21 @@
-/* What up, down and ps share: the project lock and the records a topology makes. */
+/* What up, down and ps share: opening Xen, the project lock, the records a topology makes. */
 #ifndef XENSHM_RUNTIME_H
 #define XENSHM_RUNTIME_H
 
 #include "topology.h"
 #include "xen.h"
 
-#define LOCK_DIR "/run/xenshm-compose"
+/* Opens Xen for COMMAND ("up"...); 0, or -1 after the one message all commands give without Xen. */
+int runtime_open(struct xen **x, const char *command);
 
-/* Takes /run/xenshm-compose/PROJECT.lock; returns the fd, or -1 after a message. */
+/*
+ * One lock file per project (LOCK_PATH is a printf format of its name),
+ * under /run: the locks go with the boot, as the domains they guard do.
+ */
+#define LOCK_DIR "/run/xenshm-compose"
+#define LOCK_PATH LOCK_DIR "/%s.lock"
+
+/* Takes the project's LOCK_PATH; returns the fd, or -1 after a message. */
 int project_lock(const char *project);
 void project_unlock(int fd);
 

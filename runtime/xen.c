@@ -13,8 +13,6 @@
 #include <unistd.h>
 #include <xenstore.h>
 
-#define XS_REGIONS "/local/shared_mem"
-#define XS_PROJECTS "/local/xenshm-compose"
 #define XS_RETRIES 32
 
 struct xen {

@@ -44,12 +44,19 @@ int xen_scrub(struct xen *x, uint64_t base, uint64_t size);
 
 /* ---- xenstore ---- */
 
+/*
+ * The seed's region root, which guests read, and our own bookkeeping; the
+ * one spelling of each, so every reader and writer agrees (spec 7).
+ */
+#define XS_REGIONS "/local/shared_mem"
+#define XS_PROJECTS "/local/xenshm-compose"
+
 struct xs_mapping {
 	uint32_t domid;
 	uint64_t begin, end;	/* inclusive end, as recorded */
 };
 
-/* /local/shared_mem/ID: the seed's layout plus bookkeeping */
+/* XS_REGIONS/ID: the seed's layout plus bookkeeping */
 struct xs_region {
 	char id[16];
 	uint32_t owner;
@@ -66,7 +73,7 @@ struct xs_vm {
 	uint32_t domid;
 };
 
-/* /local/xenshm-compose/PROJECT: what `down` and `ps` need beyond the regions */
+/* XS_PROJECTS/PROJECT: what `down` and `ps` need beyond the regions */
 struct xs_project {
 	char name[40];
 	char hash[80];

@@ -111,8 +111,7 @@ static int conflicts(struct xen *x, const struct topology *t)
 					"project '%s'\n", r->id, rec[i].project);
 				n++;
 			} else if (rec[i].has_host && r->host_placed &&
-				   rec[i].host < r->host_base + r->eff_size &&
-				   r->host_base < rec[i].host + rec[i].size) {
+				   ranges_overlap(rec[i].host, rec[i].size, r->host_base, r->eff_size)) {
 				fprintf(stderr, "xenshm-compose: region '%s' (host 0x%llx) overlaps "
 					"region '%s' of project '%s' in host memory\n", r->id,
 					(unsigned long long)r->host_base, rec[i].id, rec[i].project);
@@ -248,7 +247,7 @@ int up_main(int argc, char **argv)
 	struct compile c = { 0 };
 	struct xs_project rec = { 0 };
 	struct xen *x = NULL;
-	char why[XEN_ERROR_MAX], *hash = NULL;
+	char *hash = NULL;
 	int ret, lock = -1;
 
 	ret = parse_options(argc, argv, OPT_SCRUB | OPT_DRY_RUN | OPT_QUIET, usage, &o);
@@ -273,8 +272,7 @@ int up_main(int argc, char **argv)
 		ret = emit_plan_text(&c.t, hash, !o.no_scrub, stdout) ? EXIT_USAGE : EXIT_OK;
 		goto cleanup;
 	}
-	if (xen_open(&x, why, sizeof(why))) {
-		fprintf(stderr, "xenshm-compose: up needs a Xen host: %s\n", why);
+	if (runtime_open(&x, "up")) {
 		ret = EXIT_USAGE;
 		goto cleanup;
 	}

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "compile.h"
 #include "runtime.h"
+#include "text.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -31,14 +32,6 @@ static const char *role_of(const struct xs_region *r, uint32_t domid)
 	return NULL;
 }
 
-static json_t *hexj(uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "0x%08llx", (unsigned long long)v);
-	return json_string(buf);
-}
-
 /* one project as JSON: the model of the text form too */
 static json_t *project_json(const struct xs_project *p, const struct xs_region *rec, size_t nrec,
 			    const struct xen_domain *doms, size_t ndoms)
@@ -66,12 +59,13 @@ static json_t *project_json(const struct xs_project *p, const struct xs_region *
 		if (strcmp(rec[j].project, p->name))
 			continue;
 		for (i = 0; i < rec[j].nmaps; i++)
-			json_array_append_new(maps, json_pack("{s:i, s:o, s:o}",
+			json_array_append_new(maps, json_pack("{s:i, s:s, s:s}",
 				"domid", (json_int_t)rec[j].maps[i].domid,
-				"begin", hexj(rec[j].maps[i].begin), "end", hexj(rec[j].maps[i].end)));
-		json_array_append_new(regions, json_pack("{s:s, s:o, s:o, s:i, s:o}",
-			"id", rec[j].id, "size", hexj(rec[j].size),
-			"host", rec[j].has_host ? hexj(rec[j].host) : json_null(),
+				"begin", haddr(rec[j].maps[i].begin), "end", haddr(rec[j].maps[i].end)));
+		/* s? packs NULL as null: a region without a host address */
+		json_array_append_new(regions, json_pack("{s:s, s:s, s:s?, s:i, s:o}",
+			"id", rec[j].id, "size", haddr(rec[j].size),
+			"host", rec[j].has_host ? haddr(rec[j].host) : NULL,
 			"owner", (json_int_t)rec[j].owner, "mappings", maps));
 	}
 	json_object_set_new(o, "vms", vms);
@@ -129,7 +123,7 @@ int ps_main(int argc, char **argv)
 	struct xen *x = NULL;
 	struct xs_region *rec = NULL;
 	struct xen_domain *doms = NULL;
-	char **names = NULL, why[XEN_ERROR_MAX];
+	char **names = NULL;
 	size_t nrec = 0, ndoms = 0, nnames = 0, i;
 	json_t *projects = json_array();
 	int fmt = 0, ret;
@@ -151,8 +145,7 @@ int ps_main(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	if (xen_open(&x, why, sizeof(why))) {
-		fprintf(stderr, "xenshm-compose: ps needs a Xen host: %s\n", why);
+	if (runtime_open(&x, "ps")) {
 		ret = EXIT_USAGE;
 		goto cleanup;
 	}

@@ -101,7 +101,6 @@ int down_main(int argc, char **argv)
 	struct compile c = { 0 };
 	struct xen *x = NULL;
 	const char *name = NULL;
-	char why[XEN_ERROR_MAX];
 	int ret, lock = -1;
 
 	ret = parse_options(argc, argv, OPT_PROJECT | OPT_QUIET, usage, &o);
@@ -114,8 +113,7 @@ int down_main(int argc, char **argv)
 	ret = project_name(&o, &c, &name);
 	if (ret)
 		goto cleanup;
-	if (xen_open(&x, why, sizeof(why))) {
-		fprintf(stderr, "xenshm-compose: down needs a Xen host: %s\n", why);
+	if (runtime_open(&x, "down")) {
 		ret = EXIT_USAGE;
 		goto cleanup;
 	}
