@@ -8,13 +8,6 @@
 /* Opens Xen for COMMAND ("up"...); 0, or -1 after the one message all commands give without Xen. */
 int runtime_open(struct xen **x, const char *command);
 
-/*
- * One lock file per project (LOCK_PATH is a printf format of its name),
- * under /run: the locks go with the boot, as the domains they guard do.
- */
-#define LOCK_DIR "/run/xenshm-compose"
-#define LOCK_PATH LOCK_DIR "/%s.lock"
-
 /* Takes the project's LOCK_PATH; returns the fd, or -1 after a message. */
 int project_lock(const char *project);
 void project_unlock(int fd);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hostpaths.h"
 #include "topology.h"
 
 /*
@@ -43,13 +44,6 @@ int xen_destroy(struct xen *x, uint32_t domid);
 int xen_scrub(struct xen *x, uint64_t base, uint64_t size);
 
 /* ---- xenstore ---- */
-
-/*
- * The seed's region root, which guests read, and our own bookkeeping; the
- * one spelling of each, so every reader and writer agrees (spec 7).
- */
-#define XS_REGIONS "/local/shared_mem"
-#define XS_PROJECTS "/local/xenshm-compose"
 
 struct xs_mapping {
 	uint32_t domid;
