@@ -26,19 +26,56 @@ struct loader {
 
 /* A key reader: consumes the value node of one key of a schema mapping. */
 typedef void (*key_fn)(struct loader *ld, void *obj, const struct srcpos *kpos);
+/* An item reader: consumes item i of a sequence. */
+typedef void (*item_fn)(struct loader *ld, void *obj, size_t i);
 
-struct key_handler {
+struct enum_word {
+	const char *word;
+	int value;
+};
+
+/*
+ * A schema mapping is one table of rows, one per key, so that it reads like
+ * the format's documentation. Plain values are read by their kind into the
+ * field at 'off' of the mapping's object; keys with structure or rules of
+ * their own keep a reader of their own (K_CUSTOM).
+ */
+enum key_kind {
+	K_SIZE,		/* num_at */
+	K_ADDR,		/* num_at */
+	K_INT,		/* num_at, in [lo, hi] */
+	K_STRING,	/* str_at; messages say it should be 'what' */
+	K_ENUM,		/* str_at, one of 'words'; its value goes to the enum at 'val' */
+	K_LIST,		/* a sequence, null for empty; 'item' reads each item */
+	K_CUSTOM,	/* 'fn' reads it */
+};
+
+#define NO_FIELD SIZE_MAX	/* a K_ENUM whose text is all the model keeps */
+
+struct key_row {
 	const char *key;
+	enum key_kind kind;
+	bool required;		/* missing-key when absent */
+	size_t off;
+	uint64_t lo, hi;
+	const char *what;
+	const struct enum_word *words;	/* up to a NULL word */
+	size_t val;
+	item_fn item;
 	key_fn fn;
 };
 
-/* what a schema mapping has: its keys and which of them are required */
 struct schema {
-	const char *what;		/* "VM", "'xen'", ... for messages */
-	const struct key_handler *keys;
+	const char *what;		/* "a VM", "'xen'", ... for messages */
+	const struct key_row *keys;
 	size_t nkeys;
-	const char *const *required;	/* NULL-terminated */
 };
+
+/* where a row's value goes */
+#define TOPO(f) offsetof(struct topology, f)
+#define VM(f) offsetof(struct vm, f)
+#define REGION(f) offsetof(struct region, f)
+#define MAP(f) offsetof(struct mapping, f)
 
 static struct srcpos mark_pos(const yaml_mark_t *m)
 {
@@ -262,16 +299,6 @@ static bool read_num(struct loader *ld, const char *key, struct num_at *out,
 	return ok;
 }
 
-static bool read_size(struct loader *ld, const char *key, struct num_at *out)
-{
-	return read_num(ld, key, out, parse_size, "size");
-}
-
-static bool read_addr(struct loader *ld, const char *key, struct num_at *out)
-{
-	return read_num(ld, key, out, parse_addr, "address");
-}
-
 /* An integer in [lo, hi]; out of range is a `type` error. */
 static bool read_int(struct loader *ld, const char *key, struct num_at *out, uint64_t lo,
 		     uint64_t hi)
@@ -298,28 +325,23 @@ static bool read_int(struct loader *ld, const char *key, struct num_at *out, uin
 	return true;
 }
 
-struct enum_word {
-	const char *word;
-	int value;
-};
-
 /* One of words; otherwise `type`, with the nearest word suggested. */
 static bool read_enum(struct loader *ld, const char *key, const struct enum_word *words,
-		      size_t n, struct str_at *text, int *out)
+		      struct str_at *text, int *out)
 {
 	struct suggest near;
-	size_t i;
+	size_t i, n;
 	char *list = NULL;
 
 	if (!read_scalar(ld, key, "a word", text))
 		return false;
 	suggest_init(&near, text->s);
-	for (i = 0; i < n; i++) {
-		if (!strcmp(text->s, words[i].word)) {
-			*out = words[i].value;
+	for (n = 0; words[n].word; n++) {
+		if (!strcmp(text->s, words[n].word)) {
+			*out = words[n].value;
 			return true;
 		}
-		suggest_consider(&near, words[i].word);
+		suggest_consider(&near, words[n].word);
 	}
 	for (i = 0; i < n; i++) {
 		char *l = xasprintf("%s%s'%s'", list ? list : "", i ? (i + 1 == n ? " or " : ", ") : "",
@@ -443,8 +465,7 @@ static void walk_mapping(struct loader *ld, void *obj, entry_fn fn)
 }
 
 /* Walks a sequence (current event: its start), item is the current event. */
-static void walk_sequence(struct loader *ld, void *obj,
-			  void (*fn)(struct loader *ld, void *obj, size_t i))
+static void walk_sequence(struct loader *ld, void *obj, item_fn fn)
 {
 	size_t i = 0;
 
@@ -452,7 +473,54 @@ static void walk_sequence(struct loader *ld, void *obj,
 		fn(ld, obj, i++);
 }
 
-/* Schema mappings: dispatch keys to handlers, refuse the rest, want required keys. */
+/* A list key: null is an empty list. */
+static void read_list(struct loader *ld, const struct key_row *r, void *obj)
+{
+	char *what = xasprintf("'%s'", r->key);
+
+	if (enter(ld, YAML_SEQUENCE_START_EVENT, what, true))
+		walk_sequence(ld, obj, r->item);
+	free(what);
+}
+
+/* K_ENUM stores a word's int value into the model's enum fields */
+_Static_assert(sizeof(enum arch) == sizeof(int) && sizeof(enum backend) == sizeof(int) &&
+	       sizeof(enum vm_type) == sizeof(int), "an enum field is not int-sized");
+
+/* Reads the value of row r's key into obj. */
+static void read_row(struct loader *ld, const struct key_row *r, void *obj,
+		     const struct srcpos *kpos)
+{
+	void *field = (char *)obj + r->off;
+	int v;
+
+	switch (r->kind) {
+	case K_SIZE:
+		read_num(ld, r->key, field, parse_size, "size");
+		break;
+	case K_ADDR:
+		read_num(ld, r->key, field, parse_addr, "address");
+		break;
+	case K_INT:
+		read_int(ld, r->key, field, r->lo, r->hi);
+		break;
+	case K_STRING:
+		read_scalar(ld, r->key, r->what, field);
+		break;
+	case K_ENUM:
+		if (read_enum(ld, r->key, r->words, field, &v) && r->val != NO_FIELD)
+			memcpy((char *)obj + r->val, &v, sizeof(v));
+		break;
+	case K_LIST:
+		read_list(ld, r, obj);
+		break;
+	case K_CUSTOM:
+		r->fn(ld, obj, kpos);
+		break;
+	}
+}
+
+/* Schema mappings: dispatch keys to their rows, refuse the rest, want required keys. */
 struct schema_walk {
 	const struct schema *schema;
 	void *obj;
@@ -483,7 +551,7 @@ static void schema_entry(struct loader *ld, void *obj, const char *key, const st
 	for (i = 0; i < w->schema->nkeys; i++) {
 		if (!strcmp(key, w->schema->keys[i].key)) {
 			w->present |= 1ull << i;
-			w->schema->keys[i].fn(ld, w->obj, kpos);
+			read_row(ld, &w->schema->keys[i], w->obj, kpos);
 			return;
 		}
 	}
@@ -491,24 +559,27 @@ static void schema_entry(struct loader *ld, void *obj, const char *key, const st
 	skip_node(ld);
 }
 
+/* missing-key at where for each required key not in present (bit per key index) */
+static void want_required(struct loader *ld, const struct schema *s, uint64_t present,
+			  const struct srcpos *where, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < s->nkeys; i++)
+		if (s->keys[i].required && !(present & (1ull << i)))
+			report(ld->d, C_MISSING_KEY, where, "missing key '%s' in %s%s",
+			       s->keys[i].key, s->what, why);
+}
+
 /* Reads a schema mapping (current event: its start) into obj. */
 static void read_schema(struct loader *ld, const struct schema *s, void *obj,
 			const struct srcpos *where)
 {
 	struct schema_walk w = { s, obj, 0 };
-	const char *const *req;
-	size_t i;
 
 	walk_mapping(ld, &w, schema_entry);
-	if (ld->failed || !s->required)
-		return;
-	for (req = s->required; *req; req++) {
-		for (i = 0; i < s->nkeys; i++)
-			if (!strcmp(*req, s->keys[i].key))
-				break;
-		if (!(w.present & (1ull << i)))
-			report(ld->d, C_MISSING_KEY, where, "missing key '%s' in %s", *req, s->what);
-	}
+	if (!ld->failed)
+		want_required(ld, s, w.present, where, "");
 }
 
 /* ---- regions IDs and VM names ---- */
@@ -540,25 +611,12 @@ static bool check_region_id(struct loader *ld, const char *s, const struct srcpo
 /* ---- xen ---- */
 
 static const struct enum_word arch_words[] = {
-	{ "arm64", ARCH_ARM64 }, { "x86_64", ARCH_X86_64 },
+	{ "arm64", ARCH_ARM64 }, { "x86_64", ARCH_X86_64 }, { NULL, 0 },
 };
 static const struct enum_word backend_words[] = {
 	{ "iomem", BACKEND_IOMEM }, { "static-shm", BACKEND_STATIC_SHM },
-	{ "dom0less", BACKEND_DOM0LESS },
+	{ "dom0less", BACKEND_DOM0LESS }, { NULL, 0 },
 };
-static const struct enum_word type_words[] = {
-	{ "pvh", VM_PVH }, { "hvm", VM_HVM }, { "pv", VM_PV },
-};
-
-static void xen_arch(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	struct topology *t = obj;
-	int v;
-
-	(void)kpos;
-	if (read_enum(ld, "arch", arch_words, ARRAY_SIZE(arch_words), &t->arch_text, &v))
-		t->arch = (enum arch)v;
-}
 
 static void xen_version(struct loader *ld, void *obj, const struct srcpos *kpos)
 {
@@ -579,51 +637,11 @@ static void xen_version(struct loader *ld, void *obj, const struct srcpos *kpos)
 	t->xen_minor = (unsigned)minor;
 }
 
-static void xen_backend(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	struct topology *t = obj;
-	int v;
-
-	(void)kpos;
-	if (read_enum(ld, "backend", backend_words, ARRAY_SIZE(backend_words), &t->backend_text, &v))
-		t->backend = (enum backend)v;
-}
-
-static void xen_gic(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	struct topology *t = obj;
-
-	(void)kpos;
-	read_int(ld, "gic", &t->gic, 2, 3);
-}
-
-static void xen_gpaddr_bits(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	struct topology *t = obj;
-
-	(void)kpos;
-	read_int(ld, "gpaddr_bits", &t->gpaddr_bits, 32, 52);
-}
-
-static void pool_base(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	(void)kpos;
-	read_addr(ld, "base", &((struct topology *)obj)->pool_base);
-}
-
-static void pool_size(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	(void)kpos;
-	read_size(ld, "size", &((struct topology *)obj)->pool_size);
-}
-
-static const struct key_handler pool_keys[] = {
-	{ "base", pool_base }, { "size", pool_size },
+static const struct key_row pool_keys[] = {
+	{ "base", K_ADDR,   .required = true, .off = TOPO(pool_base) },
+	{ "size", K_SIZE,   .required = true, .off = TOPO(pool_size) },
 };
-static const char *const pool_required[] = { "base", "size", NULL };
-static const struct schema pool_schema = {
-	"'pool'", pool_keys, ARRAY_SIZE(pool_keys), pool_required,
-};
+static const struct schema pool_schema = { "'pool'", pool_keys, ARRAY_SIZE(pool_keys) };
 
 static void xen_pool(struct loader *ld, void *obj, const struct srcpos *kpos)
 {
@@ -637,14 +655,17 @@ static void xen_pool(struct loader *ld, void *obj, const struct srcpos *kpos)
 	read_schema(ld, &pool_schema, t, &pos);
 }
 
-static const struct key_handler xen_keys[] = {
-	{ "arch", xen_arch }, { "version", xen_version }, { "backend", xen_backend },
-	{ "gic", xen_gic }, { "gpaddr_bits", xen_gpaddr_bits }, { "pool", xen_pool },
+static const struct key_row xen_keys[] = {
+	{ "arch",        K_ENUM,   .required = true, .off = TOPO(arch_text), .words = arch_words,
+	  .val = TOPO(arch) },
+	{ "version",     K_CUSTOM, .fn = xen_version },
+	{ "backend",     K_ENUM,   .off = TOPO(backend_text), .words = backend_words,
+	  .val = TOPO(backend) },
+	{ "gic",         K_INT,    .off = TOPO(gic), .lo = 2, .hi = 3 },
+	{ "gpaddr_bits", K_INT,    .off = TOPO(gpaddr_bits), .lo = 32, .hi = 52 },
+	{ "pool",        K_CUSTOM, .fn = xen_pool },
 };
-static const char *const xen_required[] = { "arch", NULL };
-static const struct schema xen_schema = {
-	"'xen'", xen_keys, ARRAY_SIZE(xen_keys), xen_required,
-};
+static const struct schema xen_schema = { "'xen'", xen_keys, ARRAY_SIZE(xen_keys) };
 
 /* ---- VMs ---- */
 
@@ -662,48 +683,6 @@ static void vm_name(struct loader *ld, void *obj, const struct srcpos *kpos)
 		report(ld->d, C_VM_NAME, &vm->name.pos,
 		       "invalid VM name '%s': it must start with a letter or digit and hold only "
 		       "letters, digits, '_', '.' and '-', at most 64 characters", q(s));
-}
-
-static void vm_type(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	struct vm *vm = obj;
-	int v;
-
-	(void)kpos;
-	if (read_enum(ld, "type", type_words, ARRAY_SIZE(type_words), &vm->type_text, &v))
-		vm->type = (enum vm_type)v;
-}
-
-static void vm_memory(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	(void)kpos;
-	read_size(ld, "memory", &((struct vm *)obj)->memory);
-}
-
-static void vm_vcpus(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	(void)kpos;
-	read_int(ld, "vcpus", &((struct vm *)obj)->vcpus, 1, 128);
-}
-
-#define VM_STRING_KEY(field, what)                                              \
-	static void vm_##field(struct loader *ld, void *obj, const struct srcpos *kpos) \
-	{                                                                       \
-		(void)kpos;                                                     \
-		read_scalar(ld, #field, what, &((struct vm *)obj)->field);      \
-	}
-VM_STRING_KEY(kernel, "a path")
-VM_STRING_KEY(ramdisk, "a path")
-VM_STRING_KEY(cmdline, "a string")
-VM_STRING_KEY(device_tree, "a path")
-
-static void vm_vuart(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	static const struct enum_word words[] = { { "sbsa_uart", 0 } };
-	int v;
-
-	(void)kpos;
-	read_enum(ld, "vuart", words, 1, &((struct vm *)obj)->vuart, &v);
 }
 
 static void vm_dom0less_node(struct loader *ld, void *obj, const struct srcpos *kpos)
@@ -732,13 +711,6 @@ static void depends_item(struct loader *ld, void *obj, size_t i)
 		return;
 	ALLOC_GROW(vm->depends_on, vm->ndepends_on + 1, vm->depends_on_alloc);
 	vm->depends_on[vm->ndepends_on++] = s;
-}
-
-static void vm_depends_on(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	(void)kpos;
-	if (enter(ld, YAML_SEQUENCE_START_EVENT, "'depends_on'", true))
-		walk_sequence(ld, obj, depends_item);
 }
 
 /* passthrough.iomem: "START,NUM[@GFN]", hex page numbers without 0x, as xl reads them */
@@ -797,23 +769,12 @@ static void pt_dtdev_item(struct loader *ld, void *obj, size_t i)
 	vm->pt_dtdev[vm->npt_dtdev++] = s;
 }
 
-#define PT_LIST_KEY(field, item)                                                \
-	static void pt_##field(struct loader *ld, void *obj, const struct srcpos *kpos) \
-	{                                                                       \
-		(void)kpos;                                                     \
-		if (enter(ld, YAML_SEQUENCE_START_EVENT, "'" #field "'", true))         \
-			walk_sequence(ld, obj, item);                           \
-	}
-PT_LIST_KEY(iomem, pt_iomem_item)
-PT_LIST_KEY(irqs, pt_irq_item)
-PT_LIST_KEY(dtdev, pt_dtdev_item)
-
-static const struct key_handler pt_keys[] = {
-	{ "iomem", pt_iomem }, { "irqs", pt_irqs }, { "dtdev", pt_dtdev },
+static const struct key_row pt_keys[] = {
+	{ "iomem", K_LIST,   .item = pt_iomem_item },
+	{ "irqs",  K_LIST,   .item = pt_irq_item },
+	{ "dtdev", K_LIST,   .item = pt_dtdev_item },
 };
-static const struct schema pt_schema = {
-	"'passthrough'", pt_keys, ARRAY_SIZE(pt_keys), NULL,
-};
+static const struct schema pt_schema = { "'passthrough'", pt_keys, ARRAY_SIZE(pt_keys) };
 
 static void vm_passthrough(struct loader *ld, void *obj, const struct srcpos *kpos)
 {
@@ -945,25 +906,12 @@ static void map_id(struct loader *ld, void *obj, const struct srcpos *kpos)
 		m->id.s[0] = '\0';
 }
 
-static void map_at(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	(void)kpos;
-	read_addr(ld, "at", &((struct mapping *)obj)->at);
-}
-
-static void map_size(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	(void)kpos;
-	read_size(ld, "size", &((struct mapping *)obj)->size);
-}
-
-static const struct key_handler map_keys[] = {
-	{ "id", map_id }, { "at", map_at }, { "size", map_size },
+static const struct key_row map_keys[] = {
+	{ "id",   K_CUSTOM, .required = true, .fn = map_id },
+	{ "at",   K_ADDR,   .off = MAP(at) },
+	{ "size", K_SIZE,   .off = MAP(size) },
 };
-static const char *const map_required[] = { "id", NULL };
-static const struct schema map_schema = {
-	"an 'shm' entry", map_keys, ARRAY_SIZE(map_keys), map_required,
-};
+static const struct schema map_schema = { "an 'shm' entry", map_keys, ARRAY_SIZE(map_keys) };
 
 static void shm_item(struct loader *ld, void *obj, size_t i)
 {
@@ -985,13 +933,6 @@ static void shm_item(struct loader *ld, void *obj, size_t i)
 		       "{ id, at, size }, not %s", node_kind(&ld->ev));
 		skip_node(ld);
 	}
-}
-
-static void vm_shm(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	(void)kpos;
-	if (enter(ld, YAML_SEQUENCE_START_EVENT, "'shm'", true))
-		walk_sequence(ld, obj, shm_item);
 }
 
 /* ---- raw xl keys ---- */
@@ -1083,22 +1024,32 @@ static void vm_xl(struct loader *ld, void *obj, const struct srcpos *kpos)
 		walk_mapping(ld, vm, xl_entry);
 }
 
+static const struct enum_word type_words[] = {
+	{ "pvh", VM_PVH }, { "hvm", VM_HVM }, { "pv", VM_PV }, { NULL, 0 },
+};
+static const struct enum_word vuart_words[] = { { "sbsa_uart", 0 }, { NULL, 0 } };
+
 /* Keys a VM may have; the first three may not be given in `defaults`. */
-static const struct key_handler vm_keys[] = {
-	{ "name", vm_name }, { "shm", vm_shm }, { "depends_on", vm_depends_on },
-	{ "type", vm_type }, { "memory", vm_memory }, { "vcpus", vm_vcpus },
-	{ "kernel", vm_kernel }, { "ramdisk", vm_ramdisk }, { "cmdline", vm_cmdline },
-	{ "device_tree", vm_device_tree }, { "vuart", vm_vuart },
-	{ "passthrough", vm_passthrough }, { "dom0less_node", vm_dom0less_node },
-	{ "xl", vm_xl },
+static const struct key_row vm_keys[] = {
+	{ "name",          K_CUSTOM, .required = true, .fn = vm_name },
+	{ "shm",           K_LIST,   .item = shm_item },
+	{ "depends_on",    K_LIST,   .item = depends_item },
+	{ "type",          K_ENUM,   .off = VM(type_text), .words = type_words, .val = VM(type) },
+	{ "memory",        K_SIZE,   .off = VM(memory) },
+	{ "vcpus",         K_INT,    .off = VM(vcpus), .lo = 1, .hi = 128 },
+	{ "kernel",        K_STRING, .off = VM(kernel), .what = "a path" },
+	{ "ramdisk",       K_STRING, .off = VM(ramdisk), .what = "a path" },
+	{ "cmdline",       K_STRING, .off = VM(cmdline), .what = "a string" },
+	{ "device_tree",   K_STRING, .off = VM(device_tree), .what = "a path" },
+	{ "vuart",         K_ENUM,   .off = VM(vuart), .words = vuart_words, .val = NO_FIELD },
+	{ "passthrough",   K_CUSTOM, .fn = vm_passthrough },
+	{ "dom0less_node", K_CUSTOM, .fn = vm_dom0less_node },
+	{ "xl",            K_CUSTOM, .fn = vm_xl },
 };
-static const char *const vm_required[] = { "name", NULL };
-static const struct schema vm_schema = {
-	"a VM", vm_keys, ARRAY_SIZE(vm_keys), vm_required,
-};
+static const struct schema vm_schema = { "a VM", vm_keys, ARRAY_SIZE(vm_keys) };
 static const struct schema defaults_schema = {
 	"'defaults' (which takes every VM key but name, shm and depends_on)",
-	vm_keys + 3, ARRAY_SIZE(vm_keys) - 3, NULL,
+	vm_keys + 3, ARRAY_SIZE(vm_keys) - 3,
 };
 
 static void vms_item(struct loader *ld, void *obj, size_t i)
@@ -1124,43 +1075,14 @@ static void vms_item(struct loader *ld, void *obj, size_t i)
 
 /* ---- regions ---- */
 
-static void region_size(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	(void)kpos;
-	read_size(ld, "size", &((struct region *)obj)->size);
-}
-
-static void region_host(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	(void)kpos;
-	read_addr(ld, "host", &((struct region *)obj)->host);
-}
-
-static void region_align(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	(void)kpos;
-	read_size(ld, "align", &((struct region *)obj)->align);
-}
-
-static void region_owner(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	(void)kpos;
-	read_scalar(ld, "owner", "a VM name", &((struct region *)obj)->owner_name);
-}
-
-static void region_description(struct loader *ld, void *obj, const struct srcpos *kpos)
-{
-	(void)kpos;
-	read_scalar(ld, "description", "a string", &((struct region *)obj)->description);
-}
-
-static const struct key_handler region_keys[] = {
-	{ "size", region_size }, { "owner", region_owner }, { "host", region_host },
-	{ "align", region_align }, { "description", region_description },
+static const struct key_row region_keys[] = {
+	{ "size",        K_SIZE,   .off = REGION(size) },
+	{ "owner",       K_STRING, .off = REGION(owner_name), .what = "a VM name" },
+	{ "host",        K_ADDR,   .off = REGION(host) },
+	{ "align",       K_SIZE,   .off = REGION(align) },
+	{ "description", K_STRING, .off = REGION(description), .what = "a string" },
 };
-static const struct schema region_schema = {
-	"a region", region_keys, ARRAY_SIZE(region_keys), NULL,
-};
+static const struct schema region_schema = { "a region", region_keys, ARRAY_SIZE(region_keys) };
 
 static void regions_entry(struct loader *ld, void *obj, const char *key, const struct srcpos *kpos)
 {
@@ -1252,14 +1174,15 @@ static void top_regions(struct loader *ld, void *obj, const struct srcpos *kpos)
 		walk_mapping(ld, obj, regions_entry);
 }
 
-static const struct key_handler top_keys[] = {
-	{ "version", top_version }, { "name", top_name }, { "xen", top_xen },
-	{ "defaults", top_defaults }, { "vms", top_vms }, { "regions", top_regions },
+static const struct key_row top_keys[] = {
+	{ "version",  K_CUSTOM, .required = true, .fn = top_version },
+	{ "name",     K_CUSTOM, .required = true, .fn = top_name },
+	{ "xen",      K_CUSTOM, .required = true, .fn = top_xen },
+	{ "defaults", K_CUSTOM, .fn = top_defaults },
+	{ "vms",      K_CUSTOM, .required = true, .fn = top_vms },
+	{ "regions",  K_CUSTOM, .fn = top_regions },
 };
-static const char *const top_required[] = { "version", "name", "xen", "vms", NULL };
-static const struct schema top_schema = {
-	"the topology", top_keys, ARRAY_SIZE(top_keys), top_required,
-};
+static const struct schema top_schema = { "the topology", top_keys, ARRAY_SIZE(top_keys) };
 
 /*
  * Rules that need the whole file (xen may come after vms): values that are
@@ -1345,9 +1268,7 @@ int load_topology(struct topology *t, struct diag_set *d)
 				ld.failed = true;
 			}
 		} else if (ld.ev.type == YAML_STREAM_END_EVENT) {
-			for (const char *const *req = top_required; *req; req++)
-				report(d, C_MISSING_KEY, &ld.root_pos,
-				       "missing key '%s' in the topology (the file is empty)", *req);
+			want_required(&ld, &top_schema, 0, &ld.root_pos, " (the file is empty)");
 		}
 	}
 	if (ld.have_ev)
