@@ -1,8 +1,10 @@
-/* Unit tests of the parts with exact arithmetic: numbers, free space, lookups. */
+/* Unit tests of the parts with exact arithmetic: numbers, free space, ranges, names, lookups. */
 #include <stdio.h>
 #include <string.h>
 
 #include "freelist.h"
+#include "text.h"
+#include "topology.h"
 #include "units.h"
 #include "util.h"
 
@@ -115,11 +117,45 @@ static void test_util(void)
 	       !align_up(UINT64_MAX - 5, 0x1000, &up));
 }
 
+static void test_ranges_and_names(void)
+{
+	struct suggest near;
+
+	EXPECT("ranges_overlap: touching ranges do not overlap",
+	       !ranges_overlap(0x1000, 0x1000, 0x2000, 0x1000) &&
+	       !ranges_overlap(0x2000, 0x1000, 0x1000, 0x1000));
+	EXPECT("ranges_overlap: one byte shared", ranges_overlap(0x1000, 0x1001, 0x2000, 1));
+	EXPECT("ranges_overlap: a range ending at 2^64 does not wrap",
+	       ranges_overlap(UINT64_MAX - 0xfff, 0x1000, UINT64_MAX, 1) &&
+	       !ranges_overlap(UINT64_MAX - 0xfff, 0x1000, 0, 0x1000));
+	EXPECT("ranges_overlap: empty ranges overlap nothing", !ranges_overlap(5, 0, 0, 10));
+	EXPECT("name rules: VM names", name_valid(NAME_VM, "sensor-1.a_b") &&
+	       !name_valid(NAME_VM, "-x") && !name_valid(NAME_VM, "") &&
+	       !name_valid(NAME_VM, "a/b"));
+	EXPECT("name rules: region IDs up to 15", name_valid(NAME_REGION_ID, "ring_0-a") &&
+	       name_valid(NAME_REGION_ID, "abcdefghijklmno") &&
+	       !name_valid(NAME_REGION_ID, "abcdefghijklmnop") &&
+	       name_chars_valid(NAME_REGION_ID, "abcdefghijklmnop"));
+	EXPECT("name rules: project names are lower case", name_valid(NAME_PROJECT, "lab-1") &&
+	       !name_valid(NAME_PROJECT, "Lab") && !name_valid(NAME_PROJECT, "_lab"));
+	EXPECT("name rules: xl keys are identifiers", name_valid(NAME_XL_KEY, "_on_crash") &&
+	       !name_valid(NAME_XL_KEY, "1x") && !name_valid(NAME_XL_KEY, "a-b"));
+	suggest_init(&near, "memroy");
+	suggest_consider(&near, "kernel");
+	suggest_consider(&near, "memory");
+	EXPECT("suggest: nearest candidate", suggest_result(&near) &&
+	       !strcmp(suggest_result(&near), "memory"));
+	suggest_init(&near, "zzz");
+	suggest_consider(&near, "memory");
+	EXPECT("suggest: none close enough", !suggest_result(&near));
+}
+
 int main(void)
 {
 	test_sizes();
 	test_addr_and_short_form();
 	test_freelist();
 	test_util();
+	test_ranges_and_names();
 	return failed;
 }
