@@ -1,28 +1,9 @@
-/* What the back ends share: the topology hash, quoting for each language, numbers. */
+/* What the back ends share: quoting for each language, which artifacts apply. */
 #include "emit.h"
 #include "util.h"
 
-#include <sha2.h>
 #include <stdlib.h>
 #include <string.h>
-
-char *topology_hash(const struct topology *t)
-{
-	json_t *doc = config_json(t);
-	char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	char hex[SHA256_DIGEST_STRING_LENGTH];
-	char *out;
-
-	json_decref(doc);
-	if (!text) {
-		fputs("xenshm-compose: out of memory\n", stderr);
-		exit(1);
-	}
-	SHA256Data((const uint8_t *)text, strlen(text), hex);
-	free(text);
-	out = xasprintf("sha256:%s", hex);
-	return out;
-}
 
 /*
  * Double-quoted with backslash escapes: the one form xl, DOT and dtc agree

@@ -1,8 +1,9 @@
-/* Back end: the normalized topology (`config`), as YAML or JSON. */
+/* Back end: the normalized topology (`config`), as YAML or JSON, and its hash. */
 #include "emit.h"
 #include "text.h"
 #include "units.h"
 
+#include <sha2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -308,4 +309,22 @@ int emit_config(const struct topology *t, enum config_format fmt, FILE *f)
 	}
 	json_decref(doc);
 	return ret || fflush(f) ? -1 : 0;
+}
+
+char *topology_hash(const struct topology *t)
+{
+	json_t *doc = config_json(t);
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char hex[SHA256_DIGEST_STRING_LENGTH];
+	char *out;
+
+	json_decref(doc);
+	if (!text) {
+		fputs("xenshm-compose: out of memory\n", stderr);
+		exit(1);
+	}
+	SHA256Data((const uint8_t *)text, strlen(text), hex);
+	free(text);
+	out = xasprintf("sha256:%s", hex);
+	return out;
 }
