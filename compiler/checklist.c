@@ -7,9 +7,11 @@
 #define FATAL SEV_FATAL
 #define ERROR SEV_ERROR
 #define WARNING SEV_WARNING
+#define GUARD true
+#define ADVICE false
 
 static const struct check_info checks[C__COUNT] = {
-#define CHECK(id, name, sev, fn, after) [C_##id] = { name, sev, after },
+#define CHECK(id, name, sev, fn, after, kind) [C_##id] = { name, sev, after, kind },
 #include "checks.def"
 #undef CHECK
 };

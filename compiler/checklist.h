@@ -2,10 +2,11 @@
 #ifndef XENSHM_CHECKLIST_H
 #define XENSHM_CHECKLIST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum check_id {
-#define CHECK(id, name, sev, fn, after) C_##id,
+#define CHECK(id, name, sev, fn, after, kind) C_##id,
 #include "checks.def"
 #undef CHECK
 	C__COUNT
@@ -21,6 +22,7 @@ struct check_info {
 	const char *name;		/* the spec's name, stable: users script on it */
 	enum severity severity;		/* default */
 	uint64_t after;			/* prerequisites: AFTER(ID) | ... */
+	bool guard;			/* artifacts rely on it: see checks.def */
 };
 
 const struct check_info *check_info(enum check_id id);

@@ -845,7 +845,7 @@ typedef void (*check_fn)(const struct topology *t, struct diag_set *d);
 
 /* the functions of checks.def, by id; NULL for the checks the loader reports */
 static const check_fn check_fns[C__COUNT] = {
-#define CHECK(id, name, sev, fn, after) [C_##id] = fn,
+#define CHECK(id, name, sev, fn, after, kind) [C_##id] = fn,
 #include "checks.def"
 #undef CHECK
 };

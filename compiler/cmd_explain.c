@@ -39,7 +39,12 @@ static void explain_one(enum check_id id, FILE *f)
 	fprintf(f, "%s (%s by default)\n", c->name, sev_word(c->severity));
 	if (!e)
 		return;
-	fprintf(f, "  fires when %s\n\nWhat it means\n", e->summary);
+	fprintf(f, "  fires when %s\n", e->summary);
+	if (c->guard)
+		fputs("  guards the artifacts: whatever -W and -Wno- make of it, a topology it\n"
+		      "  fires on gets no artifact from config, build, graph or plan, and up\n"
+		      "  changes nothing\n", f);
+	fputs("\nWhat it means\n", f);
 	indented(e->meaning, f);
 	fputs("\nWhy it matters on Xen\n", f);
 	indented(e->why, f);

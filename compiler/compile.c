@@ -3,6 +3,7 @@
 #include "checks.h"
 #include "load.h"
 #include "resolve.h"
+#include "text.h"
 
 #include <stdlib.h>
 
@@ -33,6 +34,35 @@ void compile_release(struct compile *c)
 	source_release(&c->src);
 }
 
+/*
+ * Severity flags change what is reported, never what reaches an emitter or
+ * `up`: a GUARD check (checks.def) that fired stops the command, however
+ * -W or -Wno- had it reported.
+ */
+static int refuse_unguarded(const struct compile *c)
+{
+	char *names = xstrdup("");
+	size_t i, n = 0, first = 0;
+
+	for (i = 0; i < C__COUNT; i++) {
+		char *more;
+		if (!check_info(i)->guard || !c->d.fired[i])
+			continue;
+		if (!n)
+			first = i;
+		more = xasprintf("%s%s[%s]", names, n++ ? ", " : "", check_info(i)->name);
+		free(names);
+		names = more;
+	}
+	if (n)
+		fprintf(stderr, "xenshm-compose: %s: refused: %s found %s; -W and -Wno- change what "
+			"is reported, not what may be written or applied (xenshm-compose explain "
+			"%s)\n", q(c->src.name), names, n == 1 ? "a problem" : "problems",
+			check_info(first)->name);
+	free(names);
+	return n ? EXIT_CHECKS : EXIT_OK;
+}
+
 int compile_checked(struct compile *c, const char *path, const struct diag_config *cfg,
 		    bool for_up)
 {
@@ -44,5 +74,7 @@ int compile_checked(struct compile *c, const char *path, const struct diag_confi
 	ret = diag_exit_code(&c->d);
 	if (ret != EXIT_OK)
 		diag_print_summary(&c->d, stderr);
+	else
+		ret = refuse_unguarded(c);
 	return ret;
 }

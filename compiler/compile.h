@@ -20,8 +20,9 @@ struct compile {
 int compile_file(struct compile *c, const char *path, const struct diag_config *cfg, bool for_up);
 /*
  * compile_file, then what every command but check does with the outcome:
- * diagnostics as text on stderr, and the exit code (EXIT_OK when the model
- * may be used; with errors, a summary is printed too).
+ * diagnostics as text on stderr, and the exit code: EXIT_OK only when the
+ * model may be emitted or applied, which no severity flag can grant when a
+ * GUARD check fired (checks.def). With errors, a summary is printed too.
  */
 int compile_checked(struct compile *c, const char *path, const struct diag_config *cfg,
 		    bool for_up);

@@ -256,13 +256,6 @@ int up_main(int argc, char **argv)
 	ret = compile_checked(&c, o.file, &o.diag, true);
 	if (ret != EXIT_OK)
 		goto cleanup;
-	/* a demoted warning cannot make libxl apply raw xl keys or map a PV guest */
-	if (c.d.fired[C_BACKEND_UNSUPPORTED]) {
-		fprintf(stderr, "xenshm-compose: up cannot apply this topology: it has what "
-			"[backend-unsupported] reports, whatever its severity\n");
-		ret = EXIT_CHECKS;
-		goto cleanup;
-	}
 	if (c.t.backend != BACKEND_IOMEM) {
 		ret = other_backend(&c.t);
 		goto cleanup;

@@ -90,8 +90,8 @@ fi
 expect "up refuses other backends with a way out" 1 "merge dom0less/xenshm.dtsi" -- up examples/arm64-dom0less.yaml
 expect "up refuses raw xl keys" 2 "error: \[backend-unsupported\].*raw 'xl' keys" -- up --dry-run tests/artifacts/inject.yaml
 expect "check accepts raw xl keys" 0 "" -- check -q tests/artifacts/inject.yaml
-expect "up refuses raw xl keys even demoted" 2 "whatever its severity" -- up --dry-run -W backend-unsupported tests/artifacts/inject.yaml
-expect "up refuses raw xl keys even silenced" 2 "whatever its severity" -- up --dry-run -Wno-backend-unsupported tests/artifacts/inject.yaml
+expect "up refuses raw xl keys even demoted" 2 "refused: \\[backend-unsupported\\].*not what may be written or applied" -- up --dry-run -W backend-unsupported tests/artifacts/inject.yaml
+expect "up refuses raw xl keys even silenced" 2 "refused: \\[backend-unsupported\\].*not what may be written or applied" -- up --dry-run -Wno-backend-unsupported tests/artifacts/inject.yaml
 expect "-p takes project names only" 1 "is not a project name" -- down -p ../../tmp/evil
 expect "down needs FILE or -p" 1 "down needs FILE or -p PROJECT" -- down
 expect "down FILE and -p together" 1 "not both" -- down "$ex" -p demo
