@@ -71,7 +71,7 @@ int parse_options(int argc, char **argv, unsigned accepts, const char *usage, st
 	return 0;
 }
 
-int parse_format(const char *format, const char *const *allowed)
+int parse_format(const char *format, const char *const *allowed, const char *usage)
 {
 	int i;
 
@@ -81,6 +81,6 @@ int parse_format(const char *format, const char *const *allowed)
 	fprintf(stderr, "xenshm-compose: unknown format '%s'; use", q(format));
 	for (i = 0; allowed[i]; i++)
 		fprintf(stderr, "%s %s", i ? (allowed[i + 1] ? "," : " or") : "", allowed[i]);
-	fputc('\n', stderr);
+	fprintf(stderr, "\nusage: %s\n", usage);
 	return -1;
 }

@@ -31,8 +31,8 @@ struct options {
  */
 int parse_options(int argc, char **argv, unsigned accepts, const char *usage, struct options *o);
 
-/* --format as an enum; -1 (after a message) when not one of allowed */
-int parse_format(const char *format, const char *const *allowed);
+/* --format as an enum; -1 (after a message and the usage) when not one of allowed */
+int parse_format(const char *format, const char *const *allowed, const char *usage);
 
 int check_main(int argc, char **argv);
 int config_main(int argc, char **argv);

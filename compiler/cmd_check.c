@@ -18,7 +18,7 @@ int check_main(int argc, char **argv)
 	ret = parse_options(argc, argv, OPT_FORMAT | OPT_QUIET, usage, &o);
 	if (ret)
 		return ret;
-	if (o.format && (fmt = parse_format(o.format, formats)) < 0)
+	if (o.format && (fmt = parse_format(o.format, formats, usage)) < 0)
 		return EXIT_USAGE;
 	ret = compile_file(&c, o.file, &o.diag, false);
 	if (ret)

@@ -19,20 +19,24 @@ static const char usage[] =
 	"xenshm-compose graph FILE [-o OUT.dot|OUT.svg|OUT.png|OUT.pdf] [-W NAME] [-Wno-NAME] "
 	"[-E NAME] [-Werror]";
 
-/* the Graphviz output format named by the extension; NULL for DOT text */
+/* the Graphviz output format named by the file's extension; NULL for DOT text */
 static const char *render_format(const char *path, int *bad)
 {
 	static const char *const known[] = { "svg", "png", "pdf", NULL };
-	const char *dot = path ? strrchr(path, '.') : NULL;
+	const char *base = path ? strrchr(path, '/') : NULL;
+	const char *dot;
 	int i;
 
 	*bad = 0;
-	if (!dot || !strcmp(dot, ".dot") || !strcmp(dot, ".gv"))
+	if (!path)
 		return NULL;
-	for (i = 0; known[i]; i++)
+	dot = strrchr(base ? base + 1 : path, '.');
+	if (dot && (!strcmp(dot, ".dot") || !strcmp(dot, ".gv")))
+		return NULL;
+	for (i = 0; dot && known[i]; i++)
 		if (!strcmp(dot + 1, known[i]))
 			return known[i];
-	*bad = 1;
+	*bad = 1;	/* no extension, or one Graphviz is not asked for here */
 	return NULL;
 }
 
@@ -98,8 +102,8 @@ static int write_graph(const struct topology *t, const char *out)
 	FILE *f;
 
 	if (bad) {
-		fprintf(stderr, "xenshm-compose: cannot tell the format of '%s': use .dot, .svg, "
-			".png or .pdf\n", q(out));
+		fprintf(stderr, "xenshm-compose: cannot tell the format of '%s': use .dot, .gv, "
+			".svg, .png or .pdf\nusage: %s\n", q(out), usage);
 		return -1;
 	}
 	if (!out)

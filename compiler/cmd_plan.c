@@ -20,7 +20,7 @@ int plan_main(int argc, char **argv)
 	ret = parse_options(argc, argv, OPT_FORMAT | OPT_SCRUB, usage, &o);
 	if (ret)
 		return ret;
-	if (o.format && (fmt = parse_format(o.format, formats)) < 0)
+	if (o.format && (fmt = parse_format(o.format, formats, usage)) < 0)
 		return EXIT_USAGE;
 	ret = compile_checked(&c, o.file, &o.diag, false);
 	if (ret == EXIT_OK) {

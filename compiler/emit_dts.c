@@ -49,11 +49,15 @@ static void dom0less_node(const struct vm *vm, FILE *f)
 	for (i = 0; i < vm->nmaps; i++) {
 		const struct mapping *m = &vm->maps[i];
 		const struct region *r = m->region;
-		/* Xen >= 4.19 allocates the host range itself when none is given */
-		uint64_t unit = r->host_placed ? r->host_base : m->gaddr;
 		char *id = dts_quote(r->id);
 
-		fprintf(f, "\n\t\t\tshared-mem@%llx {\n", (unsigned long long)unit);
+		/*
+		 * Named by the guest address, which no two mappings of one VM
+		 * share (guest-overlap guards it); a host address could equal
+		 * another region's guest address, and dtc refuses two nodes of
+		 * one name.
+		 */
+		fprintf(f, "\n\t\t\tshared-mem@%llx {\n", (unsigned long long)m->gaddr);
 		fputs("\t\t\t\tcompatible = \"xen,domain-shared-memory-v1\";\n", f);
 		fprintf(f, "\t\t\t\txen,shm-id = %s;\n\t\t\t\txen,shared-mem = <", id);
 		if (r->host_placed) {

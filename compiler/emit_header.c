@@ -43,16 +43,6 @@ static char **prefixes(const struct vm *vm)
 	return p;
 }
 
-static size_t member_index(const struct region *r, const struct vm *vm)
-{
-	size_t i;
-
-	for (i = 0; i < r->nmembers; i++)
-		if (r->members[i]->vm == vm)
-			return i;
-	return 0;
-}
-
 int emit_guest_header(const struct topology *t, const struct vm *vm, const char *hash, FILE *f)
 {
 	char **pre = prefixes(vm), *guard_p = ident(t->name.s), *guard_v = ident(vm->name.s);
@@ -93,8 +83,8 @@ int emit_guest_header(const struct topology *t, const struct vm *vm, const char 
 		fprintf(f, "#define %s_ROLE \"%s\"\n", pre[i], owner ? "owner" : "borrower");
 		fprintf(f, "#define %s_OWNER %d\n", pre[i], owner ? 1 : 0);
 		fprintf(f, "#define %s_MEMBERS %zuu\n", pre[i], r->nmembers);
-		fprintf(f, "#define %s_MEMBER_INDEX %zuu\n", pre[i], member_index(r, vm));
-		fprintf(f, "#define %s_OWNER_INDEX %zuu\n", pre[i], member_index(r, r->owner));
+		fprintf(f, "#define %s_MEMBER_INDEX %zuu\n", pre[i], m->member_index);
+		fprintf(f, "#define %s_OWNER_INDEX %zuu\n", pre[i], r->owner_index);
 	}
 	fputs("\n#define XENSHM_REGIONS(X)", f);
 	for (i = 0; i < vm->nmaps; i++)

@@ -32,12 +32,17 @@ static void put_list(FILE *f, const char *key, char **items, size_t n)
 	fputs(",\n]\n", f);
 }
 
+/* a few names per region at most: every VM's config of a region shared by thousands stays small */
+#define MEMBERS_SHOWN 8
+
 static void members_text(const struct region *r, FILE *f)
 {
 	size_t i;
 
-	for (i = 0; i < r->nmembers; i++)
+	for (i = 0; i < r->nmembers && i < MEMBERS_SHOWN; i++)
 		fprintf(f, "%s%s", i ? ", " : "", r->members[i]->vm->name.s);
+	if (r->nmembers > MEMBERS_SHOWN)
+		fprintf(f, " and %zu more (plan.json lists them all)", r->nmembers - MEMBERS_SHOWN);
 }
 
 /* one comment line per region: what the next list entry is for */

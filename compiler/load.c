@@ -236,6 +236,20 @@ static bool is_null(const yaml_event_t *ev)
 }
 
 /*
+ * The first control character of s other than tab and newline, or 0.
+ * libxlutil reads only \a \b \f \n \r \t \v escapes in strings (its \x
+ * and octal escapes drop the character), so no value may hold the others;
+ * tab and newline are written as \t and \n everywhere.
+ */
+static char control_char(const char *s)
+{
+	for (; *s; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n') || *s == 0x7f)
+			return *s;
+	return 0;
+}
+
+/*
  * Reads a scalar into *out (strdup'd, caller of the loader frees via the
  * model). Anything else is a `type` error naming 'what' and is skipped.
  */
@@ -243,6 +257,7 @@ static bool read_scalar_as(struct loader *ld, const char *key, const char *what,
 			   struct str_at *out, enum check_id invalid)
 {
 	struct srcpos pos = ev_pos(ld);
+	char bad;
 
 	out->pos = pos;	/* given, even if invalid: not also missing-key */
 	refuse_alias(ld);
@@ -260,6 +275,12 @@ static bool read_scalar_as(struct loader *ld, const char *key, const char *what,
 	}
 	if (memchr(ld->ev.data.scalar.value, '\0', ld->ev.data.scalar.length)) {
 		report(ld->d, invalid, &pos, "'%s' contains a NUL character", key);
+		return false;
+	}
+	if ((bad = control_char((const char *)ld->ev.data.scalar.value))) {
+		report(ld->d, invalid, &pos, "'%s' contains a control character (byte 0x%02x), "
+		       "which an xl config cannot carry; only tab and newline may appear", key,
+		       (unsigned char)bad);
 		return false;
 	}
 	free(out->s);
@@ -679,7 +700,11 @@ static void vm_name(struct loader *ld, void *obj, const struct srcpos *kpos)
 		return;
 	s = vm->name.s;
 	vm->name_ok = name_valid(NAME_VM, s);
-	if (!vm->name_ok)
+	if (!vm->name_ok && name_chars_valid(NAME_VM, s) && strspn(s, "0123456789") == strlen(s))
+		report(ld->d, C_VM_NAME, &vm->name.pos,
+		       "invalid VM name '%s': xl reads a name of digits only as a domain ID "
+		       "(xl destroy %s would destroy domain %s); add a letter", q(s), q(s), q(s));
+	else if (!vm->name_ok)
 		report(ld->d, C_VM_NAME, &vm->name.pos,
 		       "invalid VM name '%s': it must start with a letter or digit and hold only "
 		       "letters, digits, '_', '.' and '-', at most 64 characters", q(s));
@@ -940,8 +965,8 @@ static void shm_item(struct loader *ld, void *obj, size_t i)
 /* keys xenshm-compose writes itself; a raw duplicate would silently win or clash */
 static const char *const xl_generated[] = {
 	"name", "type", "memory", "maxmem", "vcpus", "maxvcpus", "kernel", "ramdisk",
-	"cmdline", "extra", "root", "device_tree", "vuart", "iomem", "irqs", "dtdev",
-	"static_shm", "builder", NULL,
+	"cmdline", "extra", "root", "device_tree", "vuart", "gic_version", "iomem", "irqs",
+	"dtdev", "static_shm", "builder", NULL,
 };
 
 struct xl_walk {
@@ -970,8 +995,8 @@ static void xl_entry(struct loader *ld, void *obj, const char *key, const struct
 	uint64_t v;
 
 	if (!name_valid(NAME_XL_KEY, key)) {
-		report(ld->d, C_TYPE, kpos, "'%s' is not an xl key: keys are identifiers "
-		       "([A-Za-z_][A-Za-z0-9_]*)", q(key));
+		report(ld->d, C_TYPE, kpos, "'%s' is not an xl key: xl reads keys as "
+		       "[a-z][a-z0-9_]*", q(key));
 		skip_node(ld);
 		return;
 	}

@@ -63,38 +63,68 @@ static const struct artifact artifacts[] = {
 	{ "guest/%s/xenshm.dtsi", 0644, NULL, .per_vm = emit_guest_dtsi },
 };
 
-/* Creates root/rel (and the directories on the way) for writing; NULL after a message. */
-static FILE *create_file(const char *root, const char *rel, mode_t mode)
+/* The process umask, which files and directories of the output follow. */
+static mode_t current_umask(void)
 {
-	char *path = xasprintf("%s/%s", root, rel), *slash;
-	FILE *f = NULL;
-	int fd;
+	mode_t m = umask(022);
 
-	for (slash = strchr(path + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (mkdir(path, 0755) && errno != EEXIST) {
-			err("cannot create", path);
-			goto cleanup;
-		}
-		*slash = '/';
+	umask(m);
+	return m;
+}
+
+/* A path component we may create: built from validated names, but checked again here. */
+static bool safe_component(const char *s, size_t n)
+{
+	return n && !(n == 1 && s[0] == '.') && !(n == 2 && s[0] == '.' && s[1] == '.') &&
+	       !memchr(s, '/', n);
+}
+
+/*
+ * Creates rel under the directory dirfd, and the directories on the way,
+ * for writing. Every step is openat relative to the one before with
+ * O_NOFOLLOW: no symbolic link, "..", or absolute path can lead out of the
+ * output. NULL after a message.
+ */
+static FILE *create_file(int dirfd, const char *rel, mode_t mode)
+{
+	const char *p = rel, *slash;
+	int at = dirfd, fd = -1;
+	FILE *f = NULL;
+
+	while ((slash = strchr(p, '/'))) {
+		char *name = xstrndup(p, (size_t)(slash - p));
+		int next = -1;
+
+		if (safe_component(name, strlen(name)) &&
+		    (mkdirat(at, name, 0777) == 0 || errno == EEXIST))
+			next = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		free(name);
+		if (at != dirfd)
+			close(at);
+		if (next < 0)
+			goto fail;
+		at = next;
+		p = slash + 1;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		err("cannot create", path);
-		if (fd >= 0)
-			close(fd);
-	}
-cleanup:
-	free(path);
-	return f;
+	if (safe_component(p, strlen(p)))
+		fd = openat(at, p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (at != dirfd)
+		close(at);
+	if (fd >= 0 && (f = fdopen(fd, "w")))
+		return f;
+	if (fd >= 0)
+		close(fd);
+fail:
+	err("cannot create", rel);
+	return NULL;
 }
 
 /* One artifact, for one VM when per_vm; 0 or -1 after a message. */
 static int write_artifact(const struct artifact *a, const struct topology *t,
-			  const struct vm *vm, const char *root, const char *hash)
+			  const struct vm *vm, int dirfd, const char *hash)
 {
 	char *rel = vm ? xasprintf(a->path, vm->name.s) : xstrdup(a->path);
-	FILE *f = create_file(root, rel, a->mode);
+	FILE *f = create_file(dirfd, rel, a->mode);
 	int ret = -1;
 
 	if (f) {
@@ -106,7 +136,7 @@ static int write_artifact(const struct artifact *a, const struct topology *t,
 	return ret;
 }
 
-static int write_all(const struct topology *t, const char *root, const char *hash)
+static int write_all(const struct topology *t, int dirfd, const char *hash)
 {
 	size_t i, j;
 
@@ -114,10 +144,10 @@ static int write_all(const struct topology *t, const char *root, const char *has
 		const struct artifact *a = &artifacts[i];
 		if (a->applies && !a->applies(t))
 			continue;
-		if (!a->per_vm && write_artifact(a, t, NULL, root, hash))
+		if (!a->per_vm && write_artifact(a, t, NULL, dirfd, hash))
 			return -1;
 		for (j = 0; a->per_vm && j < t->nvms; j++)
-			if (write_artifact(a, t, t->vms[j], root, hash))
+			if (write_artifact(a, t, t->vms[j], dirfd, hash))
 				return -1;
 	}
 	return 0;
@@ -184,15 +214,23 @@ int build_tree(const struct topology *t, const char *dir)
 	char *copy = xstrdup(dir), *parent = dirname(copy);
 	char *tmp = xasprintf("%s/.xenshm-build-XXXXXX", parent);
 	char *hash = NULL;
-	int ret = -1;
+	int ret = -1, dirfd;
 
 	if (!mkdtemp(tmp)) {
 		err("cannot create a directory in", parent);
 		goto cleanup;
 	}
-	hash = topology_hash(t);
-	if (write_all(t, tmp, hash) == 0 && swap_into_place(tmp, dir) == 0)
-		ret = 0;
+	/* mkdtemp makes it 0700; DIR follows the umask like everything in it */
+	dirfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0 || fchmod(dirfd, 0777 & ~current_umask())) {
+		err("cannot open", tmp);
+	} else {
+		hash = topology_hash(t);
+		if (write_all(t, dirfd, hash) == 0 && swap_into_place(tmp, dir) == 0)
+			ret = 0;
+	}
+	if (dirfd >= 0)
+		close(dirfd);
 	remove_tree(tmp);	/* the failed attempt, or the previous build */
 cleanup:
 	free(hash);
@@ -203,10 +241,20 @@ cleanup:
 
 FILE *output_open(const char *path, char **tmp)
 {
-	char *copy = xstrdup(path), *parent = dirname(copy);
+	char *copy, *parent;
+	struct stat st;
 	int fd;
 	FILE *f;
 
+	/* renaming over a link would replace the link, not write where it points */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		fprintf(stderr, "xenshm-compose: '%s' is a symbolic link; give the path of the file "
+			"itself\n", q(path));
+		*tmp = NULL;
+		return NULL;
+	}
+	copy = xstrdup(path);
+	parent = dirname(copy);
 	*tmp = xasprintf("%s/.xenshm-out-XXXXXX", parent);
 	free(copy);
 	fd = mkstemp(*tmp);
@@ -220,7 +268,7 @@ FILE *output_open(const char *path, char **tmp)
 		*tmp = NULL;
 		return NULL;
 	}
-	fchmod(fd, 0644);
+	fchmod(fd, 0666 & ~current_umask());	/* mkstemp makes it 0600 */
 	return f;
 }
 

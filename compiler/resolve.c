@@ -55,6 +55,7 @@ static void link_names(struct topology *t)
 				t->mapped[t->nmapped++] = r;
 			}
 			ALLOC_GROW(r->members, r->nmembers + 1, r->members_alloc);
+			m->member_index = r->nmembers;
 			r->members[r->nmembers++] = m;
 		}
 	}
@@ -201,6 +202,19 @@ static void place_hosts(struct topology *t)
 	free(obs);
 }
 
+/* Each owner's place among its region's members, for the guest headers. */
+static void index_owners(struct topology *t)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nmapped; i++) {
+		struct region *r = t->mapped[i];
+		for (j = 0; j < r->nmembers; j++)
+			if (r->members[j]->vm == r->owner)
+				r->owner_index = j;
+	}
+}
+
 void resolve_topology(struct topology *t)
 {
 	size_t i;
@@ -208,6 +222,7 @@ void resolve_topology(struct topology *t)
 	link_names(t);
 	size_regions(t);
 	order_resolve(t);
+	index_owners(t);
 	for (i = 0; i < t->nvms; i++)
 		place_guest(t, t->vms[i]);
 	place_hosts(t);

@@ -241,7 +241,7 @@ static const struct name_rule {
 	[NAME_VM] = { UPPER LOWER DIGIT, UPPER LOWER DIGIT "_.-", 1, 64 },
 	[NAME_REGION_ID] = { UPPER LOWER DIGIT "_-", UPPER LOWER DIGIT "_-", 1, 15 },
 	[NAME_DT_NODE] = { UPPER LOWER DIGIT ",._+-", UPPER LOWER DIGIT ",._+-", 1, 31 },
-	[NAME_XL_KEY] = { UPPER LOWER "_", UPPER LOWER DIGIT "_", 1, SIZE_MAX },
+	[NAME_XL_KEY] = { LOWER, LOWER DIGIT "_", 1, SIZE_MAX },	/* xl's lexer: [a-z][_0-9a-z]* */
 };
 
 bool name_chars_valid(enum name_kind k, const char *s)
@@ -255,6 +255,9 @@ bool name_valid(enum name_kind k, const char *s)
 {
 	size_t n = strlen(s);
 
+	/* xl reads a VM name of digits only as a domain ID */
+	if (k == NAME_VM && strspn(s, DIGIT) == n)
+		return false;
 	return n >= name_rules[k].min && n <= name_rules[k].max && name_chars_valid(k, s);
 }
 

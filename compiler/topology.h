@@ -49,10 +49,10 @@ static inline bool ranges_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t 
  */
 enum name_kind {
 	NAME_PROJECT,		/* [a-z0-9][a-z0-9_-]{0,31}: names files and xenstore nodes */
-	NAME_VM,		/* [A-Za-z0-9][A-Za-z0-9_.-]{0,63}: xl domain and file names */
+	NAME_VM,		/* [A-Za-z0-9][A-Za-z0-9_.-]{0,63}, not all digits: xl domain names */
 	NAME_REGION_ID,		/* [A-Za-z0-9_-]{1,15}: Xen's limit for a shm ID */
 	NAME_DT_NODE,		/* [A-Za-z0-9,._+-]{1,31}: a device-tree node name */
-	NAME_XL_KEY,		/* [A-Za-z_][A-Za-z0-9_]*: an identifier for xl's lexer */
+	NAME_XL_KEY,		/* [a-z][a-z0-9_]*: an identifier for xl's lexer */
 };
 /* the characters are allowed (length aside) */
 bool name_chars_valid(enum name_kind k, const char *s);
@@ -91,6 +91,7 @@ struct mapping {
 	struct region *region;
 	struct mapping *dup_of;	/* the same VM mapped this ID earlier */
 	size_t seq;		/* global file order of mappings */
+	size_t member_index;	/* in region->members */
 	/* resolved */
 	uint64_t gaddr;
 	bool placed;		/* gaddr is known (explicit, or placed) */
@@ -150,6 +151,7 @@ struct region {
 	const struct num_at *size_from;	/* where eff_size is given; NULL when nowhere */
 	uint64_t eff_align;
 	struct vm *owner;	/* explicit if valid, else the default owner */
+	size_t owner_index;	/* the owner's in members */
 	bool owner_explicit;	/* owner is a valid explicit owner */
 	uint64_t host_base;
 	bool host_placed;	/* host_base is known (fixed, or placed in the pool) */

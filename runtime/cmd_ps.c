@@ -131,7 +131,7 @@ int ps_main(int argc, char **argv)
 	ret = parse_options(argc, argv, OPT_PROJECT | OPT_FORMAT, usage, &o);
 	if (ret)
 		goto cleanup;
-	if (o.format && (fmt = parse_format(o.format, formats)) < 0) {
+	if (o.format && (fmt = parse_format(o.format, formats, usage)) < 0) {
 		ret = EXIT_USAGE;
 		goto cleanup;
 	}

@@ -97,12 +97,12 @@ dtc_compiles() {	# FILE.dtsi [root cells]
 dom0less_agrees() {
 	local out=$1 cfg=$2
 	# the fragment has no module nodes, hence no child "reg" for the cells it
-	# sets; and Xen's binding names shared-mem@HOST without a reg property
+	# sets; and the nodes are named by guest address, without a reg property
 	DTC_FLAGS="-W no-avoid_unnecessary_addr_size -W no-unit_address_vs_reg" dtc_compiles "$out/dom0less/xenshm.dtsi" || return 1
 	jq -r '.vms[] | .name as $vm | (.dom0less_node // .name) as $node | .shm[] | "\($vm) \($node) \(.id) \(.at) \(.size) \(.["x-role"])"' "$cfg" |
 		while read -r vm node id at size role; do
 			host=$(jq -r --arg id "$id" '.regions[$id].host // empty' "$cfg")
-			unit=$(hex $(( ${host:-$at} )))
+			unit=$(hex $(( at )))
 			p=/chosen/$node/shared-mem@$unit
 			[ "$(fdtget "$tmp/w.dtb" "$p" compatible)" = xen,domain-shared-memory-v1 ] || { echo "$p compatible"; return 1; }
 			[ "$(fdtget "$tmp/w.dtb" "$p" xen,shm-id)" = "$id" ] || { echo "$p id"; return 1; }

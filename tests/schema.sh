@@ -114,26 +114,26 @@ defaults:
   passthrough: ~
   x-note: all VMs
 vms:
-  - name: 7
+  - name: 7a
     vcpus: 128
     vuart: sbsa_uart
     dom0less_node: "domU-7,a+b"
     depends_on: ~
     passthrough: { iomem: [ "0005ffff,1@4fff" ], irqs: [ 33 ], dtdev: ~, x-why: uart }
-    xl: { on_crash: preserve, cpus: ["0", "1"], x-unused: 1, Max_grant_frames: 64 }
+    xl: { on_crash: preserve, cpus: ["0", "1"], x-unused: 1, max_grant_frames: 64 }
     shm:
       - "0x05000000+0x2M=ring"
       - { id: 42, size: 4096, x-role: owner }
       - " 0x05400000 + 4KiB = db "
   - name: Logger.v2_a-1
-    depends_on: [ 7 ]
+    depends_on: [ 7a ]
     shm: [ ring, 42, { id: db }, { id: X-ring, size: 4K } ]
     x-ci: { timeout: 30 }
   - name: idle
     shm: ~
 regions:
   ring: ~
-  42: { owner: 7, host: 0x60400000, align: 2M, description: 2024 }
+  42: { owner: 7a, host: 0x60400000, align: 2M, description: 2024 }
   db: { description: "doorbell" }
   X-ring: { size: 4K, owner: Logger.v2_a-1 }
   x-retired: { size: 1M }'
@@ -162,6 +162,9 @@ bad unknown-key /vms/0 '  - name: sensor' $'  - name: sensor\n    colour: blue'
 bad unknown-top-key / 'defaults:' $'region: {}\ndefaults:'
 bad bad-backend-enum /xen/backend '  arch: arm64' $'  arch: arm64\n  backend: grant-table'
 bad bad-vm-name /vms/1/name 'name: logger' 'name: -logger'
+bad vm-name-digits /vms/1/name 'name: logger' 'name: 7'
+bad xl-key-upper /vms/0/xl '  - name: sensor' $'  - name: sensor\n    xl: { Foo: 1 }'
+bad xl-generated-gic /vms/0/xl/gic_version '  - name: sensor' $'  - name: sensor\n    xl: { gic_version: v2 }'
 bad vm-name-too-long /vms/1/name 'name: logger' "name: $(printf 'v%.0s' {1..65})"
 bad bad-project-name /name 'name: lab' 'name: Lab'
 bad version-2 /version 'version: 1' 'version: 2'

@@ -138,8 +138,11 @@ static void test_ranges_and_names(void)
 	       name_chars_valid(NAME_REGION_ID, "abcdefghijklmnop"));
 	EXPECT("name rules: project names are lower case", name_valid(NAME_PROJECT, "lab-1") &&
 	       !name_valid(NAME_PROJECT, "Lab") && !name_valid(NAME_PROJECT, "_lab"));
-	EXPECT("name rules: xl keys are identifiers", name_valid(NAME_XL_KEY, "_on_crash") &&
+	EXPECT("name rules: xl keys are xl's identifiers", name_valid(NAME_XL_KEY, "on_crash") &&
+	       !name_valid(NAME_XL_KEY, "_bar") && !name_valid(NAME_XL_KEY, "Foo") &&
 	       !name_valid(NAME_XL_KEY, "1x") && !name_valid(NAME_XL_KEY, "a-b"));
+	EXPECT("name rules: VM names of digits only are domain IDs to xl",
+	       !name_valid(NAME_VM, "0") && !name_valid(NAME_VM, "7") && name_valid(NAME_VM, "7a"));
 	suggest_init(&near, "memroy");
 	suggest_consider(&near, "kernel");
 	suggest_consider(&near, "memory");
