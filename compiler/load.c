@@ -18,6 +18,7 @@ struct loader {
 	yaml_event_t ev;
 	bool have_ev;
 	bool failed;		/* yaml-syntax was reported: stop reading */
+	size_t depth;		/* collections open at the current event */
 	struct topology *t;
 	struct diag_set *d;
 	const struct source *src;
@@ -138,6 +139,31 @@ static void report_syntax(struct loader *ld)
 	}
 }
 
+/*
+ * libyaml's scanner costs time proportional to the nesting depth for every
+ * token, so deep nesting is quadratic; a topology needs 5 levels. Past this
+ * the input is refused where the limit is crossed, and any input of N
+ * bytes is read in time linear in N (docs/limits.md).
+ */
+#define MAX_DEPTH 64
+
+/* Tracks nesting; false after reporting a collection opened past MAX_DEPTH. */
+static bool within_depth(struct loader *ld)
+{
+	struct srcpos pos;
+
+	if (ld->ev.type == YAML_SEQUENCE_END_EVENT || ld->ev.type == YAML_MAPPING_END_EVENT)
+		ld->depth--;
+	if (ld->ev.type != YAML_SEQUENCE_START_EVENT && ld->ev.type != YAML_MAPPING_START_EVENT)
+		return true;
+	if (++ld->depth <= MAX_DEPTH)
+		return true;
+	pos = ev_pos(ld);
+	report(ld->d, C_YAML_SYNTAX, &pos, "nesting deeper than %d levels; a topology needs 5 "
+	       "(extensions under x- included)", MAX_DEPTH);
+	return false;
+}
+
 /* Moves to the next event; false (and an empty event) once the input failed. */
 static bool next(struct loader *ld)
 {
@@ -155,6 +181,10 @@ static bool next(struct loader *ld)
 		return false;
 	}
 	ld->have_ev = true;
+	if (!within_depth(ld)) {
+		ld->failed = true;
+		return false;
+	}
 	return true;
 }
 

@@ -186,6 +186,12 @@ static int swap_into_place(const char *tmp, const char *dir)
 			return err("cannot read", dir);
 		return rename(tmp, dir) ? err("cannot rename into", dir) : 0;
 	}
+	if (S_ISLNK(st.st_mode)) {
+		/* the exchange would replace the link, not the tree it points to */
+		fprintf(stderr, "xenshm-compose: '%s' is a symbolic link; give the path of the "
+			"directory itself\n", q(dir));
+		return -1;
+	}
 	if (replaceable(dir))
 		return -1;
 	if (lstat(dir, &st) != 0)	/* it was empty and is gone */

@@ -53,6 +53,18 @@ static size_t break_len(const char *text, size_t i, size_t size)
 	return 0;
 }
 
+/*
+ * A UTF-8 byte-order mark, which some editors write, is no part of the
+ * text: dropped here, columns count from after it, as editors show them.
+ */
+static void drop_bom(struct source *src)
+{
+	if (src->size >= 3 && !memcmp(src->text, "\xEF\xBB\xBF", 3)) {
+		memmove(src->text, src->text + 3, src->size - 3 + 1);
+		src->size -= 3;
+	}
+}
+
 static void index_lines(struct source *src)
 {
 	size_t alloc = 0, i, n;
@@ -90,6 +102,7 @@ int source_read(struct source *src, const char *path, char **err)
 		fclose(f);
 	if (ret)
 		return ret;
+	drop_bom(src);
 	index_lines(src);
 	return 0;
 }
@@ -102,6 +115,7 @@ void source_from_buffer(struct source *src, const char *name, const char *data, 
 	memcpy(src->text, data, n);
 	src->text[n] = '\0';
 	src->size = n;
+	drop_bom(src);
 	index_lines(src);
 }
 
