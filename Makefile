@@ -39,7 +39,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 # Debian 12 packages: building, and the tests (real dtc, Graphviz, xl's parser, SARIF validator)
 DEPS_BUILD := build-essential pkg-config libyaml-dev libjansson-dev libmd-dev libgraphviz-dev libxen-dev
-DEPS_TEST := jq device-tree-compiler graphviz shellcheck file valgrind time
+DEPS_TEST := jq device-tree-compiler graphviz shellcheck file valgrind time clang
 # Node.js for the SARIF and schema validators (ajv); a machine may already have
 # it from elsewhere (NodeSource), whose nodejs conflicts with Debian's npm
 DEPS_NODE := $(if $(shell command -v npm),,nodejs npm)
@@ -118,17 +118,20 @@ clean:
 distclean:
 	rm -rf build xenshm-compose
 
-# libFuzzer on the whole front end (clang): `make fuzz FUZZ_SECONDS=60`
+# libFuzzer on the whole pipeline under random severity flags (clang): `make fuzz FUZZ_SECONDS=60`
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	$(shell $(PKG_CONFIG) --cflags $(PKGS)) -Icompiler $(if $(filter yes,$(GRAPHVIZ)),-DHAVE_GVC)
-build/fuzz/fuzz_compile: tests/fuzz/fuzz_compile.c $(filter-out compiler/main.c,$(COMPILER_SRCS)) $(wildcard compiler/*.h)
+	$(shell $(PKG_CONFIG) --cflags $(PKGS)) $(XEN_CFLAGS) -Icompiler -Iruntime \
+	$(if $(filter yes,$(GRAPHVIZ)),-DHAVE_GVC)
+FUZZ_SRCS := tests/fuzz/fuzz_compile.c $(filter-out compiler/main.c,$(COMPILER_SRCS)) \
+	runtime/records.c runtime/xen.c
+build/fuzz/fuzz_compile: $(FUZZ_SRCS) $(wildcard compiler/*.h compiler/*.def runtime/*.h)
 	mkdir -p build/fuzz
-	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_compile.c $(filter-out compiler/main.c,$(COMPILER_SRCS)) $(LIBS)
+	clang $(FUZZ_FLAGS) -o $@ $(FUZZ_SRCS) $(LIBS) $(XEN_LIBS)
 
 .PHONY: fuzz
 fuzz: build/fuzz/fuzz_compile
 	mkdir -p build/fuzz/corpus
 	cp examples/*.yaml tests/checks/*.yaml tests/golden/inputs/*.yaml build/fuzz/corpus/
-	build/fuzz/fuzz_compile -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-		-dict=tests/fuzz/topology.dict build/fuzz/corpus
+	cd build/fuzz && ./fuzz_compile -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=20 \
+		-dict=../../tests/fuzz/topology.dict corpus

@@ -7,7 +7,8 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 bin=${1:-./xenshm-compose}
-sizes=${BENCH_SIZES:-"1000 8000 32752"}
+# cases: SHAPE:VMs (bench/gen.sh); the star is one region with 8 000 members
+cases=${BENCH_CASES:-"pairs:1000 pairs:8000 pairs:32752 star:8000"}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 base=bench/baseline.txt
@@ -21,28 +22,31 @@ instructions() {	# command... -> instructions executed (callgrind)
 printf '| VMs | command | instructions | wall s | peak RSS MiB | baseline | change |\n'
 printf '|---:|---|---:|---:|---:|---:|---:|\n'
 new=""
-for n in $sizes; do
-	bench/gen.sh "$n" >"$tmp/t$n.yaml"
+for c in $cases; do
+	shape=${c%%:*} n=${c#*:}
+	key=$n
+	[ "$shape" = pairs ] || key=$shape-$n
+	bench/gen.sh "$n" "$shape" >"$tmp/t$n.yaml"
 	for cmd in check build; do
 		args=(check -q "$tmp/t$n.yaml")
 		[ "$cmd" = build ] && args=(build -q "$tmp/t$n.yaml" -o "$tmp/out$n")
 		rm -rf "$tmp/out$n"
 		/usr/bin/time -f '%e %M' -o "$tmp/time" "$bin" "${args[@]}" >/dev/null 2>&1 ||
-			{ echo "FAIL: bench $cmd $n VMs does not run"; fail=1; continue; }
+			{ echo "FAIL: bench $cmd $key VMs does not run"; fail=1; continue; }
 		read -r wall rss <"$tmp/time"
 		rm -rf "$tmp/out$n"
 		ins=$(instructions "$bin" "${args[@]}")
-		old=$(awk -v k="$cmd-$n" '$1 == k { print $2 }' "$base" 2>/dev/null)
+		old=$(awk -v k="$cmd-$key" '$1 == k { print $2 }' "$base" 2>/dev/null)
 		change="new"
 		if [ -n "$old" ]; then
 			change=$(awk -v a="$ins" -v b="$old" 'BEGIN { printf "%+.1f %%", (a - b) * 100 / b }')
 			if awk -v a="$ins" -v b="$old" 'BEGIN { exit !(a > b * 1.10) }'; then
-				echo "FAIL: bench $cmd $n VMs: $ins instructions, baseline $old ($change)" >&2
+				echo "FAIL: bench $cmd $key VMs: $ins instructions, baseline $old ($change)" >&2
 				fail=1
 			fi
 		fi
-		printf '| %d | %s | %s | %s | %d | %s | %s |\n' "$n" "$cmd" "$ins" "$wall" $((rss / 1024)) "${old:--}" "$change"
-		new+="$cmd-$n $ins"$'\n'
+		printf '| %s | %s | %s | %s | %d | %s | %s |\n' "$key" "$cmd" "$ins" "$wall" $((rss / 1024)) "${old:--}" "$change"
+		new+="$cmd-$key $ins"$'\n'
 	done
 done
 if [ "${BENCH_UPDATE:-}" = 1 ]; then

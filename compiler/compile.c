@@ -7,6 +7,18 @@
 
 #include <stdlib.h>
 
+/* load -> resolve -> check, on c->src */
+static void compile_source(struct compile *c, const struct diag_config *cfg, bool for_up)
+{
+	topology_init(&c->t, &c->src);
+	c->t.for_up = for_up;
+	diag_init(&c->d, &c->src, cfg);
+	if (load_topology(&c->t, &c->d))
+		return;	/* a fatal syntax error: nothing to resolve */
+	resolve_topology(&c->t);
+	checks_run(&c->t, &c->d, CHECKS_IN_ORDER);
+}
+
 int compile_file(struct compile *c, const char *path, const struct diag_config *cfg, bool for_up)
 {
 	char *err = NULL;
@@ -17,14 +29,27 @@ int compile_file(struct compile *c, const char *path, const struct diag_config *
 		source_release(&c->src);
 		return EXIT_USAGE;
 	}
-	topology_init(&c->t, &c->src);
-	c->t.for_up = for_up;
-	diag_init(&c->d, &c->src, cfg);
-	if (load_topology(&c->t, &c->d))
-		return 0;	/* a fatal syntax error: nothing to resolve */
-	resolve_topology(&c->t);
-	checks_run(&c->t, &c->d, CHECKS_IN_ORDER);
+	compile_source(c, cfg, for_up);
 	return 0;
+}
+
+void compile_buffer(struct compile *c, const char *name, const char *data, size_t n,
+		    const struct diag_config *cfg, bool for_up)
+{
+	source_from_buffer(&c->src, name, data, n);
+	compile_source(c, cfg, for_up);
+}
+
+bool compile_may_emit(const struct compile *c)
+{
+	size_t i;
+
+	if (diag_has_errors(&c->d))
+		return false;
+	for (i = 0; i < C__COUNT; i++)
+		if (check_info(i)->guard && c->d.fired[i])
+			return false;
+	return true;
 }
 
 void compile_release(struct compile *c)
@@ -74,7 +99,7 @@ int compile_checked(struct compile *c, const char *path, const struct diag_confi
 	ret = diag_exit_code(&c->d);
 	if (ret != EXIT_OK)
 		diag_print_summary(&c->d, stderr);
-	else
+	else if (!compile_may_emit(c))
 		ret = refuse_unguarded(c);
 	return ret;
 }

@@ -18,6 +18,14 @@ struct compile {
  * any, are in c->d), or EXIT_USAGE after printing an I/O error.
  */
 int compile_file(struct compile *c, const char *path, const struct diag_config *cfg, bool for_up);
+/* compile_file on text in memory (tests, fuzzing): name is the file name messages give. */
+void compile_buffer(struct compile *c, const char *name, const char *data, size_t n,
+		    const struct diag_config *cfg, bool for_up);
+/*
+ * May the model reach an emitter or `up`? No errors, and no GUARD check of
+ * checks.def fired, however -W/-Wno- had it reported.
+ */
+bool compile_may_emit(const struct compile *c);
 /*
  * compile_file, then what every command but check does with the outcome:
  * diagnostics as text on stderr, and the exit code: EXIT_OK only when the
