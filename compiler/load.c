@@ -527,11 +527,16 @@ static void walk_sequence(struct loader *ld, void *obj, item_fn fn)
 /* A list key: null is an empty list. */
 static void read_list(struct loader *ld, const struct key_row *r, void *obj)
 {
-	char *what = xasprintf("'%s'", r->key);
+	char what[32];	/* "'KEY'" for a message: keys are short, formatted for every list */
+	size_t n = strlen(r->key);
 
+	if (n > sizeof(what) - 3)
+		n = sizeof(what) - 3;
+	what[0] = '\'';
+	memcpy(what + 1, r->key, n);
+	memcpy(what + 1 + n, "'", 2);
 	if (enter(ld, YAML_SEQUENCE_START_EVENT, what, true))
 		walk_sequence(ld, obj, r->item);
-	free(what);
 }
 
 /* K_ENUM stores a word's int value into the model's enum fields */
@@ -1264,7 +1269,6 @@ static void after_load(struct loader *ld)
 	topology_apply_defaults(t);
 	for (i = 0; i < t->nvms; i++) {
 		struct vm *vm = t->vms[i];
-		const char *who = vm->name.s ? q(vm->name.s) : "?";
 
 		if (arm && vm->type != VM_PVH && vm->type_text.s &&
 		    srcpos_cmp(&vm->type_text.pos, &t->defaults.type_text.pos))
@@ -1287,10 +1291,10 @@ static void after_load(struct loader *ld)
 			       q(vm->name.s));
 		if (!vm->memory.set && !vm->memory.pos.line)
 			report(ld->d, C_MISSING_KEY, &vm->pos, "missing key 'memory' in VM '%s' "
-			       "(give it there or in 'defaults')", who);
+			       "(give it there or in 'defaults')", vm->name.s ? q(vm->name.s) : "?");
 		if (!vm->kernel.s && !vm->kernel.pos.line)
 			report(ld->d, C_MISSING_KEY, &vm->pos, "missing key 'kernel' in VM '%s' "
-			       "(give it there or in 'defaults')", who);
+			       "(give it there or in 'defaults')", vm->name.s ? q(vm->name.s) : "?");
 	}
 }
 

@@ -244,11 +244,39 @@ static const struct name_rule {
 	[NAME_XL_KEY] = { LOWER, LOWER DIGIT "_", 1, SIZE_MAX },	/* xl's lexer: [a-z][_0-9a-z]* */
 };
 
+/*
+ * Each rule as a byte map, built once: glibc's strspn builds one on every
+ * call for sets this large, which showed in the profile of big topologies.
+ */
+static unsigned char name_map[ARRAY_SIZE(name_rules)][2][256];
+
+static void name_maps_init(void)
+{
+	static bool done;
+	const unsigned char *c;
+	size_t k;
+
+	if (done)
+		return;
+	for (k = 0; k < ARRAY_SIZE(name_rules); k++) {
+		for (c = (const unsigned char *)name_rules[k].first; *c; c++)
+			name_map[k][0][*c] = 1;
+		for (c = (const unsigned char *)name_rules[k].rest; *c; c++)
+			name_map[k][1][*c] = 1;
+	}
+	done = true;
+}
+
 bool name_chars_valid(enum name_kind k, const char *s)
 {
-	const struct name_rule *r = &name_rules[k];
+	const unsigned char *p = (const unsigned char *)s;
 
-	return !*s || (strchr(r->first, *s) && strspn(s + 1, r->rest) == strlen(s + 1));
+	name_maps_init();
+	if (*p && !name_map[k][0][*p++])
+		return false;
+	while (*p && name_map[k][1][*p])
+		p++;
+	return !*p;
 }
 
 bool name_valid(enum name_kind k, const char *s)

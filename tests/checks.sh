@@ -60,6 +60,15 @@ for chk in $("$bin" explain --list | awk '{print $1}'); do
 	else
 		echo "FAIL: coverage: $chk has no explanation in compiler/explain.c"; fail=1
 	fi
+	guards=$(sed -n '/The guards are/,/declares which is which/p' docs/diagnostics.md |
+		sed -n '1,/and their severity is yours/p' | tr -s ' \n' '  ')
+	in_list=$(grep -c "\`$chk\`" <<<"$(sed 's/The others.*//' <<<"$guards")")
+	if "$bin" explain "$chk" | grep -q '^  guards the artifacts'; then want=1; else want=0; fi
+	if [ "$in_list" = "$want" ]; then
+		echo "PASS: coverage docs say whether $chk guards the artifacts"
+	else
+		echo "FAIL: coverage: docs/diagnostics.md's list of guards disagrees with checks.def on $chk"; fail=1
+	fi
 	if grep -qF "| \`$chk\` |" docs/diagnostics.md; then
 		echo "PASS: coverage docs row of $chk"
 	else
