@@ -27,7 +27,10 @@ int check_main(int argc, char **argv)
 	ret = diag_exit_code(&c.d);
 	if (fmt == FORMAT_TEXT && !o.quiet) {
 		diag_print_summary(&c.d, stderr);
-		if (ret == EXIT_OK)
+		/* severity options silenced a guard: reported, not ok (docs/diagnostics.md 4) */
+		if (ret == EXIT_OK && !compile_may_emit(&c))
+			compile_print_refusal(&c, "not ok for build, plan or up");
+		else if (ret == EXIT_OK)
 			printf("%s: ok: %zu VM%s, %zu region%s\n", c.src.name, c.t.nvms,
 			       c.t.nvms == 1 ? "" : "s", c.t.nmapped, c.t.nmapped == 1 ? "" : "s");
 	}

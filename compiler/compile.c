@@ -64,7 +64,7 @@ void compile_release(struct compile *c)
  * `up`: a GUARD check (checks.def) that fired stops the command, however
  * -W or -Wno- had it reported.
  */
-static int refuse_unguarded(const struct compile *c)
+void compile_print_refusal(const struct compile *c, const char *verdict)
 {
 	char *names = xstrdup("");
 	size_t i, n = 0, first = 0;
@@ -80,12 +80,11 @@ static int refuse_unguarded(const struct compile *c)
 		names = more;
 	}
 	if (n)
-		fprintf(stderr, "xenshm-compose: %s: refused: %s found %s; -W and -Wno- change what "
-			"is reported, not what may be written or applied (xenshm-compose explain "
-			"%s)\n", q(c->src.name), names, n == 1 ? "a problem" : "problems",
+		fprintf(stderr, "xenshm-compose: %s: %s: %s found %s; -W and -Wno- change what is "
+			"reported, not what may be written or applied (xenshm-compose explain "
+			"%s)\n", q(c->src.name), verdict, names, n == 1 ? "a problem" : "problems",
 			check_info(first)->name);
 	free(names);
-	return n ? EXIT_CHECKS : EXIT_OK;
 }
 
 int compile_checked(struct compile *c, const char *path, const struct diag_config *cfg,
@@ -99,7 +98,9 @@ int compile_checked(struct compile *c, const char *path, const struct diag_confi
 	ret = diag_exit_code(&c->d);
 	if (ret != EXIT_OK)
 		diag_print_summary(&c->d, stderr);
-	else if (!compile_may_emit(c))
-		ret = refuse_unguarded(c);
+	else if (!compile_may_emit(c)) {
+		compile_print_refusal(c, "refused");
+		ret = EXIT_CHECKS;
+	}
 	return ret;
 }

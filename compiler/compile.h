@@ -26,6 +26,8 @@ void compile_buffer(struct compile *c, const char *name, const char *data, size_
  * checks.def fired, however -W/-Wno- had it reported.
  */
 bool compile_may_emit(const struct compile *c);
+/* Says on stderr, after verdict, which guard checks fired (compile_may_emit is false). */
+void compile_print_refusal(const struct compile *c, const char *verdict);
 /*
  * compile_file, then what every command but check does with the outcome:
  * diagnostics as text on stderr, and the exit code: EXIT_OK only when the

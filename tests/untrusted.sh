@@ -64,6 +64,11 @@ for flag in -Wno-vm-name "-W vm-name"; do
 	fi
 done
 
+run "check-not-ok -Wno-vm-name" 0 check -Wno-vm-name "$tmp/escape.yaml" &&
+	{ grep -q 'not ok for build, plan or up: \[vm-name\]' "$tmp/out" && ! grep -q ': ok:' "$tmp/out" ||
+		failed "check-not-ok -Wno-vm-name" "check says ok"; } &&
+	pass "check-not-ok -Wno-vm-name"
+
 topology "$tmp/bad-id.yaml" '  - { name: a, kernel: /k, memory: 64M, shm: [ "bad id!" ] }' \
 	'  - { name: b, kernel: /k, memory: 64M, shm: [ { size: 1M } ] }'
 topology "$tmp/no-name.yaml" '  - { kernel: /k, memory: 64M, shm: [ { id: r, size: 1M } ] }' \
