@@ -15,5 +15,10 @@
  */
 #define LOCK_DIR "/run/xenshm-compose"
 #define LOCK_PATH LOCK_DIR "/%s.lock"
+/*
+ * The host lock, which serializes every project's preflight, creation,
+ * scrubbing and records: a dot name no project can have.
+ */
+#define HOST_LOCK_PATH LOCK_DIR "/.host.lock"
 
 #endif

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "xenshm-compose down FILE | -p PROJECT [-q]";
+static const char usage[] = "xenshm-compose down FILE | -p PROJECT [--no-scrub] [-q]";
 
 /* the project named by FILE (even one with check errors: down must still work) */
 static int project_name(const struct options *o, struct compile *c, const char **name)
@@ -31,13 +31,49 @@ static int project_name(const struct options *o, struct compile *c, const char *
 	return 0;
 }
 
-/* Destroys and forgets; missing domains are fine (down is idempotent). */
-static int take_down(struct xen *x, const char *name, bool quiet)
+/*
+ * Zeroes the host memory of the project's regions, its VMs gone, so their
+ * contents do not wait in the pool for the next user; a range some other
+ * domain still maps is left alone. 0, or -1 after a message.
+ */
+static int scrub_released(struct xen *x, const char *name, const struct xs_region *rec,
+			  size_t nrec, size_t *nscrubbed)
+{
+	struct xen_iomem *held = NULL;
+	size_t nheld = 0, i, j;
+	int ret = 0;
+
+	if (xen_iomem_list(x, &held, &nheld)) {
+		fprintf(stderr, "xenshm-compose: %s; nothing scrubbed\n", xen_error(x));
+		return -1;
+	}
+	for (i = 0; i < nrec; i++) {
+		if (strcmp(rec[i].project, name) || !rec[i].has_host)
+			continue;
+		for (j = 0; j < nheld; j++)
+			if (ranges_overlap(held[j].base, held[j].size, rec[i].host, rec[i].size))
+				break;
+		if (j < nheld) {
+			fprintf(stderr, "xenshm-compose: region '%s' not scrubbed: domain %u ('%s') "
+				"still maps its host memory\n", rec[i].id, held[j].domid, held[j].name);
+		} else if (xen_scrub(x, rec[i].host, rec[i].size)) {
+			fprintf(stderr, "xenshm-compose: %s\n", xen_error(x));
+			ret = -1;
+		} else {
+			(*nscrubbed)++;
+		}
+	}
+	free(held);
+	return ret;
+}
+
+/* Destroys, scrubs and forgets; missing domains are fine (down is idempotent). */
+static int take_down(struct xen *x, const char *name, bool scrub, bool quiet)
 {
 	struct xs_project p = { 0 };
 	struct xs_region *rec = NULL;
 	char **ids = NULL, dname[72];
-	size_t nrec = 0, nids = 0, ndestroyed = 0, i;
+	size_t nrec = 0, nids = 0, ndestroyed = 0, nscrubbed = 0, i;
 	int ret = EXIT_OK;
 
 	if (xen_read_project(x, name, &p) || xen_read_regions(x, &rec, &nrec)) {
@@ -81,13 +117,20 @@ static int take_down(struct xen *x, const char *name, bool quiet)
 				printf("destroyed %s (domain %u)\n", vm->name, vm->domid);
 		}
 	}
+	/* the records keep the memory claimed until it is zeroed: a failed scrub keeps them */
+	if (ret == EXIT_OK && scrub && scrub_released(x, name, rec, nrec, &nscrubbed)) {
+		fprintf(stderr, "xenshm-compose: the records of '%s' remain until its memory is "
+			"scrubbed: run down again\n", name);
+		ret = EXIT_LEFTOVERS;
+	}
 	if (ret == EXIT_OK && xen_remove_records(x, name, ids, nids)) {
 		fprintf(stderr, "xenshm-compose: %s; the records of '%s' remain\n", xen_error(x), name);
 		ret = EXIT_LEFTOVERS;
 	}
 	if (ret == EXIT_OK && !quiet)
-		printf("down: project '%s': %zu VM%s destroyed, %zu region%s forgotten\n", name,
-		       ndestroyed, ndestroyed == 1 ? "" : "s", nids, nids == 1 ? "" : "s");
+		printf("down: project '%s': %zu VM%s destroyed, %zu region%s forgotten (%zu "
+		       "scrubbed)\n", name, ndestroyed, ndestroyed == 1 ? "" : "s", nids,
+		       nids == 1 ? "" : "s", nscrubbed);
 cleanup:
 	free(ids);
 	xs_regions_free(rec, nrec);
@@ -101,9 +144,9 @@ int down_main(int argc, char **argv)
 	struct compile c = { 0 };
 	struct xen *x = NULL;
 	const char *name = NULL;
-	int ret, lock = -1;
+	int ret, lock = -1, host = -1;
 
-	ret = parse_options(argc, argv, OPT_PROJECT | OPT_QUIET, usage, &o);
+	ret = parse_options(argc, argv, OPT_PROJECT | OPT_SCRUB | OPT_QUIET, usage, &o);
 	if (ret)
 		return ret;
 	if (!o.file && !o.project) {
@@ -118,8 +161,11 @@ int down_main(int argc, char **argv)
 		goto cleanup;
 	}
 	lock = project_lock(name);
-	ret = lock < 0 ? EXIT_USAGE : take_down(x, name, o.quiet);
+	/* destroy, scrub and forget as one step among every project's (spec 7) */
+	host = lock < 0 ? -1 : host_lock(o.quiet);
+	ret = host < 0 ? EXIT_USAGE : take_down(x, name, !o.no_scrub, o.quiet);
 cleanup:
+	project_unlock(host);
 	project_unlock(lock);
 	xen_close(x);
 	if (o.file)

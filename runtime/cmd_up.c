@@ -3,6 +3,7 @@
 #include "compile.h"
 #include "emit.h"
 #include "runtime.h"
+#include "text.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -86,6 +87,39 @@ static bool up_to_date(struct xen *x, const struct xs_project *p, const char *ha
 }
 
 /*
+ * Host memory a domain already maps, whoever made it (xl create, plan.sh,
+ * another project): up would scrub it under that guest. Returns the number
+ * of conflicts (printed); up to this project's own records, no domain of
+ * this project exists here.
+ */
+static int foreign_mappings(struct xen *x, const struct topology *t)
+{
+	struct xen_iomem *held = NULL;
+	size_t nheld = 0, i, j;
+	int n = 0;
+
+	if (xen_iomem_list(x, &held, &nheld)) {
+		fprintf(stderr, "xenshm-compose: %s\n", xen_error(x));
+		return 1;
+	}
+	for (i = 0; i < t->nmapped; i++) {
+		const struct region *r = t->mapped[i];
+		for (j = 0; j < nheld; j++) {
+			if (!ranges_overlap(held[j].base, held[j].size, r->host_base, r->eff_size))
+				continue;
+			fprintf(stderr, "xenshm-compose: region '%s' (host %s) is memory that domain %u "
+				"('%s') maps (iomem %s-%s); up would zero it under that guest\n",
+				r->id, haddr(r->host_base), held[j].domid, held[j].name,
+				haddr(held[j].base), haddr(held[j].base + held[j].size - 1));
+			n++;
+			break;
+		}
+	}
+	free(held);
+	return n;
+}
+
+/*
  * Refuses what would clash with another project or foreign domains, before
  * any change. Returns the number of conflicts (printed), or -1 on error.
  */
@@ -129,7 +163,7 @@ static int conflicts(struct xen *x, const struct topology *t)
 			}
 	xs_regions_free(rec, nrec);
 	free(doms);
-	return n;
+	return n + foreign_mappings(x, t);
 }
 
 /* The steps of apply(), with the signals that could interrupt them held. */
@@ -214,14 +248,17 @@ static int apply(struct xen *x, const struct topology *t, const char *hash, bool
 		 bool quiet)
 {
 	sigset_t block, old;
-	int ret;
+	int ret, lock;
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	ret = apply_blocked(x, t, hash, scrub, quiet);
+	/* every project's preflight, creation and records, one at a time (spec 7) */
+	lock = host_lock(quiet);
+	ret = lock < 0 ? EXIT_USAGE : apply_blocked(x, t, hash, scrub, quiet);
+	project_unlock(lock);
 	fflush(stdout);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;

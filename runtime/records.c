@@ -20,25 +20,51 @@ int runtime_open(struct xen **x, const char *command)
 	return -1;
 }
 
-int project_lock(const char *project)
+/* Opens (creating) a lock file under LOCK_DIR; the fd, or -1 after a message. */
+static int open_lock(const char *path)
 {
-	char path[128];
 	int fd;
 
 	if (mkdir(LOCK_DIR, 0755) && errno != EEXIST) {
 		fprintf(stderr, "xenshm-compose: cannot create %s: %s\n", LOCK_DIR, strerror(errno));
 		return -1;
 	}
-	snprintf(path, sizeof(path), LOCK_PATH, project);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
 		fprintf(stderr, "xenshm-compose: cannot open %s: %s\n", path, strerror(errno));
-		return -1;
-	}
+	return fd;
+}
+
+int project_lock(const char *project)
+{
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), LOCK_PATH, project);
+	fd = open_lock(path);
 	/* two runs on one project would race on its domains and records */
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB)) {
 		fprintf(stderr, "xenshm-compose: project '%s' is locked by another xenshm-compose "
 			"(%s); try again when it is done\n", project, path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int host_lock(bool quiet)
+{
+	int fd = open_lock(HOST_LOCK_PATH);
+
+	if (fd < 0 || !flock(fd, LOCK_EX | LOCK_NB))
+		return fd;
+	/* another project's up or down: short, and what it records decides ours */
+	if (!quiet)
+		fprintf(stderr, "xenshm-compose: waiting for another xenshm-compose on this host "
+			"(%s)\n", HOST_LOCK_PATH);
+	if (flock(fd, LOCK_EX)) {
+		fprintf(stderr, "xenshm-compose: cannot lock %s: %s\n", HOST_LOCK_PATH,
+			strerror(errno));
 		close(fd);
 		return -1;
 	}

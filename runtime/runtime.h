@@ -10,6 +10,12 @@ int runtime_open(struct xen **x, const char *command);
 
 /* Takes the project's LOCK_PATH; returns the fd, or -1 after a message. */
 int project_lock(const char *project);
+/*
+ * Takes HOST_LOCK_PATH, waiting for the holder (taken after the project's
+ * lock, so two runs never wait on each other); the fd, or -1 after a message.
+ */
+int host_lock(bool quiet);
+/* Releases a lock from project_lock or host_lock; -1 is fine. */
 void project_unlock(int fd);
 
 /*

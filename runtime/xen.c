@@ -124,6 +124,64 @@ int xen_list(struct xen *x, struct xen_domain **out, size_t *n)
 	return 0;
 }
 
+/* Appends domid's iomem ranges to *v; 0, or -1 on OOM. A config libxl cannot give is a warning. */
+static int domain_iomem(struct xen *x, uint32_t domid, struct xen_iomem **v, size_t *n,
+			size_t *alloc)
+{
+	libxl_domain_config cfg;
+	int i, ret = 0;
+
+	libxl_domain_config_init(&cfg);
+	if (libxl_retrieve_domain_configuration(x->ctx, domid, &cfg, NULL)) {
+		fprintf(stderr, "xenshm-compose: warning: cannot read the configuration of domain "
+			"%u, so not which host memory it maps\n", domid);
+		goto done;
+	}
+	for (i = 0; i < cfg.b_info.num_iomem && !ret; i++) {
+		struct xen_iomem *r;
+		if (*n == *alloc) {
+			size_t want = *alloc ? *alloc * 2 : 16;
+			struct xen_iomem *nv = realloc(*v, want * sizeof(*nv));
+			if (!nv) {
+				ret = fail(x, "out of memory");
+				break;
+			}
+			*v = nv;
+			*alloc = want;
+		}
+		r = &(*v)[(*n)++];
+		r->domid = domid;
+		snprintf(r->name, sizeof(r->name), "%s", cfg.c_info.name ? cfg.c_info.name : "");
+		r->base = cfg.b_info.iomem[i].start * PAGE_SIZE;
+		r->size = cfg.b_info.iomem[i].number * PAGE_SIZE;
+	}
+done:
+	libxl_domain_config_dispose(&cfg);
+	return ret;
+}
+
+int xen_iomem_list(struct xen *x, struct xen_iomem **out, size_t *n)
+{
+	struct xen_domain *doms = NULL;
+	size_t ndoms = 0, alloc = 0, i;
+
+	*out = NULL;
+	*n = 0;
+	if (xen_list(x, &doms, &ndoms))
+		return -1;
+	for (i = 0; i < ndoms; i++) {
+		if (domain_iomem(x, doms[i].domid, out, n, &alloc)) {
+			free(doms);
+			free(*out);
+			*out = NULL;
+			*n = 0;
+			return -1;
+		}
+	}
+	free(doms);
+	return 0;
+}
+
 int xen_domain_name(struct xen *x, uint32_t domid, char *name, size_t len)
 {
 	libxl_dominfo info;

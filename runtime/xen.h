@@ -31,6 +31,20 @@ struct xen_domain {
 
 /* every domain but dom0; caller frees *out */
 int xen_list(struct xen *x, struct xen_domain **out, size_t *n);
+/* A host range a domain maps through iomem, from its libxl configuration. */
+struct xen_iomem {
+	uint32_t domid;
+	char name[72];
+	uint64_t base, size;	/* bytes */
+};
+
+/*
+ * Every iomem range of every domain but dom0, whoever created it (xl, up,
+ * plan.sh), read back from libxl's record of each domain; a domain without
+ * one (not made by libxl) is skipped with a warning. Caller frees *out.
+ */
+int xen_iomem_list(struct xen *x, struct xen_iomem **out, size_t *n);
+
 /* the domain's name, or "" when the domain does not exist */
 int xen_domain_name(struct xen *x, uint32_t domid, char *name, size_t len);
 

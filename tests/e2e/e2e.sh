@@ -85,7 +85,7 @@ else
 	fail "3 second up (exit $rc)"
 fi
 
-# 5 (setup): a pattern in 'all' where the guests never write, read back after the next up
+# 4c (setup): a pattern in 'all' where the guests never write, read back after down
 devmem 0x600ffff8 32 0xdeadbeef
 pattern=$(devmem 0x600ffff8 32)
 
@@ -101,7 +101,17 @@ else
 fi
 $X down $T >/dev/null && pass "4b down again: nothing to do, exit 0" || fail "4b down is not idempotent"
 
-# 5. scrub: the pattern written before down reads as zero after the next up
+# 4c. down zeroes the memory it releases
+value=$(devmem 0x600ffff8 32)
+if [ "$pattern" = 0xDEADBEEF ] && [ "$value" = 0x00000000 ]; then
+	pass "4c down scrubs: $pattern written before down reads $value after it"
+else
+	fail "4c down scrubs: wrote $pattern, read $value after down"
+fi
+
+# 5. scrub: a pattern written while nothing runs reads as zero after the next up
+devmem 0x600ffff8 32 0xdeadbeef
+pattern=$(devmem 0x600ffff8 32)
 rm -f $LOGS/guest-*-vuart0.log
 $X up -q $T; rc=$?
 value=$(devmem 0x600ffff8 32)
@@ -122,6 +132,25 @@ else
 	fail "7 conflict: exit $rc, domains '$(domains)' (were '$before')"
 fi
 $X down -q $T
+
+# 9. foreign mapping: a domain made with plain xl create holds the pool range 'all' uses
+$X build -q $T -o /tmp/fb
+sed 's/^name = .*/name = "foreign"/' /tmp/fb/xl/gamma.cfg >/tmp/foreign.cfg
+if xl create -p /tmp/foreign.cfg >/dev/null 2>&1; then
+	devmem 0x600ffff8 32 0xcafef00d
+	out=$($X up $T 2>&1); rc=$?
+	echo "$out"
+	value=$(devmem 0x600ffff8 32)
+	if [ $rc = 3 ] && echo "$out" | grep -q "is memory that domain [0-9]* ('foreign') maps" &&
+		[ "$(domains)" = "foreign " ] && [ "$value" = 0xCAFEF00D ]; then
+		pass "9 foreign mapping: up refused, naming the xl-created domain; its memory unchanged ($value)"
+	else
+		fail "9 foreign mapping: exit $rc, domains '$(domains)', memory $value"
+	fi
+	xl destroy foreign
+else
+	fail "9 foreign mapping: xl create of the foreign domain failed"
+fi
 
 # 6. rollback: the last VM cannot be created
 $X up rollback.yaml; rc=$?
@@ -144,6 +173,18 @@ else
 	fail "6b failed rollback: exit $rc, domains '$left'"
 fi
 xl destroy rb-one; xl destroy rb-two
+
+# 4d. down --no-scrub leaves the released memory as the guests left it
+$X up -q $T
+wait_results 5 alpha beta gamma >/dev/null
+devmem 0x600ffff8 32 0x5ca1ab1e
+$X down --no-scrub -q $T; rc=$?
+value=$(devmem 0x600ffff8 32)
+if [ $rc = 0 ] && [ "$value" = 0x5CA1AB1E ]; then
+	pass "4d down --no-scrub: the released memory keeps $value"
+else
+	fail "4d down --no-scrub: exit $rc, read $value"
+fi
 
 # 8. timing: up versus the generated plan.sh (xl), same VMs, same boot
 $X build -q $T -o /tmp/build
