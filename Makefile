@@ -67,16 +67,16 @@ $(BUILD)/check_order: tests/order/check_order.c $(LIB_OBJS)
 $(BUILD)/xlparse: tests/xl/xlparse.c | $(BUILD)
 	$(CC) -std=c11 -Wall -Wextra -Werror $(CFLAGS) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs xlutil)
 
-$(BUILD)/%.o: compiler/%.c $(wildcard compiler/*.h) | $(BUILD)
+$(BUILD)/%.o: compiler/%.c $(wildcard compiler/*.h compiler/*.def) | $(BUILD)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # only runtime/xen.c sees Xen's headers (STYLE.md 6)
-$(BUILD)/rt_xen.o: runtime/xen.c $(wildcard runtime/*.h compiler/*.h) | $(BUILD)
+$(BUILD)/rt_xen.o: runtime/xen.c $(wildcard runtime/*.h compiler/*.h compiler/*.def) | $(BUILD)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) $(XEN_CFLAGS) -c -o $@ $<
 
-$(BUILD)/rt_%.o: runtime/%.c $(wildcard runtime/*.h compiler/*.h) | $(BUILD)
+$(BUILD)/rt_%.o: runtime/%.c $(wildcard runtime/*.h compiler/*.h compiler/*.def) | $(BUILD)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

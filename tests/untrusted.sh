@@ -90,6 +90,15 @@ for c in "-Wno-region-id bad-id" "-Wno-missing-key bad-id" "-Wno-missing-key no-
 	done
 done
 
+# found by the fuzzer: an alias where a value goes leaves it unread, missing-key silent
+printf '*My\r' >"$tmp/root-alias.yaml"
+topology "$tmp/name-alias.yaml" '  - { name: *a, kernel: /k, memory: 64M }'
+for file in root-alias name-alias; do
+	run "fuzz-alias-unread config -Wno-yaml-alias ($file)" 2 config -Wno-yaml-alias "$tmp/$file.yaml" &&
+		{ grep -q 'refused: \[yaml-alias\]' "$tmp/out" || failed "fuzz-alias-unread config -Wno-yaml-alias ($file)" "not refused"; } &&
+		pass "fuzz-alias-unread config -Wno-yaml-alias ($file)"
+done
+
 printf '%s\n' 'version: 1' 'name: lab' 'xen: { arch: arm64 }' 'vms:' \
 	'  - { name: a, kernel: /k, memory: 64M, shm: [ { id: r, size: 1M } ] }' \
 	'  - { name: b, kernel: /k, memory: 64M, shm: [ r ] }' >"$tmp/no-pool.yaml"
