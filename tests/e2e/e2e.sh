@@ -116,7 +116,7 @@ rm -f $LOGS/guest-*-vuart0.log
 $X up -q $T; rc=$?
 value=$(devmem 0x600ffff8 32)
 if [ "$pattern" = 0xDEADBEEF ] && [ "$value" = 0x00000000 ] && [ $rc = 0 ]; then
-	pass "5 scrub: $pattern written before down reads $value after up"
+	pass "5 scrub: $pattern written while no VM ran reads $value after up"
 else
 	fail "5 scrub: wrote $pattern, read $value after up (exit $rc)"
 fi
