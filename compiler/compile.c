@@ -40,6 +40,11 @@ void compile_buffer(struct compile *c, const char *name, const char *data, size_
 	compile_source(c, cfg, for_up);
 }
 
+/*
+ * Severity flags change what is reported, never what reaches an emitter or
+ * `up`: a GUARD check (checks.def) that fired stops the command, however
+ * -W or -Wno- had it reported.
+ */
 bool compile_may_emit(const struct compile *c)
 {
 	size_t i;
@@ -59,11 +64,7 @@ void compile_release(struct compile *c)
 	source_release(&c->src);
 }
 
-/*
- * Severity flags change what is reported, never what reaches an emitter or
- * `up`: a GUARD check (checks.def) that fired stops the command, however
- * -W or -Wno- had it reported.
- */
+/* one line naming every guard check that fired, and why the options do not help */
 void compile_print_refusal(const struct compile *c, const char *verdict)
 {
 	char *names = xstrdup("");
