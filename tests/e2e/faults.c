@@ -12,28 +12,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-int libxl_domain_destroy(void *ctx, uint32_t domid, const void *ao_how);
+typedef int (*domid_call)(void *ctx, uint32_t domid, const void *ao_how);
 
-int libxl_domain_destroy(void *ctx, uint32_t domid, const void *ao_how)
+/* fn as libxl has it, unless XENSHM_FAULT names this fault: then ERROR_FAIL */
+static int faulted(const char *fn, const char *fault, void *ctx, uint32_t domid,
+		   const void *ao_how)
 {
-	int (*real)(void *, uint32_t, const void *);
-	const char *fault = getenv("XENSHM_FAULT");
+	const char *want = getenv("XENSHM_FAULT");
+	domid_call real;
 
-	if (fault && !strcmp(fault, "destroy"))
+	if (want && !strcmp(want, fault))
 		return -3;	/* ERROR_FAIL */
-	real = (int (*)(void *, uint32_t, const void *))dlsym(RTLD_NEXT, "libxl_domain_destroy");
+	real = (domid_call)dlsym(RTLD_NEXT, fn);
 	return real ? real(ctx, domid, ao_how) : -3;
 }
 
+int libxl_domain_destroy(void *ctx, uint32_t domid, const void *ao_how);
 int libxl_domain_unpause(void *ctx, uint32_t domid, const void *ao_how);
+
+int libxl_domain_destroy(void *ctx, uint32_t domid, const void *ao_how)
+{
+	return faulted("libxl_domain_destroy", "destroy", ctx, domid, ao_how);
+}
 
 int libxl_domain_unpause(void *ctx, uint32_t domid, const void *ao_how)
 {
-	int (*real)(void *, uint32_t, const void *);
-	const char *fault = getenv("XENSHM_FAULT");
-
-	if (fault && !strcmp(fault, "unpause"))
-		return -3;	/* ERROR_FAIL */
-	real = (int (*)(void *, uint32_t, const void *))dlsym(RTLD_NEXT, "libxl_domain_unpause");
-	return real ? real(ctx, domid, ao_how) : -3;
+	return faulted("libxl_domain_unpause", "unpause", ctx, domid, ao_how);
 }
