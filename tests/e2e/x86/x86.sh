@@ -34,6 +34,8 @@ while [ $i -lt 300 ]; do
 	sleep 1
 	i=$((i + 1))
 done
+# dom0's kernel names any user program that crashed while we waited (issue 9)
+dmesg | grep -a -i -E 'segfault|general protection|trap invalid opcode' | sed 's/^/E2E: dom0 dmesg: /'
 for vm in alpha beta gamma; do
 	grep -a -E 'guest |token |RESULT' "$LOGS/guest-$vm.log" | sed "s/^/E2E GUEST $vm: /"
 	grep -a -q 'guest .* started' "$LOGS/guest-$vm.log" ||
