@@ -7,6 +7,9 @@ LOGS=/var/log/xen/console
 pass() { echo "E2E PASS: x86_64 $*"; }
 fail() { echo "E2E FAIL: x86_64 $*"; }
 domains() { xl list | awk 'NR > 2 { print $1 }' | sort | tr '\n' ' '; }
+# dom0 boots quiet; from here its kernel's informational lines (a program's
+# segfault among them) reach the console as they happen (issue 9)
+echo 7 >/proc/sys/kernel/printk
 
 # the pool is ivshmem-plain's BAR2: enable it and check it is where the topology says
 dev=""
