@@ -40,7 +40,8 @@ static int scrub_released(struct xen *x, const char *name, const struct xs_regio
 			  size_t nrec, size_t *nscrubbed)
 {
 	struct xen_iomem *held = NULL;
-	size_t nheld = 0, i, j;
+	const struct xen_iomem *h;
+	size_t nheld = 0, i;
 	int ret = 0;
 
 	if (xen_iomem_list(x, &held, &nheld)) {
@@ -50,12 +51,10 @@ static int scrub_released(struct xen *x, const char *name, const struct xs_regio
 	for (i = 0; i < nrec; i++) {
 		if (strcmp(rec[i].project, name) || !rec[i].has_host)
 			continue;
-		for (j = 0; j < nheld; j++)
-			if (ranges_overlap(held[j].base, held[j].size, rec[i].host, rec[i].size))
-				break;
-		if (j < nheld) {
+		h = iomem_holder(held, nheld, rec[i].host, rec[i].size);
+		if (h) {
 			fprintf(stderr, "xenshm-compose: region '%s' not scrubbed: domain %u ('%s') "
-				"still maps its host memory\n", rec[i].id, held[j].domid, held[j].name);
+				"still maps its host memory\n", rec[i].id, h->domid, h->name);
 		} else if (xen_scrub(x, rec[i].host, rec[i].size)) {
 			fprintf(stderr, "xenshm-compose: %s\n", xen_error(x));
 			ret = -1;

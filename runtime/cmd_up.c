@@ -95,7 +95,7 @@ static bool up_to_date(struct xen *x, const struct xs_project *p, const char *ha
 static int foreign_mappings(struct xen *x, const struct topology *t)
 {
 	struct xen_iomem *held = NULL;
-	size_t nheld = 0, i, j;
+	size_t nheld = 0, i;
 	int n = 0;
 
 	if (xen_iomem_list(x, &held, &nheld)) {
@@ -104,16 +104,14 @@ static int foreign_mappings(struct xen *x, const struct topology *t)
 	}
 	for (i = 0; i < t->nmapped; i++) {
 		const struct region *r = t->mapped[i];
-		for (j = 0; j < nheld; j++) {
-			if (!ranges_overlap(held[j].base, held[j].size, r->host_base, r->eff_size))
-				continue;
-			fprintf(stderr, "xenshm-compose: region '%s' (host %s) is memory that domain %u "
-				"('%s') maps (iomem %s-%s); up would zero it under that guest\n",
-				r->id, haddr(r->host_base), held[j].domid, held[j].name,
-				haddr(held[j].base), haddr(held[j].base + held[j].size - 1));
-			n++;
-			break;
-		}
+		const struct xen_iomem *h = iomem_holder(held, nheld, r->host_base, r->eff_size);
+		if (!h)
+			continue;
+		fprintf(stderr, "xenshm-compose: region '%s' (host %s) is memory that domain %u "
+			"('%s') maps (iomem %s-%s); up would zero it under that guest\n", r->id,
+			haddr(r->host_base), h->domid, h->name, haddr(h->base),
+			haddr(h->base + h->size - 1));
+		n++;
 	}
 	free(held);
 	return n;

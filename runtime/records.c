@@ -139,6 +139,17 @@ int records_build(const struct topology *t, const uint32_t *domids, const char *
 	return 0;
 }
 
+const struct xen_iomem *iomem_holder(const struct xen_iomem *held, size_t n, uint64_t base,
+				     uint64_t size)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ranges_overlap(held[i].base, held[i].size, base, size))
+			return &held[i];
+	return NULL;
+}
+
 const char *domain_state(const struct xen_domain *d)
 {
 	if (d->dying)

@@ -26,6 +26,10 @@ int records_build(const struct topology *t, const uint32_t *domids, const char *
 		  struct xs_region **regions, struct xs_project *project);
 void records_release(struct xs_region *regions, size_t n, struct xs_project *project);
 
+/* The first of held (n ranges) that overlaps host [base, base + size), or NULL. */
+const struct xen_iomem *iomem_holder(const struct xen_iomem *held, size_t n, uint64_t base,
+				     uint64_t size);
+
 /* "running", "paused", "blocked", "shutdown", "dying" */
 const char *domain_state(const struct xen_domain *d);
 
