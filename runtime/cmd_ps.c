@@ -11,17 +11,6 @@
 
 static const char usage[] = "xenshm-compose ps [FILE | -p PROJECT] [--format text|json]";
 
-static const struct xen_domain *find_domain(const struct xen_domain *d, size_t n, uint32_t domid,
-					    const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (d[i].domid == domid && !strcmp(d[i].name, name))
-			return &d[i];
-	return NULL;
-}
-
 static const char *role_of(const struct xs_region *r, uint32_t domid)
 {
 	size_t i;
@@ -37,12 +26,24 @@ static json_t *project_json(const struct xs_project *p, const struct xs_region *
 			    const struct xen_domain *doms, size_t ndoms)
 {
 	json_t *o = json_object(), *vms = json_array(), *regions = json_array();
+	struct vm_status *st = calloc(p->nvms + 1, sizeof(*st));
 	size_t i, j;
 
+	if (!o || !st) {
+		free(st);
+		json_decref(o);
+		return NULL;
+	}
+	project_status(p, doms, ndoms, st);
 	json_object_set_new(o, "project", json_string(p->name));
 	json_object_set_new(o, "topology_hash", json_string(p->hash));
+	/* "up"; or where an up stopped: still going ("in progress") or killed ("interrupted") */
+	json_object_set_new(o, "state", json_string(p->state));
+	json_object_set_new(o, "up", json_string(!strcmp(p->state, JOURNAL_UP) ? "done" :
+						 project_busy(p->name) ? "in progress" :
+						 "interrupted"));
 	for (i = 0; i < p->nvms; i++) {
-		const struct xen_domain *d = find_domain(doms, ndoms, p->vms[i].domid, p->vms[i].name);
+		const struct xen_domain *d = st[i].dom;
 		json_t *roles = json_object();
 		for (j = 0; j < nrec; j++) {
 			const char *role = strcmp(rec[j].project, p->name) ? NULL :
@@ -50,10 +51,15 @@ static json_t *project_json(const struct xs_project *p, const struct xs_region *
 			if (role)
 				json_object_set_new(roles, rec[j].id, json_string(role));
 		}
-		json_array_append_new(vms, json_pack("{s:s, s:i, s:s, s:o}",
-			"name", p->vms[i].name, "domid", (json_int_t)p->vms[i].domid,
-			"state", d ? domain_state(d) : "gone", "regions", roles));
+		/* the domain it has, or had (gone); null when up never created one */
+		json_array_append_new(vms, json_pack("{s:s, s:o, s:s, s:o}",
+			"name", p->vms[i].name,
+			"domid", d ? json_integer(d->domid) :
+				 p->vms[i].domid ? json_integer(p->vms[i].domid) : json_null(),
+			"state", d ? domain_state(d) : p->vms[i].domid ? "gone" : "not created",
+			"regions", roles));
 	}
+	free(st);
 	for (j = 0; j < nrec; j++) {
 		json_t *maps = json_array();
 		if (strcmp(rec[j].project, p->name))
@@ -81,14 +87,25 @@ static void print_text(json_t *projects)
 	json_array_foreach(projects, i, p) {
 		const char *key;
 		json_t *role;
-		printf("%sproject %s (topology %.19s...)\n", i ? "\n" : "",
-		       json_string_value(json_object_get(p, "project")),
+		const char *name = json_string_value(json_object_get(p, "project"));
+		const char *up = json_string_value(json_object_get(p, "up"));
+		printf("%sproject %s (topology %.19s...)\n", i ? "\n" : "", name,
 		       json_string_value(json_object_get(p, "topology_hash")));
-		printf("  %-20s %6s  %-9s %s\n", "VM", "DOMID", "STATE", "REGIONS");
+		if (!strcmp(up, "interrupted"))
+			printf("  INTERRUPTED: an up stopped while %s; 'xenshm-compose up' finishes it, "
+			       "'xenshm-compose down -p %s' removes it\n",
+			       json_string_value(json_object_get(p, "state")), name);
+		else if (strcmp(up, "done"))
+			printf("  an up is in progress (%s)\n",
+			       json_string_value(json_object_get(p, "state")));
+		printf("  %-20s %6s  %-11s %s\n", "VM", "DOMID", "STATE", "REGIONS");
 		json_array_foreach(json_object_get(p, "vms"), j, v) {
+			json_t *domid = json_object_get(v, "domid");
+			char id[24] = "-";
 			bool first = true;
-			printf("  %-20s %6lld  %-9s ", json_string_value(json_object_get(v, "name")),
-			       (long long)json_integer_value(json_object_get(v, "domid")),
+			if (json_is_integer(domid))
+				snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(domid));
+			printf("  %-20s %6s  %-11s ", json_string_value(json_object_get(v, "name")), id,
 			       json_string_value(json_object_get(v, "state")));
 			json_object_foreach(json_object_get(v, "regions"), key, role) {
 				printf("%s%s (%s)", first ? "" : ", ", key, json_string_value(role));
@@ -165,9 +182,16 @@ int ps_main(int argc, char **argv)
 			ret = EXIT_USAGE;
 			goto cleanup;
 		}
-		if (p.name[0])
-			json_array_append_new(projects, project_json(&p, rec, nrec, doms, ndoms));
+		bool recorded = p.name[0] != '\0';
+		json_t *pj = recorded ? project_json(&p, rec, nrec, doms, ndoms) : NULL;
 		xs_project_release(&p);
+		if (recorded && !pj) {
+			fprintf(stderr, "xenshm-compose: out of memory\n");
+			ret = EXIT_USAGE;
+			goto cleanup;
+		}
+		if (pj)
+			json_array_append_new(projects, pj);
 	}
 	if (fmt) {
 		json_dumpf(projects, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -14,102 +14,118 @@ static const char usage[] =
 	"xenshm-compose up FILE [--dry-run] [--no-scrub] [-W NAME] [-Wno-NAME] [-E NAME] "
 	"[-Werror] [-q]";
 
-/* what this run changed, to undo on failure */
-struct undo {
-	uint32_t *domids;	/* indexed like t->vms; valid where created[] */
-	bool *created;
-	bool records;
+/*
+ * One up: the journal as this run keeps it, what it found of each VM, and
+ * what it changed, to report or undo. Arrays are indexed like t->start_order.
+ */
+struct run {
+	struct xen *x;
+	const struct topology *t;
+	const char *hash;
+	bool scrub, quiet;
+	bool had_journal;	/* the project was (partly) up before this run */
+	struct xs_project j;
+	struct xen_domain *doms;
+	size_t ndoms;
+	struct vm_status *st;
+	bool *created;		/* this run created its domain */
+	uint32_t *domids;	/* indexed like t->vms, for records_build */
+	bool records;		/* this run wrote the region records */
+};
+
+static const char *const health_word[] = {
+	[VM_RUNNING] = "running",
+	[VM_PAUSED] = "paused",
+	[VM_DEAD] = "dead",
+	[VM_MISSING] = "gone",
 };
 
 /*
- * Destroys what this run created, newest first, and removes its records.
- * EXIT_ROLLED_BACK when nothing is left, EXIT_LEFTOVERS (listing it) if not.
+ * Destroys what this run created, newest first. A fresh up also removes
+ * its records and journal; a repair leaves the journal, which still
+ * describes the VMs that were up before it. EXIT_ROLLED_BACK when that is
+ * done, EXIT_LEFTOVERS (listing them) if not: records stay while a domain
+ * they describe remains, so `down -p` can finish the job.
  */
-static int rollback(struct xen *x, const struct topology *t, struct undo *u)
+static int rollback(struct run *r)
 {
+	const struct topology *t = r->t;
 	char **ids = calloc(t->nmapped + 1, sizeof(*ids));
 	int ret = EXIT_ROLLED_BACK;
 	size_t i;
 
 	for (i = t->nvms; i-- > 0;) {
-		const struct vm *vm = t->start_order[i];
-		if (!u->created[vm->index])
+		const struct xs_vm *vm = &r->j.vms[i];
+		if (!r->created[i])
 			continue;
-		if (xen_destroy(x, u->domids[vm->index])) {
+		if (xen_destroy(r->x, vm->domid)) {
 			fprintf(stderr, "xenshm-compose: rollback: %s; domain %u ('%s') remains: "
-				"remove it with 'xl destroy %s'\n", xen_error(x),
-				u->domids[vm->index], vm->name.s, vm->name.s);
+				"remove it with 'xenshm-compose down -p %s'\n", xen_error(r->x),
+				vm->domid, vm->name, t->name.s);
 			ret = EXIT_LEFTOVERS;
-		} else {
-			u->created[vm->index] = false;
 		}
 	}
-	/*
-	 * Records stay while a domain they describe remains: they keep other
-	 * projects off its memory, and let `down -p` finish the job.
-	 */
-	if (u->records && ret == EXIT_LEFTOVERS) {
-		fprintf(stderr, "xenshm-compose: rollback: the records of project '%s' are kept "
-			"for what remains; 'xenshm-compose down -p %s' removes both\n", t->name.s,
-			t->name.s);
-	} else if (u->records) {
+	if (!r->had_journal && ret == EXIT_ROLLED_BACK) {
 		for (i = 0; ids && i < t->nmapped; i++)
 			ids[i] = t->mapped[i]->id;
-		if (!ids || xen_remove_records(x, t->name.s, ids, t->nmapped)) {
+		if (!ids || xen_remove_records(r->x, t->name.s, ids, t->nmapped)) {
 			fprintf(stderr, "xenshm-compose: rollback: %s; the records of project '%s' "
 				"remain: 'xenshm-compose down -p %s' removes them\n",
-				ids ? xen_error(x) : "out of memory", t->name.s, t->name.s);
+				ids ? xen_error(r->x) : "out of memory", t->name.s, t->name.s);
 			ret = EXIT_LEFTOVERS;
 		}
 	}
 	free(ids);
-	if (ret == EXIT_ROLLED_BACK)
-		fprintf(stderr, "xenshm-compose: up failed; everything it changed was undone\n");
-	else
+	if (ret == EXIT_LEFTOVERS)
 		fprintf(stderr, "xenshm-compose: up failed and could not undo everything: what "
 			"remains is listed above\n");
+	else if (r->had_journal)
+		fprintf(stderr, "xenshm-compose: up failed; the domains it created were destroyed, "
+			"and project '%s' stays as it was: 'xenshm-compose up' tries again, "
+			"'xenshm-compose down -p %s' removes it\n", t->name.s, t->name.s);
+	else
+		fprintf(stderr, "xenshm-compose: up failed; everything it changed was undone\n");
 	return ret;
 }
 
-/* same topology already up, and every VM of it alive under its name */
-static bool up_to_date(struct xen *x, const struct xs_project *p, const char *hash)
+/* whether domain d is one of this project's */
+static bool own_domain(const struct run *r, uint32_t domid)
 {
-	char name[72];
 	size_t i;
 
-	if (strcmp(p->hash, hash))
-		return false;
-	for (i = 0; i < p->nvms; i++)
-		if (xen_domain_name(x, p->vms[i].domid, name, sizeof(name)) ||
-		    strcmp(name, p->vms[i].name))
-			return false;
-	return true;
+	for (i = 0; i < r->t->nvms; i++)
+		if (r->st[i].dom && r->st[i].dom->domid == domid)
+			return true;
+	return false;
 }
 
 /*
- * Host memory a domain already maps, whoever made it (xl create, plan.sh,
- * another project): up would scrub it under that guest. Returns the number
- * of conflicts (printed); up to this project's own records, no domain of
- * this project exists here.
+ * Host memory a domain other than this project's already maps, whoever made
+ * it (xl create, plan.sh, another project): up would scrub it under that
+ * guest. Returns the number of conflicts (printed).
  */
-static int foreign_mappings(struct xen *x, const struct topology *t)
+static int foreign_mappings(const struct run *r)
 {
+	const struct topology *t = r->t;
 	struct xen_iomem *held = NULL;
-	size_t nheld = 0, i;
+	size_t nheld = 0, nforeign = 0, i;
 	int n = 0;
 
-	if (xen_iomem_list(x, &held, &nheld)) {
-		fprintf(stderr, "xenshm-compose: %s\n", xen_error(x));
+	if (xen_iomem_list(r->x, &held, &nheld)) {
+		fprintf(stderr, "xenshm-compose: %s\n", xen_error(r->x));
 		return 1;
 	}
+	for (i = 0; i < nheld; i++)
+		if (!own_domain(r, held[i].domid))
+			held[nforeign++] = held[i];
 	for (i = 0; i < t->nmapped; i++) {
-		const struct region *r = t->mapped[i];
-		const struct xen_iomem *h = iomem_holder(held, nheld, r->host_base, r->eff_size);
+		const struct region *g = t->mapped[i];
+		const struct xen_iomem *h = iomem_holder(held, nforeign, g->host_base, g->eff_size);
 		if (!h)
 			continue;
 		fprintf(stderr, "xenshm-compose: region '%s' (host %s) is memory that domain %u "
-			"('%s') maps (iomem %s-%s); up would zero it under that guest\n", r->id,
-			haddr(r->host_base), h->domid, h->name, haddr(h->base),
+			"('%s') maps (iomem %s-%s); up would zero it under that guest\n", g->id,
+			haddr(g->host_base), h->domid, h->name, haddr(h->base),
 			haddr(h->base + h->size - 1));
 		n++;
 	}
@@ -117,134 +133,301 @@ static int foreign_mappings(struct xen *x, const struct topology *t)
 	return n;
 }
 
+/* a region of t that clashes with another project's region id (by ID or host range) */
+static int claim_conflicts(const struct topology *t, const char *id, bool has_host, uint64_t host,
+			   uint64_t size, const char *project)
+{
+	int n = 0;
+	size_t i;
+
+	for (i = 0; i < t->nmapped; i++) {
+		const struct region *g = t->mapped[i];
+		if (!strcmp(id, g->id)) {
+			fprintf(stderr, "xenshm-compose: region ID '%s' is already recorded by project "
+				"'%s'\n", g->id, project);
+			n++;
+		} else if (has_host && g->host_placed &&
+			   ranges_overlap(host, size, g->host_base, g->eff_size)) {
+			fprintf(stderr, "xenshm-compose: region '%s' (host %s) overlaps region '%s' of "
+				"project '%s' in host memory\n", g->id, haddr(g->host_base), id, project);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* another project's claims: its journal (even of an interrupted up) */
+static int project_conflicts(const struct run *r, char **names, size_t nnames)
+{
+	int n = 0;
+	size_t i, k;
+
+	for (i = 0; i < nnames; i++) {
+		struct xs_project p;
+		if (!strcmp(names[i], r->t->name.s))
+			continue;
+		if (xen_read_project(r->x, names[i], &p)) {
+			fprintf(stderr, "xenshm-compose: %s\n", xen_error(r->x));
+			return n + 1;
+		}
+		for (k = 0; k < p.nclaims; k++)
+			n += claim_conflicts(r->t, p.claims[k].id, true, p.claims[k].host,
+					     p.claims[k].size, p.name);
+		xs_project_release(&p);
+	}
+	return n;
+}
+
+static bool listed(char **names, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
 /*
  * Refuses what would clash with another project or foreign domains, before
  * any change. Returns the number of conflicts (printed), or -1 on error.
  */
-static int conflicts(struct xen *x, const struct topology *t)
+static int conflicts(const struct run *r)
 {
+	const struct topology *t = r->t;
 	struct xs_region *rec = NULL;
-	struct xen_domain *doms = NULL;
-	size_t nrec = 0, ndoms = 0, i, j;
-	int n = 0;
+	char **names = NULL;
+	size_t nrec = 0, nnames = 0, i, j;
+	int n;
 
-	if (xen_read_regions(x, &rec, &nrec) || xen_list(x, &doms, &ndoms)) {
-		fprintf(stderr, "xenshm-compose: %s\n", xen_error(x));
+	if (xen_read_regions(r->x, &rec, &nrec) || xen_list_projects(r->x, &names, &nnames)) {
+		fprintf(stderr, "xenshm-compose: %s\n", xen_error(r->x));
 		xs_regions_free(rec, nrec);
 		return -1;
 	}
-	for (i = 0; i < nrec; i++) {
-		if (!strcmp(rec[i].project, t->name.s))
+	n = project_conflicts(r, names, nnames);
+	/* regions recorded by someone with no journal here: another tool, or a lost project */
+	for (i = 0; i < nrec; i++)
+		if (strcmp(rec[i].project, t->name.s) && !listed(names, nnames, rec[i].project))
+			n += claim_conflicts(t, rec[i].id, rec[i].has_host, rec[i].host, rec[i].size,
+					     rec[i].project);
+	for (i = 0; i < r->ndoms; i++) {
+		if (own_domain(r, r->doms[i].domid))
 			continue;
-		for (j = 0; j < t->nmapped; j++) {
-			const struct region *r = t->mapped[j];
-			if (!strcmp(rec[i].id, r->id)) {
-				fprintf(stderr, "xenshm-compose: region ID '%s' is already recorded by "
-					"project '%s'\n", r->id, rec[i].project);
-				n++;
-			} else if (rec[i].has_host && r->host_placed &&
-				   ranges_overlap(rec[i].host, rec[i].size, r->host_base, r->eff_size)) {
-				fprintf(stderr, "xenshm-compose: region '%s' (host 0x%llx) overlaps "
-					"region '%s' of project '%s' in host memory\n", r->id,
-					(unsigned long long)r->host_base, rec[i].id, rec[i].project);
-				n++;
-			}
-		}
-	}
-	for (i = 0; i < ndoms; i++)
 		for (j = 0; j < t->nvms; j++)
-			if (!strcmp(doms[i].name, t->vms[j]->name.s)) {
+			if (!strcmp(r->doms[i].name, t->vms[j]->name.s)) {
 				fprintf(stderr, "xenshm-compose: VM name '%s' is taken by domain %u, "
-					"which project '%s' did not create\n", doms[i].name,
-					doms[i].domid, t->name.s);
+					"which project '%s' did not create\n", r->doms[i].name,
+					r->doms[i].domid, t->name.s);
 				n++;
 			}
+	}
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
 	xs_regions_free(rec, nrec);
-	free(doms);
-	return n + foreign_mappings(x, t);
+	return n + foreign_mappings(r);
 }
 
-/* The steps of apply(), with the signals that could interrupt them held. */
-static int apply_blocked(struct xen *x, const struct topology *t, const char *hash, bool scrub,
-			 bool quiet)
+/* a region none of whose members is alive and has run: nobody's data is in it */
+static bool unused(const struct run *r, const struct region *g)
 {
-	struct undo u = { 0 };
-	struct xs_region *regions = NULL;
-	struct xs_project project = { 0 };
-	int ret = EXIT_ROLLED_BACK, n;
+	size_t i, k;
+
+	for (i = 0; i < g->nmembers; i++)
+		for (k = 0; k < r->t->nvms; k++)
+			if (r->t->start_order[k] == g->members[i]->vm && r->st[k].ran &&
+			    !r->created[k])
+				return false;
+	return true;
+}
+
+/* Kills the dead and creates the missing, in start order, journaling each. */
+static int create_missing(struct run *r, size_t *nmade)
+{
+	const struct topology *t = r->t;
 	size_t i;
 
-	n = conflicts(x, t);
+	for (i = 0; i < t->nvms; i++) {
+		const struct vm *vm = t->start_order[i];
+		struct xs_vm *jv = &r->j.vms[i];
+		enum vm_health h = r->st[i].health;
+
+		if (h == VM_DEAD) {
+			if (xen_destroy(r->x, r->st[i].dom->domid))
+				return -1;
+			if (!r->quiet)
+				printf("destroyed %s (domain %u, %s)\n", vm->name.s,
+				       r->st[i].dom->domid, domain_state(r->st[i].dom));
+		}
+		if (h != VM_DEAD && h != VM_MISSING)
+			continue;
+		/* the UUID goes to the journal first: a kill right after the create still finds it */
+		xen_uuid_new(jv->uuid);
+		jv->domid = jv->started = 0;
+		if (xen_journal_vm(r->x, t->name.s, jv) ||
+		    xen_create_paused(r->x, t, vm, jv->uuid, &jv->domid))
+			return -1;
+		r->created[i] = true;
+		(*nmade)++;
+		if (xen_journal_vm(r->x, t->name.s, jv))
+			return -1;
+		if (!r->quiet)
+			printf("created %s (domain %u, paused)%s\n", vm->name.s, jv->domid,
+			       r->had_journal ? h == VM_DEAD ? ": it was dead" : ": it was gone" : "");
+	}
+	return 0;
+}
+
+/* The steps of up (spec 7), from the journal to the last unpause; 0 or -1 after x's error. */
+static int steps(struct run *r, size_t *nmade, size_t *nresumed, size_t *nscrubbed)
+{
+	const struct topology *t = r->t;
+	struct xs_region *regions = NULL;
+	size_t i;
+	int ret = -1;
+
+	/* the journal is in xenstore before the first domain exists */
+	if (xen_journal_begin(r->x, &r->j) || create_missing(r, nmade))
+		return -1;
+	if (xen_journal_state(r->x, t->name.s, JOURNAL_SCRUBBING))
+		return -1;
+	/* no guest runs before every region of the topology is in place */
+	for (i = 0; r->scrub && i < t->nmapped; i++) {
+		const struct region *g = t->mapped[i];
+		if (!unused(r, g))
+			continue;
+		if (xen_scrub(r->x, g->host_base, g->eff_size))
+			return -1;
+		(*nscrubbed)++;
+	}
+	for (i = 0; i < t->nvms; i++)
+		r->domids[t->start_order[i]->index] = r->j.vms[i].domid;
+	if (records_build(t, r->domids, r->hash, &regions))
+		return xen_oom(r->x);
+	/* one transaction: when it fails, nothing of it was written */
+	snprintf(r->j.state, sizeof(r->j.state), "%s", JOURNAL_STARTING);
+	if (xen_write_records(r->x, regions, t->nmapped, &r->j))
+		goto out;
+	r->records = true;
+	for (i = 0; i < t->nvms; i++) {
+		struct xs_vm *jv = &r->j.vms[i];
+		if (!r->created[i] && r->st[i].health != VM_PAUSED)
+			continue;
+		if (xen_unpause(r->x, jv->domid))
+			goto out;
+		jv->started = jv->domid;
+		if (xen_journal_vm(r->x, t->name.s, jv))
+			goto out;
+		if (!r->created[i]) {
+			(*nresumed)++;
+			if (!r->quiet)
+				printf("resumed %s (domain %u): it was paused\n", jv->name, jv->domid);
+		}
+	}
+	ret = xen_journal_state(r->x, t->name.s, JOURNAL_UP);
+out:
+	records_release(regions, t->nmapped, NULL);
+	return ret;
+}
+
+/*
+ * Finishes what the journal says (nothing: a fresh up). Returns EXIT_OK
+ * when every VM runs, EXIT_ROLLED_BACK when refused or undone.
+ */
+static int converge(struct run *r)
+{
+	const struct topology *t = r->t;
+	size_t i, nmade = 0, nresumed = 0, nscrubbed = 0;
+	bool healthy = r->had_journal && !strcmp(r->j.state, JOURNAL_UP);
+	int n;
+
+	for (i = 0; i < t->nvms; i++) {
+		healthy = healthy && r->st[i].health == VM_RUNNING;
+		if (r->had_journal && r->st[i].health != VM_RUNNING && !r->quiet)
+			printf("%s: %s%s\n", r->j.vms[i].name, health_word[r->st[i].health],
+			       r->st[i].dom ? r->st[i].dom->crashed ? " (crashed)" : "" : "");
+	}
+	if (healthy) {
+		if (!r->quiet)
+			printf("project '%s' is up to date (%zu VMs, topology %.19s...)\n", t->name.s,
+			       t->nvms, r->hash);
+		return EXIT_OK;
+	}
+	if (r->had_journal && !r->quiet)
+		printf("project '%s' is %s: up finishes it\n", t->name.s,
+		       strcmp(r->j.state, JOURNAL_UP) ? "an interrupted up" : "not all running");
+	n = conflicts(r);
 	if (n) {
 		if (n > 0)
 			fprintf(stderr, "xenshm-compose: up refused before any change (%d "
 				"conflict%s)\n", n, n == 1 ? "" : "s");
 		return n > 0 ? EXIT_ROLLED_BACK : EXIT_USAGE;
 	}
-	u.domids = calloc(t->nvms + 1, sizeof(*u.domids));
-	u.created = calloc(t->nvms + 1, sizeof(*u.created));
-	if (!u.domids || !u.created) {
-		fprintf(stderr, "xenshm-compose: out of memory\n");
-		goto cleanup;
+	snprintf(r->j.state, sizeof(r->j.state), "%s", JOURNAL_CREATING);
+	if (steps(r, &nmade, &nresumed, &nscrubbed)) {
+		fprintf(stderr, "xenshm-compose: %s\n", xen_error(r->x));
+		return rollback(r);
 	}
-	/* no guest runs before every region of the topology is in place */
-	for (i = 0; i < t->nvms; i++) {
-		const struct vm *vm = t->start_order[i];
-		if (xen_create_paused(x, t, vm, &u.domids[vm->index])) {
-			fprintf(stderr, "xenshm-compose: %s\n", xen_error(x));
-			goto fail;
-		}
-		u.created[vm->index] = true;
-		if (!quiet)
-			printf("created %s (domain %u, paused)\n", vm->name.s, u.domids[vm->index]);
-	}
-	for (i = 0; scrub && i < t->nmapped; i++) {
-		const struct region *r = t->mapped[i];
-		if (xen_scrub(x, r->host_base, r->eff_size)) {
-			fprintf(stderr, "xenshm-compose: %s\n", xen_error(x));
-			goto fail;
-		}
-	}
-	if (records_build(t, u.domids, hash, &regions, &project)) {
-		fprintf(stderr, "xenshm-compose: out of memory\n");
-		goto fail;
-	}
-	/* one transaction: when it fails, nothing of it was written */
-	if (xen_write_records(x, regions, t->nmapped, &project)) {
-		fprintf(stderr, "xenshm-compose: %s\n", xen_error(x));
-		goto fail;
-	}
-	u.records = true;
-	for (i = 0; i < t->nvms; i++) {
-		const struct vm *vm = t->start_order[i];
-		if (xen_unpause(x, u.domids[vm->index])) {
-			fprintf(stderr, "xenshm-compose: %s\n", xen_error(x));
-			goto fail;
-		}
-	}
-	if (!quiet)
+	if (r->quiet)
+		return EXIT_OK;
+	if (r->had_journal)
+		printf("up: project '%s': %zu VM%s recreated, %zu resumed, %zu running; %zu region%s "
+		       "recorded (%zu scrubbed)\n", t->name.s, nmade, nmade == 1 ? "" : "s", nresumed,
+		       t->nvms, t->nmapped, t->nmapped == 1 ? "" : "s", nscrubbed);
+	else
 		printf("up: project '%s': %zu VM%s running, %zu region%s recorded%s\n", t->name.s,
 		       t->nvms, t->nvms == 1 ? "" : "s", t->nmapped, t->nmapped == 1 ? "" : "s",
-		       scrub ? " (scrubbed)" : "");
-	ret = EXIT_OK;
-	goto cleanup;
-fail:
-	ret = rollback(x, t, &u);
-cleanup:
-	records_release(regions, t->nmapped, &project);
-	free(u.domids);
-	free(u.created);
-	return ret;
+		       r->scrub ? " (scrubbed)" : "");
+	return EXIT_OK;
+}
+
+/* Reads the journal and the domains into r; EXIT_OK, or an exit code after a message. */
+static int survey(struct run *r)
+{
+	struct xs_project found;
+	size_t i, k;
+
+	if (journal_build(r->t, r->hash, &r->j))
+		return fprintf(stderr, "xenshm-compose: out of memory\n"), EXIT_USAGE;
+	if (xen_read_project(r->x, r->t->name.s, &found) || xen_list(r->x, &r->doms, &r->ndoms)) {
+		fprintf(stderr, "xenshm-compose: %s\n", xen_error(r->x));
+		return EXIT_USAGE;
+	}
+	r->had_journal = found.name[0] != '\0';
+	if (r->had_journal && strcmp(found.hash, r->hash)) {
+		fprintf(stderr, "xenshm-compose: project '%s' is %s with another topology (%.19s...); "
+			"run 'xenshm-compose down' first\n", r->t->name.s,
+			strcmp(found.state, JOURNAL_UP) ? "partly up (an interrupted up)" : "up",
+			found.hash);
+		xs_project_release(&found);
+		return EXIT_ROLLED_BACK;
+	}
+	/* same hash, so the same VMs in the same order: take over what the journal knows */
+	for (i = 0; i < r->j.nvms; i++)
+		for (k = 0; k < found.nvms; k++)
+			if (!strcmp(found.vms[k].name, r->j.vms[i].name))
+				r->j.vms[i] = found.vms[k];
+	snprintf(r->j.state, sizeof(r->j.state), "%s", r->had_journal ? found.state : "");
+	xs_project_release(&found);
+	project_status(&r->j, r->doms, r->ndoms, r->st);
+	/* a domain found by its UUID alone gets its domid journaled with the rest */
+	for (i = 0; i < r->j.nvms; i++)
+		if (r->st[i].dom)
+			r->j.vms[i].domid = r->st[i].dom->domid;
+	return EXIT_OK;
 }
 
 /*
- * Applies the plan (spec 7). The model is checked; x is open; the lock is
- * held. INT, TERM and HUP wait until it is up or rolled back: an interrupted
- * run would leave paused domains nobody records.
+ * Applies the plan (spec 7) under the host lock. The model is checked; x is
+ * open; the project's lock is held. INT, TERM and HUP wait until it is up or
+ * rolled back; a SIGKILL leaves the journal, from which the next up or down
+ * goes on.
  */
 static int apply(struct xen *x, const struct topology *t, const char *hash, bool scrub,
 		 bool quiet)
 {
+	struct run r = { .x = x, .t = t, .hash = hash, .scrub = scrub, .quiet = quiet };
 	sigset_t block, old;
 	int ret, lock;
 
@@ -253,12 +436,25 @@ static int apply(struct xen *x, const struct topology *t, const char *hash, bool
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	/* every project's preflight, creation and records, one at a time (spec 7) */
+	r.st = calloc(t->nvms + 1, sizeof(*r.st));
+	r.created = calloc(t->nvms + 1, sizeof(*r.created));
+	r.domids = calloc(t->nvms + 1, sizeof(*r.domids));
+	/* every project's survey, creation and records, one at a time (spec 7) */
 	lock = host_lock(quiet);
-	ret = lock < 0 ? EXIT_USAGE : apply_blocked(x, t, hash, scrub, quiet);
+	if (lock < 0)
+		ret = EXIT_USAGE;
+	else if (!r.st || !r.created || !r.domids)
+		ret = (fprintf(stderr, "xenshm-compose: out of memory\n"), EXIT_USAGE);
+	else if ((ret = survey(&r)) == EXIT_OK)
+		ret = converge(&r);
 	project_unlock(lock);
 	fflush(stdout);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	xs_project_release(&r.j);
+	free(r.doms);
+	free(r.st);
+	free(r.created);
+	free(r.domids);
 	return ret;
 }
 
@@ -280,7 +476,6 @@ int up_main(int argc, char **argv)
 {
 	struct options o;
 	struct compile c = { 0 };
-	struct xs_project rec = { 0 };
 	struct xen *x = NULL;
 	char *hash = NULL;
 	int ret, lock = -1;
@@ -305,27 +500,8 @@ int up_main(int argc, char **argv)
 		goto cleanup;
 	}
 	lock = project_lock(c.t.name.s);
-	if (lock < 0) {
-		ret = EXIT_USAGE;
-		goto cleanup;
-	}
-	if (xen_read_project(x, c.t.name.s, &rec)) {
-		fprintf(stderr, "xenshm-compose: %s\n", xen_error(x));
-		ret = EXIT_USAGE;
-	} else if (rec.name[0] && up_to_date(x, &rec, hash)) {
-		if (!o.quiet)
-			printf("project '%s' is up to date (%zu VMs, topology %.19s...)\n",
-			       c.t.name.s, rec.nvms, hash);
-		ret = EXIT_OK;
-	} else if (rec.name[0]) {
-		fprintf(stderr, "xenshm-compose: project '%s' is up with another topology (%.19s...) "
-			"or partly gone; run 'xenshm-compose down' first\n", c.t.name.s, rec.hash);
-		ret = EXIT_ROLLED_BACK;
-	} else {
-		ret = apply(x, &c.t, hash, !o.no_scrub, o.quiet);
-	}
+	ret = lock < 0 ? EXIT_USAGE : apply(x, &c.t, hash, !o.no_scrub, o.quiet);
 cleanup:
-	xs_project_release(&rec);
 	project_unlock(lock);
 	xen_close(x);
 	free(hash);

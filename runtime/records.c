@@ -71,6 +71,21 @@ int host_lock(bool quiet)
 	return fd;
 }
 
+bool project_busy(const char *project)
+{
+	char path[128];
+	bool busy;
+	int fd;
+
+	snprintf(path, sizeof(path), LOCK_PATH, project);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;	/* never locked since boot */
+	busy = flock(fd, LOCK_EX | LOCK_NB) && errno == EWOULDBLOCK;
+	close(fd);	/* and the lock with it, if we got it */
+	return busy;
+}
+
 void project_unlock(int fd)
 {
 	if (fd >= 0)
@@ -89,12 +104,11 @@ void records_release(struct xs_region *regions, size_t n, struct xs_project *pro
 }
 
 int records_build(const struct topology *t, const uint32_t *domids, const char *hash,
-		  struct xs_region **regions, struct xs_project *project)
+		  struct xs_region **regions)
 {
 	struct xs_region *rs = calloc(t->nmapped + 1, sizeof(*rs));
 	size_t i, j;
 
-	memset(project, 0, sizeof(*project));
 	*regions = NULL;
 	if (!rs)
 		return -1;
@@ -122,20 +136,34 @@ int records_build(const struct topology *t, const uint32_t *domids, const char *
 		}
 		x->nmaps = r->nmembers;
 	}
-	snprintf(project->name, sizeof(project->name), "%s", t->name.s);
-	snprintf(project->hash, sizeof(project->hash), "%s", hash);
-	project->vms = calloc(t->nvms + 1, sizeof(*project->vms));
-	if (!project->vms) {
-		records_release(rs, t->nmapped, NULL);
+	*regions = rs;
+	return 0;
+}
+
+int journal_build(const struct topology *t, const char *hash, struct xs_project *j)
+{
+	size_t i;
+
+	memset(j, 0, sizeof(*j));
+	snprintf(j->name, sizeof(j->name), "%s", t->name.s);
+	snprintf(j->hash, sizeof(j->hash), "%s", hash);
+	snprintf(j->state, sizeof(j->state), "%s", JOURNAL_CREATING);
+	j->vms = calloc(t->nvms + 1, sizeof(*j->vms));
+	j->claims = calloc(t->nmapped + 1, sizeof(*j->claims));
+	if (!j->vms || !j->claims) {
+		xs_project_release(j);
 		return -1;
 	}
-	for (i = 0; i < t->nvms; i++) {
-		const struct vm *vm = t->start_order[i];
-		snprintf(project->vms[i].name, sizeof(project->vms[i].name), "%s", vm->name.s);
-		project->vms[i].domid = domids[vm->index];
+	for (i = 0; i < t->nvms; i++)
+		snprintf(j->vms[i].name, sizeof(j->vms[i].name), "%s", t->start_order[i]->name.s);
+	j->nvms = t->nvms;
+	for (i = 0; i < t->nmapped; i++) {
+		const struct region *r = t->mapped[i];
+		snprintf(j->claims[i].id, sizeof(j->claims[i].id), "%s", r->id);
+		j->claims[i].host = r->host_base;
+		j->claims[i].size = r->eff_size;
 	}
-	project->nvms = t->nvms;
-	*regions = rs;
+	j->nclaims = t->nmapped;
 	return 0;
 }
 
@@ -150,10 +178,45 @@ const struct xen_iomem *iomem_holder(const struct xen_iomem *held, size_t n, uin
 	return NULL;
 }
 
+void project_status(const struct xs_project *p, const struct xen_domain *doms, size_t ndoms,
+		    struct vm_status *st)
+{
+	size_t i, k;
+
+	for (i = 0; i < p->nvms; i++) {
+		const struct xs_vm *vm = &p->vms[i];
+		const struct xen_domain *d = NULL;
+
+		/* a recycled domid may carry somebody else's domain now: the name must match */
+		for (k = 0; k < ndoms && !d; k++)
+			if (vm->domid && doms[k].domid == vm->domid && !strcmp(doms[k].name, vm->name))
+				d = &doms[k];
+		/* created, then up was killed before it could journal the domid */
+		for (k = 0; k < ndoms && !d; k++)
+			if (vm->uuid[0] && !strcmp(doms[k].uuid, vm->uuid))
+				d = &doms[k];
+		st[i].dom = d;
+		if (!d)
+			st[i].health = VM_MISSING;
+		else if (d->shutdown || d->dying)
+			st[i].health = VM_DEAD;
+		else if (d->paused)
+			st[i].health = VM_PAUSED;
+		else
+			st[i].health = VM_RUNNING;
+		/* paused before up ever unpaused it, this domain has not touched its regions */
+		st[i].ran = d && !d->shutdown && !d->dying && (!d->paused || vm->started == d->domid);
+	}
+}
+
 const char *domain_state(const struct xen_domain *d)
 {
+	if (!d)
+		return "gone";
 	if (d->dying)
 		return "dying";
+	if (d->crashed)
+		return "crashed";
 	if (d->shutdown)
 		return "shutdown";
 	if (d->paused)

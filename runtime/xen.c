@@ -39,6 +39,11 @@ const char *xen_error(const struct xen *x)
 	return x->error;
 }
 
+int xen_oom(struct xen *x)
+{
+	return fail(x, "out of memory");
+}
+
 int xen_open(struct xen **out, char *why, size_t whylen)
 {
 	struct xen *x = calloc(1, sizeof(*x));
@@ -113,7 +118,10 @@ int xen_list(struct xen *x, struct xen_domain **out, size_t *n)
 		d->blocked = info[i].blocked;
 		d->paused = info[i].paused;
 		d->shutdown = info[i].shutdown;
+		d->crashed = info[i].shutdown &&
+			     info[i].shutdown_reason == LIBXL_SHUTDOWN_REASON_CRASH;
 		d->dying = info[i].dying;
+		snprintf(d->uuid, sizeof(d->uuid), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(info[i].uuid));
 		name = libxl_domid_to_name(x->ctx, info[i].domid);
 		snprintf(d->name, sizeof(d->name), "%s", name ? name : "");
 		free(name);
@@ -275,14 +283,24 @@ static int fill_config(struct xen *x, const struct topology *t, const struct vm 
 	return 0;
 }
 
+void xen_uuid_new(char uuid[UUID_LEN])
+{
+	libxl_uuid u;
+
+	libxl_uuid_generate(&u);
+	snprintf(uuid, UUID_LEN, LIBXL_UUID_FMT, LIBXL_UUID_BYTES(u));
+}
+
 int xen_create_paused(struct xen *x, const struct topology *t, const struct vm *vm,
-		      uint32_t *domid)
+		      const char *uuid, uint32_t *domid)
 {
 	libxl_domain_config cfg;
 	int ret;
 
 	libxl_domain_config_init(&cfg);
 	ret = fill_config(x, t, vm, &cfg);
+	if (!ret && libxl_uuid_from_string(&cfg.c_info.uuid, uuid))
+		ret = fail(x, "bad UUID '%s' for domain '%s'", uuid, vm->name.s);
 	/* libxl leaves a new domain paused: it runs only when we unpause it */
 	if (!ret && libxl_domain_create_new(x->ctx, &cfg, domid, NULL, NULL))
 		ret = fail(x, "libxl could not create domain '%s' (see libxl's message above)",
@@ -459,13 +477,78 @@ int xen_read_regions(struct xen *x, struct xs_region **out, size_t *n)
 void xs_project_release(struct xs_project *p)
 {
 	free(p->vms);
+	free(p->claims);
 	memset(p, 0, sizeof(*p));
+}
+
+/* a domid node of the journal, 0 when absent */
+static uint32_t read_domid(struct xen *x, const char *project, const char *leaf, const char *vm)
+{
+	char *v = xs_get(x, XBT_NULL, XS_PROJECTS "/%s/%s/%s", project, leaf, vm);
+	uint32_t domid = v ? (uint32_t)strtoul(v, NULL, 10) : 0;
+
+	free(v);
+	return domid;
+}
+
+static int read_vms(struct xen *x, const char *project, struct xs_project *p)
+{
+	char *order = xs_get(x, XBT_NULL, XS_PROJECTS "/%s/order", project), *tok, *v, *save = NULL;
+	size_t n = 1, i;
+
+	for (i = 0; order && order[i]; i++)
+		n += order[i] == ' ';
+	p->vms = calloc(n, sizeof(*p->vms));
+	if (!p->vms) {
+		free(order);
+		return fail(x, "out of memory");
+	}
+	for (tok = order ? strtok_r(order, " ", &save) : NULL; tok && p->nvms < n;
+	     tok = strtok_r(NULL, " ", &save)) {
+		struct xs_vm *vm = &p->vms[p->nvms++];
+		snprintf(vm->name, sizeof(vm->name), "%s", tok);
+		vm->domid = read_domid(x, project, "vms", tok);
+		vm->started = read_domid(x, project, "started", tok);
+		if ((v = xs_get(x, XBT_NULL, XS_PROJECTS "/%s/uuid/%s", project, tok)))
+			snprintf(vm->uuid, sizeof(vm->uuid), "%s", v);
+		free(v);
+	}
+	free(order);
+	return 0;
+}
+
+static int read_claims(struct xen *x, const char *project, struct xs_project *p)
+{
+	char path[160], **ids, *v, *end;
+	unsigned int n, i;
+
+	snprintf(path, sizeof(path), XS_PROJECTS "/%s/regions", project);
+	ids = xs_directory(x->xs, XBT_NULL, path, &n);
+	if (!ids)
+		return 0;
+	p->claims = calloc(n + 1, sizeof(*p->claims));
+	if (!p->claims) {
+		free(ids);
+		return fail(x, "out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		struct xs_claim *c = &p->claims[p->nclaims];
+		v = xs_get(x, XBT_NULL, XS_PROJECTS "/%s/regions/%s", project, ids[i]);
+		if (!v)
+			continue;
+		snprintf(c->id, sizeof(c->id), "%s", ids[i]);
+		c->host = strtoull(v, &end, 0);
+		c->size = strtoull(end, NULL, 0);
+		free(v);
+		p->nclaims++;
+	}
+	free(ids);
+	return 0;
 }
 
 int xen_read_project(struct xen *x, const char *project, struct xs_project *p)
 {
-	char *v, *order, *tok, *save = NULL;
-	size_t cap = 8;
+	char *v;
 
 	memset(p, 0, sizeof(*p));
 	v = xs_get(x, XBT_NULL, XS_PROJECTS "/%s/hash", project);
@@ -474,29 +557,14 @@ int xen_read_project(struct xen *x, const char *project, struct xs_project *p)
 	snprintf(p->name, sizeof(p->name), "%s", project);
 	snprintf(p->hash, sizeof(p->hash), "%s", v);
 	free(v);
-	order = xs_get(x, XBT_NULL, XS_PROJECTS "/%s/order", project);
-	p->vms = calloc(cap, sizeof(*p->vms));
-	if (!p->vms) {
-		free(order);
-		return fail(x, "out of memory");
+	/* a record from before the journal has no state: it was written when up was done */
+	v = xs_get(x, XBT_NULL, XS_PROJECTS "/%s/state", project);
+	snprintf(p->state, sizeof(p->state), "%s", v ? v : JOURNAL_UP);
+	free(v);
+	if (read_vms(x, project, p) || read_claims(x, project, p)) {
+		xs_project_release(p);
+		return -1;
 	}
-	for (tok = order ? strtok_r(order, " ", &save) : NULL; tok; tok = strtok_r(NULL, " ", &save)) {
-		if (p->nvms == cap) {
-			struct xs_vm *grown = realloc(p->vms, sizeof(*p->vms) * cap * 2);
-			if (!grown) {
-				free(order);
-				return fail(x, "out of memory");
-			}
-			p->vms = grown;
-			cap *= 2;
-		}
-		snprintf(p->vms[p->nvms].name, sizeof(p->vms[0].name), "%s", tok);
-		v = xs_get(x, XBT_NULL, XS_PROJECTS "/%s/vms/%s", project, tok);
-		p->vms[p->nvms].domid = v ? (uint32_t)strtoul(v, NULL, 10) : 0;
-		free(v);
-		p->nvms++;
-	}
-	free(order);
 	return 0;
 }
 
@@ -550,14 +618,22 @@ static bool set_perms(struct xen *x, xs_transaction_t t, const char *path,
 	return ok;
 }
 
+/* xs_rm of a missing node fails with ENOENT: that is what we want anyway */
+static bool rm_ok(struct xen *x, xs_transaction_t t, const char *path)
+{
+	return xs_rm(x->xs, t, path) || errno == ENOENT;
+}
+
 static bool write_region(struct xen *x, xs_transaction_t t, const struct xs_region *r)
 {
 	char path[160], value[96];
 	size_t i;
 	bool ok;
 
+	/* mappings of domains replaced since the last write must not stay */
 	snprintf(path, sizeof(path), XS_REGIONS "/%s", r->id);
-	ok = xs_mkdir(x->xs, t, path) && set_perms(x, t, path, r);
+	ok = rm_ok(x, t, path) && xs_mkdir(x->xs, t, path) &&
+	     set_perms(x, t, path, r);
 #define PUT(leaf, ...)                                                               \
 	do {                                                                         \
 		snprintf(path, sizeof(path), XS_REGIONS "/%s/" leaf, r->id);          \
@@ -582,9 +658,42 @@ static bool write_region(struct xen *x, xs_transaction_t t, const struct xs_regi
 	return ok;
 }
 
+/* one node of a project record, dom0's only like the whole record */
+static bool put_leaf(struct xen *x, xs_transaction_t t, const char *project, const char *leaf,
+		     const char *value)
+{
+	char path[192];
+
+	snprintf(path, sizeof(path), XS_PROJECTS "/%s/%s", project, leaf);
+	return xs_put(x, t, path, value);
+}
+
+static bool write_vm(struct xen *x, xs_transaction_t t, const char *project, const struct xs_vm *vm)
+{
+	char leaf[96], value[16];
+	bool ok = true;
+
+	if (vm->uuid[0]) {
+		snprintf(leaf, sizeof(leaf), "uuid/%s", vm->name);
+		ok = put_leaf(x, t, project, leaf, vm->uuid);
+	}
+	if (vm->domid) {
+		snprintf(leaf, sizeof(leaf), "vms/%s", vm->name);
+		snprintf(value, sizeof(value), "%u", vm->domid);
+		ok = ok && put_leaf(x, t, project, leaf, value);
+	}
+	if (vm->started) {
+		snprintf(leaf, sizeof(leaf), "started/%s", vm->name);
+		snprintf(value, sizeof(value), "%u", vm->started);
+		ok = ok && put_leaf(x, t, project, leaf, value);
+	}
+	return ok;
+}
+
+/* the whole record, replacing any: nodes of replaced domains must not stay */
 static bool write_project(struct xen *x, xs_transaction_t t, const struct xs_project *p)
 {
-	char path[160], value[32], *order;
+	char path[160], leaf[32], value[48], *order;
 	size_t i, len = 1;
 	bool ok;
 
@@ -599,15 +708,17 @@ static bool write_project(struct xen *x, xs_transaction_t t, const struct xs_pro
 		strcat(order, p->vms[i].name);
 	}
 	snprintf(path, sizeof(path), XS_PROJECTS "/%s", p->name);
-	ok = xs_mkdir(x->xs, t, path) && set_perms(x, t, path, NULL);
-	snprintf(path, sizeof(path), XS_PROJECTS "/%s/hash", p->name);
-	ok = ok && xs_put(x, t, path, p->hash);
-	snprintf(path, sizeof(path), XS_PROJECTS "/%s/order", p->name);
-	ok = ok && xs_put(x, t, path, order);
-	for (i = 0; i < p->nvms; i++) {
-		snprintf(path, sizeof(path), XS_PROJECTS "/%s/vms/%s", p->name, p->vms[i].name);
-		snprintf(value, sizeof(value), "%u", p->vms[i].domid);
-		ok = ok && xs_put(x, t, path, value);
+	ok = rm_ok(x, t, path) && xs_mkdir(x->xs, t, path) &&
+	     set_perms(x, t, path, NULL);
+	ok = ok && put_leaf(x, t, p->name, "hash", p->hash) &&
+	     put_leaf(x, t, p->name, "order", order) && put_leaf(x, t, p->name, "state", p->state);
+	for (i = 0; i < p->nvms; i++)
+		ok = ok && write_vm(x, t, p->name, &p->vms[i]);
+	for (i = 0; i < p->nclaims; i++) {
+		snprintf(leaf, sizeof(leaf), "regions/%s", p->claims[i].id);
+		snprintf(value, sizeof(value), "0x%llx 0x%llx", (unsigned long long)p->claims[i].host,
+			 (unsigned long long)p->claims[i].size);
+		ok = ok && put_leaf(x, t, p->name, leaf, value);
 	}
 	free(order);
 	return ok;
@@ -670,10 +781,28 @@ int xen_write_records(struct xen *x, const struct xs_region *regions, size_t nre
 	return transact(x, "write the records", write_body, &rec);
 }
 
-/* xs_rm of a missing node fails with ENOENT: that is what we want anyway */
-static bool rm_ok(struct xen *x, xs_transaction_t t, const char *path)
+static bool journal_body(struct xen *x, xs_transaction_t t, const void *arg)
 {
-	return xs_rm(x->xs, t, path) || errno == ENOENT;
+	return xs_mkdir(x->xs, t, XS_PROJECTS) && set_perms(x, t, XS_PROJECTS, NULL) &&
+	       write_project(x, t, arg);
+}
+
+int xen_journal_begin(struct xen *x, const struct xs_project *p)
+{
+	return transact(x, "write the journal", journal_body, p);
+}
+
+/* single writes need no transaction: xenstored applies each one whole */
+int xen_journal_vm(struct xen *x, const char *project, const struct xs_vm *vm)
+{
+	return write_vm(x, XBT_NULL, project, vm) ? 0 :
+		fail(x, "cannot journal VM '%s' in xenstore: %s", vm->name, strerror(errno));
+}
+
+int xen_journal_state(struct xen *x, const char *project, const char *state)
+{
+	return put_leaf(x, XBT_NULL, project, "state", state) ? 0 :
+		fail(x, "cannot journal state '%s' in xenstore: %s", state, strerror(errno));
 }
 
 static bool remove_body(struct xen *x, xs_transaction_t t, const void *arg)

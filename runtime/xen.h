@@ -22,11 +22,16 @@ struct xen;
 int xen_open(struct xen **x, char *why, size_t whylen);
 void xen_close(struct xen *x);
 const char *xen_error(const struct xen *x);
+/* Sets x's error to "out of memory" for a caller's allocation; -1. */
+int xen_oom(struct xen *x);
+
+#define UUID_LEN 40	/* a UUID as text (36 characters) and its NUL */
 
 struct xen_domain {
 	uint32_t domid;
 	char name[72];
-	bool running, blocked, paused, shutdown, dying;
+	char uuid[UUID_LEN];
+	bool running, blocked, paused, shutdown, crashed, dying;
 };
 
 /* every domain but dom0; caller frees *out */
@@ -48,9 +53,15 @@ int xen_iomem_list(struct xen *x, struct xen_iomem **out, size_t *n);
 /* the domain's name, or "" when the domain does not exist */
 int xen_domain_name(struct xen *x, uint32_t domid, char *name, size_t len);
 
-/* Creates the VM paused, with its regions' iomem ranges (the iomem backend). */
+/* A new random UUID, as text, for the next domain up creates. */
+void xen_uuid_new(char uuid[UUID_LEN]);
+
+/*
+ * Creates the VM paused, with its regions' iomem ranges (the iomem backend),
+ * under the given UUID: the journal names it before the domain exists.
+ */
 int xen_create_paused(struct xen *x, const struct topology *t, const struct vm *vm,
-		      uint32_t *domid);
+		      const char *uuid, uint32_t *domid);
 int xen_unpause(struct xen *x, uint32_t domid);
 int xen_destroy(struct xen *x, uint32_t domid);
 
@@ -76,18 +87,36 @@ struct xs_region {
 	size_t nmaps;
 };
 
+/* One VM in the journal; 0 is no domain (dom0 is never one of ours). */
 struct xs_vm {
 	char name[72];
-	uint32_t domid;
+	uint32_t domid;		/* the domain up created for it */
+	char uuid[UUID_LEN];	/* written before the create: finds a domain not yet journaled */
+	uint32_t started;	/* the domain up last unpaused for it */
 };
 
-/* XS_PROJECTS/PROJECT: what `down` and `ps` need beyond the regions */
+/* A region the project claims, from before its first domain to its down. */
+struct xs_claim {
+	char id[16];
+	uint64_t host, size;
+};
+
+/*
+ * XS_PROJECTS/PROJECT: the project record, which is also up's journal.
+ * state is where up is: "creating", "scrubbing", "starting", then "up";
+ * anything but "up" with no up running is an interrupted up.
+ */
 struct xs_project {
 	char name[40];
 	char hash[80];
+	char state[16];
 	struct xs_vm *vms;	/* in start order */
 	size_t nvms;
+	struct xs_claim *claims;
+	size_t nclaims;
 };
+
+#define JOURNAL_UP "up"
 
 /* Every region record; caller frees with xs_regions_free. */
 int xen_read_regions(struct xen *x, struct xs_region **out, size_t *n);
@@ -99,8 +128,19 @@ void xs_project_release(struct xs_project *p);
 int xen_list_projects(struct xen *x, char ***out, size_t *n);
 
 /*
- * Writes the regions and the project record in one transaction, retried on
- * EAGAIN; region nodes are dom0-owned and readable by their members only.
+ * Opens up's journal: the whole project record (hash, order, state, claims
+ * and what p->vms already knows), replacing any, in one transaction.
+ */
+int xen_journal_begin(struct xen *x, const struct xs_project *p);
+/* Journals one VM: its uuid, domid and started nodes, as vm has them (one write each). */
+int xen_journal_vm(struct xen *x, const char *project, const struct xs_vm *vm);
+/* Moves the journal to state (one write). */
+int xen_journal_state(struct xen *x, const char *project, const char *state);
+
+/*
+ * Writes the regions (replacing what they recorded before) and the whole
+ * project record in one transaction, retried on EAGAIN; region nodes are
+ * dom0-owned and readable by their members only.
  */
 int xen_write_records(struct xen *x, const struct xs_region *regions, size_t nregions,
 		      const struct xs_project *p);

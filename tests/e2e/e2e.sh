@@ -28,8 +28,36 @@ wait_results() {
 	return 1
 }
 
+# the token the owner of region $1 printed on its console ("token 0x... published in ID")
+published() {
+	grep -a -h "published in $1" $LOGS/guest-*-vuart0.log 2>/dev/null | tail -n 1 | awk '{ print $2 }'
+}
+# records_hold_tokens ID...: for each region, the host range its record names holds
+# the owner's MAGIC and the token that owner printed (read by dom0 through /dev/mem)
+records_hold_tokens() {
+	all_ok=0
+	for id in "$@"; do
+		host=$(xenstore-read /local/shared_mem/$id/host)
+		owner=$(xenstore-read /local/shared_mem/$id/owner)
+		tok=$(published "$id")
+		magic=$(devmem "$host" 32)
+		word=$(devmem $((host + 4)) 32)
+		echo "E2E: region $id: record says host $host, owner domain $owner; owner published ${tok:-nothing}; memory holds $magic $word"
+		[ -n "$tok" ] && [ "$magic" = 0x53484D31 ] && [ $((word)) = $((tok)) ] || all_ok=1
+	done
+	return $all_ok
+}
+# live N: exactly N VMs of the project are running or blocked, per ps --format json
+live() {
+	[ "$($X ps --format json | grep -c '"state": "\(running\|blocked\)"')" = "$1" ]
+}
+nothing_left() {
+	[ -z "$(domains)" ] && [ "$(xenstore-ls /local/shared_mem | wc -l)" = 0 ] &&
+		[ "$(xenstore-ls /local/xenshm-compose | wc -l)" = 0 ]
+}
+
 # the checks below must not pass for want of their tools
-for tool in xl xenstore-ls xenstore-read devmem; do
+for tool in xl xenstore-ls xenstore-read xenstore-list devmem; do
 	command -v $tool >/dev/null || fail "0 setup: $tool is missing in dom0"
 done
 
@@ -74,6 +102,13 @@ grep '^/local/shared_mem/all/owner ' /tmp/xs.txt | grep -q "(n0,r$a,r$b,r$g)" ||
 [ $ok = 1 ] && pass "2 ps and xenstore: seed layout, domids $a $b $g, dom0-owned, readable by members only" ||
 	fail "2 ps and xenstore records"
 
+# 10. the records tie to the memory: where a record says a region is, its owner's token is
+if records_hold_tokens all pair; then
+	pass "10 records tie to memory: the host range of 'all' and 'pair' in their records holds each owner's published token"
+else
+	fail "10 records tie to memory"
+fi
+
 # 3. a second up changes nothing
 before="$(domains) $a $b $g"
 out=$($X up $T); rc=$?
@@ -83,6 +118,36 @@ if [ $rc = 0 ] && echo "$out" | grep -q "up to date" && [ "$before" = "$after" ]
 	pass "3 second up: up to date, same domains"
 else
 	fail "3 second up (exit $rc)"
+fi
+
+# 11. health: a guest destroyed behind the tool's back is recreated, and only that one
+a0=$(domid alpha); b0=$(domid beta); g0=$(domid gamma)
+xl destroy gamma
+rm -f $LOGS/guest-gamma-vuart0.log
+$X ps | tee /tmp/ps.txt
+out=$($X up $T 2>&1); rc=$?
+echo "$out"
+g1=$(domid gamma)
+if [ $rc = 0 ] && grep -q "^  gamma  *$g0  gone " /tmp/ps.txt && echo "$out" | grep -q "^created gamma (domain $g1, paused): it was gone" &&
+	[ "$(echo "$out" | grep -c '^created')" = 1 ] && [ "$(domid alpha)" = "$a0" ] && [ "$(domid beta)" = "$b0" ] &&
+	[ -n "$g1" ] && [ "$g1" != "$g0" ] && wait_results 1 gamma && grep -q 'RESULT.*PASS' $LOGS/guest-gamma-vuart0.log &&
+	[ "$(xenstore-read /local/shared_mem/all/mappings/$g1)" = 0x5000000-0x50fffff ] &&
+	! xenstore-read /local/shared_mem/all/mappings/$g0 2>/dev/null && live 3; then
+	pass "11 health: gamma destroyed behind our back (ps: gone); up recreated only gamma (domain $g0 -> $g1), whose exchange passed again; records follow"
+else
+	fail "11 health: exit $rc, gamma $g0 -> '$g1', alpha $a0 -> $(domid alpha), beta $b0 -> $(domid beta)"
+fi
+# 11b. a paused guest is resumed, not recreated
+xl pause alpha
+$X ps | tee /tmp/ps.txt
+out=$($X up $T 2>&1); rc=$?
+echo "$out"
+if [ $rc = 0 ] && grep -q "^  alpha  *$a0  paused " /tmp/ps.txt && echo "$out" | grep -q "^resumed alpha (domain $a0): it was paused" &&
+	! echo "$out" | grep -q '^created' && [ "$(domid alpha)" = "$a0" ] && live 3 &&
+	$X up $T | grep -q "up to date"; then
+	pass "11b health: alpha paused behind our back (ps: paused); up resumed it, created nothing, then says up to date"
+else
+	fail "11b health: exit $rc"
 fi
 
 # 4c (setup): a pattern in 'all' where the guests never write, read back after down
@@ -158,14 +223,13 @@ else
 	fail "9 foreign mapping: xl create of the foreign domain failed"
 fi
 
-# 6. rollback: the last VM cannot be created
+# 6. rollback: the last VM cannot be built (its kernel image is garbage)
 $X up rollback.yaml; rc=$?
 left=$(domains)
-recs=$(xenstore-ls /local/shared_mem | wc -l)
-if [ $rc = 3 ] && [ -z "$left" ] && [ "$recs" = 0 ]; then
-	pass "6 rollback: missing kernel of the last VM: exit 3, no domain, no record"
+if [ $rc = 3 ] && nothing_left; then
+	pass "6 rollback: invalid kernel image of the last VM: exit 3, no domain, no record, no journal"
 else
-	fail "6 rollback: exit $rc, domains '$left', $recs records"
+	fail "6 rollback: exit $rc, domains '$left'"
 fi
 
 # 6b. rollback that fails (destroy faulted by LD_PRELOAD): exit 4, what remains is named
@@ -178,7 +242,15 @@ if [ $rc = 4 ] && echo "$out" | grep -q "('rb-one') remains" && echo "$out" | gr
 else
 	fail "6b failed rollback: exit $rc, domains '$left'"
 fi
-xl destroy rb-one; xl destroy rb-two
+# 6d. what that rollback left, its journal knows: down -p removes it all
+$X ps -p rollback
+$X down -p rollback; rc=$?
+if [ $rc = 0 ] && nothing_left; then
+	pass "6d down -p after a failed rollback: the journal named what remained; no domain, no record left"
+else
+	fail "6d down -p after a failed rollback: exit $rc, domains '$(domains)'"
+	for vm in rb-one rb-two; do xl destroy $vm 2>/dev/null; done
+fi
 
 # 6c. rollback after the records: the first unpause fails (faulted), so the records go too
 out=$(XENSHM_FAULT=unpause LD_PRELOAD=/e2e/faults.so $X up $T 2>&1); rc=$?
@@ -192,6 +264,85 @@ if [ $rc = 3 ] && [ -z "$left" ] && [ "$recs" = 0 ] && [ "$proj" = 0 ] &&
 else
 	fail "6c rollback at unpause: exit $rc, domains '$left', $recs region and $proj project records"
 fi
+
+# 12. SIGKILL of up at each step (tests/e2e/faults.c), then up again: the journal
+# lets it finish into a clean running topology; then down leaves nothing
+for point in state:creating create:1 create:2 create:3 before-state:starting state:starting \
+	unpause:1 unpause:2 unpause:3; do
+	rm -f $LOGS/guest-*-vuart0.log
+	XENSHM_KILL=$point LD_PRELOAD=/e2e/faults.so $X up -q $T >/dev/null 2>&1; krc=$?
+	killed=$(domains)
+	$X ps -p e2e >/tmp/ps.txt
+	out=$($X up $T 2>&1); rc=$?
+	echo "$out" | sed "s/^/E2E: after kill at $point: /"
+	a=$(domid alpha); b=$(domid beta); g=$(domid gamma)
+	ok=1
+	[ $krc = 137 ] || { echo "E2E: up was not killed at $point (exit $krc)"; ok=0; }
+	grep -q INTERRUPTED /tmp/ps.txt || { echo "E2E: ps did not show the interrupted up"; ok=0; }
+	[ $rc = 0 ] && live 3 || { echo "E2E: up after the kill: exit $rc"; ok=0; }
+	wait_results 5 alpha beta gamma && [ "$(cat $LOGS/guest-*-vuart0.log | grep -c 'RESULT.*PASS')" = 5 ] ||
+		{ echo "E2E: the guests did not all pass"; cat $LOGS/guest-*-vuart0.log; ok=0; }
+	[ "$(xenstore-read /local/xenshm-compose/e2e/state)" = up ] &&
+		[ "$(xenstore-read /local/shared_mem/all/mappings/$g)" = 0x5000000-0x50fffff ] &&
+		[ "$(xenstore-read /local/shared_mem/pair/owner)" = "$b" ] &&
+		[ "$(xenstore-list /local/shared_mem/all/mappings | sort -n | tr '\n' ' ')" = "$(printf '%s\n' $a $b $g | sort -n | tr '\n' ' ')" ] ||
+		{ echo "E2E: records do not match domains $a $b $g"; xenstore-ls -f /local; ok=0; }
+	records_hold_tokens all pair || ok=0
+	$X down -q $T; drc=$?
+	[ $drc = 0 ] && nothing_left || { echo "E2E: down after the recovery: exit $drc, domains '$(domains)'"; ok=0; }
+	if [ $ok = 1 ]; then
+		pass "12 kill -9 at $point: left '${killed}', ps said INTERRUPTED; up finished it (5 PASS, 3 running, records match memory); down left nothing"
+	else
+		fail "12 kill -9 at $point"
+		$X down -q -p e2e
+	fi
+done
+# 12b. down -p of an interrupted up: killed right after the 2nd create, before it journaled that domid
+XENSHM_KILL=create:2 LD_PRELOAD=/e2e/faults.so $X up -q $T >/dev/null 2>&1
+killed=$(domains)
+out=$($X down -p e2e); rc=$?
+echo "$out"
+if [ $rc = 0 ] && [ "$(echo "$killed" | wc -w)" = 2 ] && nothing_left && echo "$out" | grep -q "an interrupted up"; then
+	pass "12b down -p after a kill at create:2: both domains ('${killed}'), one found by its journaled UUID, destroyed; no record left"
+else
+	fail "12b down -p after a kill: exit $rc, left '${killed}', now '$(domains)'"
+	$X down -q -p e2e
+fi
+
+# 13. two projects claiming the same memory, started at the same moment: exactly one
+# comes up, the other is refused, and the winner's exchange survives (memory read back)
+for round in 1 2 3; do
+	rm -f $LOGS/guest-*-vuart0.log
+	first=$T; second=conflict.yaml
+	[ $round = 2 ] && { first=conflict.yaml; second=$T; }
+	$X up -q $first >/tmp/race1.out 2>&1 &
+	p1=$!
+	$X up -q $second >/tmp/race2.out 2>&1 &
+	p2=$!
+	wait $p1; r1=$?
+	wait $p2; r2=$?
+	cat /tmp/race1.out /tmp/race2.out
+	winner=""; lost=""
+	[ $r1 = 0 ] && [ $r2 = 3 ] && { winner=$first; lost=/tmp/race2.out; }
+	[ $r2 = 0 ] && [ $r1 = 3 ] && { winner=$second; lost=/tmp/race1.out; }
+	ok=0
+	if [ "$winner" = "$T" ]; then
+		wait_results 5 alpha beta gamma && [ "$(cat $LOGS/guest-*-vuart0.log | grep -c 'RESULT.*PASS')" = 5 ] &&
+			[ "$(domains)" = "alpha beta gamma " ] && records_hold_tokens all pair && ok=1
+		name=e2e
+	elif [ -n "$winner" ]; then
+		wait_results 2 other-one other-two && [ "$(cat $LOGS/guest-*-vuart0.log | grep -c 'RESULT.*PASS')" = 2 ] &&
+			[ "$(domains)" = "other-one other-two " ] && records_hold_tokens all && ok=1
+		name=other
+	fi
+	[ -n "$lost" ] && grep -q "up refused before any change" "$lost" || ok=0
+	if [ $ok = 1 ]; then
+		pass "13 race, round $round: project '$name' came up, the other was refused (exit 3); the winner's guests passed and its memory holds their tokens"
+	else
+		fail "13 race, round $round: exits $r1 and $r2, domains '$(domains)'"
+	fi
+	$X down -q -p e2e; $X down -q -p other
+done
 
 # 4d. down --no-scrub leaves the released memory as the guests left it
 $X up -q $T

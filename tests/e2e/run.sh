@@ -37,6 +37,10 @@ topo=$here/e2e.yaml
 rm -rf "$work" && mkdir -p "$work"
 "$xc" build -q "$topo" -o "$work/build" || die "xenshm-compose build failed"
 "$here/guest/build.sh" "$work/build" "$work/guest" || die "guest build failed"
+if [ "$mode" = e2e ]; then	# the conflicting project's guests prove their sharing when it wins
+	"$xc" build -q "$here/conflict.yaml" -o "$work/build-other" || die "xenshm-compose build of conflict.yaml failed"
+	"$here/guest/build.sh" "$work/build-other" "$work/guest" || die "guest build (conflict.yaml) failed"
+fi
 aarch64-linux-gnu-gcc -shared -fPIC -O2 -Wall -Wextra -Werror -o "$work/faults.so" "$here/faults.c" -ldl ||
 	die "fault injection library does not build"
 
@@ -47,6 +51,7 @@ kver=$(find "$root/lib/modules" -mindepth 1 -maxdepth 1 -printf '%f\n' | head -1
 cp "$here"/*.sh "$here"/*.yaml "$r/e2e/"
 cp "$topo" "$work/faults.so" "$r/e2e/"
 cp "$work"/guest/*.img "$r/guest/"
+yes 'not a kernel image' | head -c 1M >"$r/guest/invalid.img"	# rollback.yaml's last VM
 mkcpio "$r" "$work/dom0.cpio"
 
 # the host device tree: QEMU's own plus the generated host/xenshm-pool.dtsi
@@ -79,7 +84,7 @@ timeout --foreground "$timeout_s" qemu-system-aarch64 $machine -nographic -no-re
 	-serial stdio -monitor none </dev/null 2>&1 | console_filter "$log"
 qemu_rc=${PIPESTATUS[0]}
 t_done=$(date +%s)
-tally "$log" "arm64 " "$([ "$mode" = demo ] && echo 1 || echo 14)" "$qemu_rc"
+tally "$log" "arm64 " "$([ "$mode" = demo ] && echo 1 || echo 31)" "$qemu_rc"
 echo "e2e: times: fetch $((t_fetched - t_start)) s, build $((t_built - t_fetched)) s, QEMU $((t_done - t_built)) s"
 grep -a -E 'DOM0: toolstack up|E2E TIME' "$log" | sed 's/^/e2e: /'
 [ "${E2E_KEEP:-0}" = 1 ] || rm -rf "$work"

@@ -111,9 +111,11 @@ static void emit_everything(const struct topology *t, FILE *sink)
 		emit_guest_header(t, t->vms[i], hash, sink);
 		emit_guest_dtsi(t, t->vms[i], hash, sink);
 	}
-	/* what up writes to xenstore, built as up builds it */
-	if (domids && records_build(t, domids, hash, &records, &project) == 0)
-		records_release(records, t->nmapped, &project);
+	/* what up writes to xenstore, built as up builds it: the journal, then the records */
+	if (journal_build(t, hash, &project) == 0)
+		xs_project_release(&project);
+	if (domids && records_build(t, domids, hash, &records) == 0)
+		records_release(records, t->nmapped, NULL);
 	free(domids);
 	free(hash);
 }
