@@ -33,12 +33,21 @@ struct run {
 	bool records;		/* this run wrote the region records */
 };
 
-static const char *const health_word[] = {
-	[VM_RUNNING] = "running",
-	[VM_PAUSED] = "paused",
-	[VM_DEAD] = "dead",
-	[VM_MISSING] = "gone",
-};
+/* what became of VM i, in up's words */
+static const char *health_text(const struct run *r, size_t i)
+{
+	switch (r->st[i].health) {
+	case VM_RUNNING:
+		return "running";
+	case VM_PAUSED:
+		return "paused";
+	case VM_DEAD:
+		return r->st[i].dom->crashed ? "crashed" : "dead";
+	case VM_MISSING:
+		break;
+	}
+	return r->j.vms[i].domid ? "gone" : "not created yet";
+}
 
 /*
  * Destroys what this run created, newest first. A fresh up also removes
@@ -252,6 +261,7 @@ static int create_missing(struct run *r, size_t *nmade)
 		const struct vm *vm = t->start_order[i];
 		struct xs_vm *jv = &r->j.vms[i];
 		enum vm_health h = r->st[i].health;
+		const char *before;
 
 		if (h == VM_DEAD) {
 			if (xen_destroy(r->x, r->st[i].dom->domid))
@@ -262,6 +272,7 @@ static int create_missing(struct run *r, size_t *nmade)
 		}
 		if (h != VM_DEAD && h != VM_MISSING)
 			continue;
+		before = health_text(r, i);
 		/* the UUID goes to the journal first: a kill right after the create still finds it */
 		xen_uuid_new(jv->uuid);
 		jv->domid = jv->started = 0;
@@ -273,8 +284,8 @@ static int create_missing(struct run *r, size_t *nmade)
 		if (xen_journal_vm(r->x, t->name.s, jv))
 			return -1;
 		if (!r->quiet)
-			printf("created %s (domain %u, paused)%s\n", vm->name.s, jv->domid,
-			       r->had_journal ? h == VM_DEAD ? ": it was dead" : ": it was gone" : "");
+			printf("created %s (domain %u, paused)%s%s\n", vm->name.s, jv->domid,
+			       r->had_journal ? ": it was " : "", r->had_journal ? before : "");
 	}
 	return 0;
 }
@@ -345,8 +356,7 @@ static int converge(struct run *r)
 	for (i = 0; i < t->nvms; i++) {
 		healthy = healthy && r->st[i].health == VM_RUNNING;
 		if (r->had_journal && r->st[i].health != VM_RUNNING && !r->quiet)
-			printf("%s: %s%s\n", r->j.vms[i].name, health_word[r->st[i].health],
-			       r->st[i].dom ? r->st[i].dom->crashed ? " (crashed)" : "" : "");
+			printf("%s: %s\n", r->j.vms[i].name, health_text(r, i));
 	}
 	if (healthy) {
 		if (!r->quiet)
