@@ -378,3 +378,14 @@ if [ $ok = 1 ] && awk -v a="$tu" -v b="$tx" 'BEGIN { exit !(a <= b) }'; then
 else
 	fail "8 timing: median up $tu s vs plan.sh $tx s (ratio $ratio; every command ok: $ok)"
 fi
+
+# 15. nothing crashed: no user program in dom0 (its kernel names each one), no
+# domain (Xen's console names each domain_crash)
+crashes=$(dmesg | grep -a -i -E 'segfault|general protection|unhandled|traps:')
+xcrashes=$(xl dmesg | grep -a -i -E 'domain_crash|crashed')
+echo "$crashes$xcrashes" | grep . | sed 's/^/E2E: crash: /'
+if [ -z "$crashes$xcrashes" ]; then
+	pass "15 no crash: dom0's kernel logged no crashed program, Xen no crashed domain"
+else
+	fail "15 a program or a domain crashed (see above)"
+fi

@@ -84,7 +84,7 @@ timeout --foreground "$timeout_s" qemu-system-aarch64 $machine -nographic -no-re
 	-serial stdio -monitor none </dev/null 2>&1 | console_filter "$log"
 qemu_rc=${PIPESTATUS[0]}
 t_done=$(date +%s)
-tally "$log" "arm64 " "$([ "$mode" = demo ] && echo 1 || echo 31)" "$qemu_rc"
+tally "$log" "arm64 " "$([ "$mode" = demo ] && echo 1 || echo 32)" "$qemu_rc"
 echo "e2e: times: fetch $((t_fetched - t_start)) s, build $((t_built - t_fetched)) s, QEMU $((t_done - t_built)) s"
 grep -a -E 'DOM0: toolstack up|E2E TIME' "$log" | sed 's/^/e2e: /'
 [ "${E2E_KEEP:-0}" = 1 ] || rm -rf "$work"

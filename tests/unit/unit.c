@@ -5,20 +5,11 @@
 #include "freelist.h"
 #include "text.h"
 #include "topology.h"
+#include "unit.h"
 #include "units.h"
 #include "util.h"
 
-static int failed;
-
-#define EXPECT(name, cond)                                              \
-	do {                                                            \
-		if (cond)                                               \
-			printf("PASS: unit %s\n", name);                \
-		else {                                                  \
-			printf("FAIL: unit %s (%s:%d)\n", name, __FILE__, __LINE__); \
-			failed = 1;                                     \
-		}                                                       \
-	} while (0)
+int failed;
 
 static void test_sizes(void)
 {
@@ -160,5 +151,6 @@ int main(void)
 	test_freelist();
 	test_util();
 	test_ranges_and_names();
+	test_status();
 	return failed;
 }

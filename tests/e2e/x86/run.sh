@@ -43,25 +43,39 @@ t_fetched=$(date +%s)
 make -s -C "$top" BUILD=build/x86 GRAPHVIZ=no build/x86/xenshm-compose >/dev/null || die "build failed"
 make -s -C "$top" xenshm-compose >/dev/null || die "host build failed"
 rm -rf "$work" && mkdir -p "$work"
-"$top/xenshm-compose" build -q "$here/x86.yaml" -o "$work/build" || die "xenshm-compose build failed"
 kver=$(find "$root/lib/modules" -mindepth 1 -maxdepth 1 -printf '%f\n' | head -1)
-mkdir -p "$work/guest"
-for dir in "$work"/build/guest/*/; do
-	vm=$(basename "$dir")
-	g=$work/groot-$vm
-	mkdir -p "$g"/{bin,proc,sys,dev,tmp}
-	cp "$root/bin/busybox" "$g/bin/" && ln -s busybox "$g/bin/sh"
-	cp "$here/guest-init.sh" "$g/init"
-	gcc -std=c11 -DHOSTED -O2 -Wall -Wextra -Werror -static -I"$dir" -o "$g/shmtest" \
-		"$here/../guest/guest.c" || die "guest program for $vm does not build"
-	mkcpio "$g" "$work/guest/$vm.cpio"
-done
+# guests TOPOLOGY OUT: one initramfs per VM of TOPOLOGY: busybox, the test
+# program built against the VM's xenshm.h, and xenstore-read (to try reading
+# the records from inside a guest, step 6)
+guests() {
+	local b=$work/build-$(basename "$1" .yaml) dir vm g lib
+	"$top/xenshm-compose" build -q "$1" -o "$b" || die "xenshm-compose build of $1 failed"
+	mkdir -p "$2"
+	for dir in "$b"/guest/*/; do
+		vm=$(basename "$dir")
+		g=$b/root-$vm
+		mkdir -p "$g"/{bin,proc,sys,dev,tmp,usr/bin,lib64,lib/x86_64-linux-gnu}
+		cp "$root/bin/busybox" "$g/bin/" && ln -s busybox "$g/bin/sh"
+		cp "$here/guest-init.sh" "$g/init"
+		gcc -std=c11 -DHOSTED -O2 -Wall -Wextra -Werror -static -I"$dir" -o "$g/shmtest" \
+			"$here/../guest/guest.c" || die "guest program for $vm does not build"
+		cp "$root/usr/bin/xenstore-read" "$g/usr/bin/"
+		for lib in libxenstore.so.4 libxentoolcore.so.1; do
+			cp -L "$root/usr/lib/x86_64-linux-gnu/$lib" "$g/lib/x86_64-linux-gnu/"
+		done
+		cp -L "$root/lib/x86_64-linux-gnu/libc.so.6" "$g/lib/x86_64-linux-gnu/"
+		cp -L "$root/lib64/ld-linux-x86-64.so.2" "$g/lib64/"
+		mkcpio "$g" "$2/$vm.cpio"
+	done
+}
+guests "$here/x86.yaml" "$work/guest"
+guests "$here/x86-high.yaml" "$work/guest/high"
 cp "$root/boot/vmlinuz-$kver" "$work/guest/vmlinuz"
 
 r=$work/dom0
 dom0_tree "$root" "$r" x86_64-linux-gnu lib64/ld-linux-x86-64.so.2 "$top/build/x86/xenshm-compose"
-cp "$here/x86.sh" "$here/x86.yaml" "$r/e2e/"
-cp "$work"/guest/* "$r/guest/"
+cp "$here/x86.sh" "$here/x86.yaml" "$here/x86-high.yaml" "$r/e2e/"
+cp -r "$work"/guest/* "$r/guest/"
 mkcpio "$r" "$work/dom0.cpio"
 zcat "$root/boot/xen-4.17-amd64.gz" >"$work/xen.elf"
 t_built=$(date +%s)
@@ -69,7 +83,7 @@ t_built=$(date +%s)
 boot() {	# LOG: one boot of Xen and dom0 running x86.sh; sets qemu_rc
 	echo "e2e: booting Xen 4.17 amd64 + dom0 under QEMU (timeout ${timeout_s}s), log in $1"
 	# -smap,-smep: TCG's SMAP makes the PV dom0 crash; -rdtscp: PVH guests hang on it (recipe NOTES)
-	timeout --foreground "$timeout_s" qemu-system-x86_64 -M pc -cpu max,-smap,-smep,-rdtscp \
+	timeout --foreground "$timeout_s" qemu-system-x86_64 -M pc -cpu "${X86_CPU:-max,-smap,-smep,-rdtscp}" \
 		-m 2048 -smp "${X86_SMP:-1}" -nographic -no-reboot -nic none \
 		-kernel "$work/xen.elf" \
 		-append "console=com1 com1=115200,8n1 dom0_mem=512M,max:512M dom0_max_vcpus=1 noreboot" \
@@ -90,7 +104,7 @@ for retry in 1 2; do
 	boot "$log"
 done
 t_done=$(date +%s)
-tally "$log" "" 3 "$qemu_rc"
+tally "$log" "" 7 "$qemu_rc"
 echo "e2e: x86_64 times: fetch $((t_fetched - t_start)) s, build $((t_built - t_fetched)) s, QEMU $((t_done - t_built)) s"
 [ "${E2E_KEEP:-0}" = 1 ] || rm -rf "$work"
 echo "$passed passed, $failed failed"

@@ -1,5 +1,7 @@
 #!/bin/sh
-# dom0 side of the x86_64 E2E (steps 1, 2 and 4 of the arm64 suite, PVH guests).
+# dom0 side of the x86_64 E2E (PVH guests): steps 1, 2, 10 and 4 of the arm64
+# suite, 6 (a guest reads the records: members may, others may not), 14 (the
+# default placement, above 4 GiB) and 15 (no program crashed anywhere).
 cd /e2e || exit 1
 X=/usr/bin/xenshm-compose
 T=/e2e/x86.yaml
@@ -22,23 +24,27 @@ bar=$(sed -n 3p "$dev/resource" | cut -d' ' -f1)
 echo "E2E: ivshmem BAR2 at $bar"
 [ $((bar)) = $((0xfe000000)) ] || { fail "0 setup: BAR2 at $bar, not at the pool's 0xfe000000"; exit 1; }
 
+# wait_guests N: until the guests' consoles hold N RESULT lines, up to 300 s,
+# unless a guest shut down or crashed (it would never report)
+wait_guests() {
+	i=0
+	while [ $i -lt 300 ]; do
+		n=$(grep -s -h RESULT $LOGS/guest-*.log | wc -l)
+		[ "${n:-0}" -ge "$1" ] && return 0
+		if xl list | awk 'NR > 1 && $5 ~ /[sc]/ { bad = 1 } END { exit !bad }'; then
+			echo "E2E: a guest shut down or crashed:"
+			xl list
+			return 1
+		fi
+		sleep 1
+		i=$((i + 1))
+	done
+	return 1
+}
+
 # 1. up: every guest proves the sharing
 $X up $T; rc=$?
-i=0
-while [ $i -lt 300 ]; do
-	n=$(grep -s -h RESULT $LOGS/guest-*.log | wc -l)
-	[ "${n:-0}" -ge 5 ] && break
-	# a guest that shut down (crashed) will never report: stop waiting
-	if xl list | awk 'NR > 1 && $5 ~ /[sc]/ { bad = 1 } END { exit !bad }'; then
-		echo "E2E: a guest shut down or crashed:"
-		xl list
-		break
-	fi
-	sleep 1
-	i=$((i + 1))
-done
-# dom0's kernel names any user program that crashed while we waited (issue 9)
-dmesg | grep -a -i -E 'segfault|general protection|trap invalid opcode' | sed 's/^/E2E: dom0 dmesg: /'
+wait_guests 5
 for vm in alpha beta gamma; do
 	grep -a -E 'guest |token |RESULT' "$LOGS/guest-$vm.log" | sed "s/^/E2E GUEST $vm: /"
 	grep -a -q 'guest .* started' "$LOGS/guest-$vm.log" ||
@@ -71,6 +77,32 @@ grep '^/local/shared_mem/pair/owner ' /tmp/xs.txt | grep -q "(n0,r$a,r$b)" || ok
 [ $ok = 1 ] && pass "2 ps and xenstore: 3 live VMs and 2 regions in ps; seed layout, domids $a $b $g, readable by members only" ||
 	fail "2 ps and xenstore records"
 
+# 10. the records tie to the memory: the host range a record names holds its owner's token
+ok=1
+for id in all pair; do
+	host=$(xenstore-read /local/shared_mem/$id/host)
+	tok=$(grep -a -h "published in $id" $LOGS/guest-*.log | tail -n 1 | awk '{ print $2 }')
+	magic=$(devmem "$host" 32); word=$(devmem $((host + 4)) 32)
+	echo "E2E: region $id: record says host $host; owner published ${tok:-nothing}; memory holds $magic $word"
+	[ -n "$tok" ] && [ "$magic" = 0x53484D31 ] && [ $((word)) = $((tok)) ] || ok=0
+done
+[ $ok = 1 ] && pass "10 records tie to memory: the host ranges of 'all' and 'pair' hold the owners' published tokens" ||
+	fail "10 records tie to memory"
+
+# 6. members only: each guest tries xenstore-read on both records once its exchange is done
+i=0
+while [ $i -lt 120 ] && [ "$(grep -s -h '^XSREAD' $LOGS/guest-*.log | wc -l)" -lt 6 ]; do
+	sleep 1
+	i=$((i + 1))
+done
+grep -a -h '^XSREAD' $LOGS/guest-*.log /dev/null | sed 's/^/E2E GUEST: /'
+if grep -a -q "^XSREAD pair: refused" $LOGS/guest-gamma.log && grep -a -q "^XSREAD all: read $b" $LOGS/guest-gamma.log &&
+	grep -a -q "^XSREAD pair: read $b" $LOGS/guest-alpha.log && grep -a -q "^XSREAD all: read $b" $LOGS/guest-alpha.log; then
+	pass "6 members only: gamma's xenstore-read of 'pair' (not a member) refused, of 'all' read $b; alpha read both"
+else
+	fail "6 members only: the guests' xenstore-read results are not as the permissions say"
+fi
+
 # 4. down
 $X down $T; rc=$?
 left=$(domains)
@@ -79,4 +111,30 @@ if [ $rc = 0 ] && [ -z "$left" ] && [ "$recs" = 0 ]; then
 	pass "4 down: no domain left, no record left"
 else
 	fail "4 down (exit $rc): domains '$left', $recs records"
+fi
+
+# 14. default placement: no `at`, so the regions go above 4 GiB in every guest
+rm -f $LOGS/guest-*.log
+$X up /e2e/x86-high.yaml; rc=$?
+wait_guests 5
+for vm in alpha beta gamma; do
+	grep -a -E 'RESULT' "$LOGS/guest-$vm.log" | sed "s/^/E2E GUEST $vm: /"
+done
+g=$(xl domid gamma)
+m=$(xenstore-read /local/shared_mem/all/mappings/$g)
+if [ $rc = 0 ] && [ "$(cat $LOGS/guest-*.log | grep -c 'RESULT.*PASS')" = 5 ] && [ "$m" = 0x100000000-0x10000ffff ]; then
+	pass "14 default placement: regions at guest $m (above 4 GiB) shared by the three PVH guests (5 PASS lines)"
+else
+	fail "14 default placement: exit $rc, gamma maps 'all' at '$m', $(cat $LOGS/guest-*.log | grep -c 'RESULT.*PASS') of 5 PASS lines"
+fi
+$X down -q /e2e/x86-high.yaml
+
+# 15. nothing crashed: no user program in dom0 (its kernel names each one), no guest
+crashes=$(dmesg | grep -a -i -E 'segfault|general protection|trap invalid opcode|traps:')
+xcrashes=$(xl dmesg | grep -a -i -E 'domain_crash|crashed')
+echo "$crashes$xcrashes" | grep . | sed 's/^/E2E: crash: /'
+if [ -z "$crashes$xcrashes" ] && ! grep -a -q -i -E 'segmentation fault|kernel panic|Oops' $LOGS/guest-*.log 2>/dev/null; then
+	pass "15 no crash: dom0's kernel logged no crashed program, Xen no crashed domain, no guest console a crash"
+else
+	fail "15 a program crashed (see above)"
 fi
