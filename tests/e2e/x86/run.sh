@@ -48,7 +48,8 @@ kver=$(find "$root/lib/modules" -mindepth 1 -maxdepth 1 -printf '%f\n' | head -1
 # program built against the VM's xenshm.h, and xenstore-read (to try reading
 # the records from inside a guest, step 6)
 guests() {
-	local b=$work/build-$(basename "$1" .yaml) dir vm g lib
+	local b dir vm g lib
+	b=$work/build-$(basename "$1" .yaml)
 	"$top/xenshm-compose" build -q "$1" -o "$b" || die "xenshm-compose build of $1 failed"
 	mkdir -p "$2"
 	for dir in "$b"/guest/*/; do
