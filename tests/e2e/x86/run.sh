@@ -97,11 +97,11 @@ boot() {	# LOG: one boot of Xen and dom0 running x86.sh; sets qemu_rc
 boot "$log"
 # A PVH guest kernel now and then triple-faults early under TCG's SVM emulation
 # (an emulator flaw, like the RDTSCP one; much rarer with one emulated CPU): the
-# sharing is not at stake, so up to two fresh boots are allowed, said out loud,
+# sharing is not at stake, so up to three fresh boots are allowed, said out loud,
 # and the last one's result is the one that counts.
 # The same goes for a step that failed while dom0's busybox applets were
 # faulting (the pattern step 15 reports as under investigation, issue 9).
-for retry in 1 2; do
+for retry in 1 2 3; do
 	grep -a -q '^E2E FAIL' "$log" || break
 	if grep -a -q 'Triple fault' "$log"; then
 		echo "e2e: x86_64: a PVH guest triple-faulted under TCG (see $log.$retry); booting again"
