@@ -30,7 +30,6 @@ struct run {
 	struct vm_status *st;
 	bool *created;		/* this run created its domain */
 	uint32_t *domids;	/* indexed like t->vms, for records_build */
-	bool records;		/* this run wrote the region records */
 };
 
 /* what became of VM i, in up's words */
@@ -243,11 +242,11 @@ static bool unused(const struct run *r, const struct region *g)
 {
 	size_t i, k;
 
-	for (i = 0; i < g->nmembers; i++)
-		for (k = 0; k < r->t->nvms; k++)
-			if (r->t->start_order[k] == g->members[i]->vm && r->st[k].ran &&
-			    !r->created[k])
-				return false;
+	for (i = 0; i < g->nmembers; i++) {
+		k = g->members[i]->vm->start_index;
+		if (r->st[k].ran && !r->created[k])
+			return false;
+	}
 	return true;
 }
 
@@ -320,7 +319,6 @@ static int steps(struct run *r, size_t *nmade, size_t *nresumed, size_t *nscrubb
 	snprintf(r->j.state, sizeof(r->j.state), "%s", JOURNAL_STARTING);
 	if (xen_write_records(r->x, regions, t->nmapped, &r->j))
 		goto out;
-	r->records = true;
 	for (i = 0; i < t->nvms; i++) {
 		struct xs_vm *jv = &r->j.vms[i];
 		if (!r->created[i] && r->st[i].health != VM_PAUSED)
@@ -338,7 +336,7 @@ static int steps(struct run *r, size_t *nmade, size_t *nresumed, size_t *nscrubb
 	}
 	ret = xen_journal_state(r->x, t->name.s, JOURNAL_UP);
 out:
-	records_release(regions, t->nmapped, NULL);
+	xs_regions_free(regions, t->nmapped);
 	return ret;
 }
 

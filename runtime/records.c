@@ -92,17 +92,6 @@ void project_unlock(int fd)
 		close(fd);	/* releases the flock */
 }
 
-void records_release(struct xs_region *regions, size_t n, struct xs_project *project)
-{
-	size_t i;
-
-	for (i = 0; regions && i < n; i++)
-		free(regions[i].maps);
-	free(regions);
-	if (project)
-		xs_project_release(project);
-}
-
 int records_build(const struct topology *t, const uint32_t *domids, const char *hash,
 		  struct xs_region **regions)
 {
@@ -125,7 +114,7 @@ int records_build(const struct topology *t, const uint32_t *domids, const char *
 		snprintf(x->hash, sizeof(x->hash), "%s", hash);
 		x->maps = calloc(r->nmembers + 1, sizeof(*x->maps));
 		if (!x->maps) {
-			records_release(rs, i + 1, NULL);
+			xs_regions_free(rs, i + 1);
 			return -1;
 		}
 		for (j = 0; j < r->nmembers; j++) {

@@ -20,11 +20,10 @@ void project_unlock(int fd);
 
 /*
  * The region records of a topology whose VMs got these domids (indexed like
- * t->vms). Returns 0, or -1 on OOM; free with records_release.
+ * t->vms). Returns 0, or -1 on OOM; free with xs_regions_free.
  */
 int records_build(const struct topology *t, const uint32_t *domids, const char *hash,
 		  struct xs_region **regions);
-void records_release(struct xs_region *regions, size_t n, struct xs_project *project);
 
 #define JOURNAL_CREATING "creating"
 #define JOURNAL_SCRUBBING "scrubbing"

@@ -370,6 +370,21 @@ static char *xs_get(struct xen *x, xs_transaction_t t, const char *fmt, ...)
 	return xs_read(x->xs, t, path, &len);
 }
 
+/* the children of a node named by a printf format (free the array), or NULL */
+static char **xs_list(struct xen *x, unsigned int *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static char **xs_list(struct xen *x, unsigned int *n, const char *fmt, ...)
+{
+	char path[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return xs_directory(x->xs, XBT_NULL, path, n);
+}
+
 static bool xs_put(struct xen *x, xs_transaction_t t, const char *path, const char *value)
 {
 	return xs_write(x->xs, t, path, value, strlen(value));
@@ -390,7 +405,7 @@ void xs_regions_free(struct xs_region *r, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; r && i < n; i++)
 		region_free(&r[i]);
 	free(r);
 }
@@ -420,11 +435,7 @@ static int read_region(struct xen *x, const char *id, struct xs_region *r)
 		snprintf(r->hash, sizeof(r->hash), "%s", v);
 	free(v);
 
-	{
-		char path[128];
-		snprintf(path, sizeof(path), XS_REGIONS "/%s/mappings", id);
-		doms = xs_directory(x->xs, XBT_NULL, path, &n);
-	}
+	doms = xs_list(x, &n, XS_REGIONS "/%s/mappings", id);
 	if (!doms)
 		return 0;
 	r->maps = calloc(n + 1, sizeof(*r->maps));
@@ -519,11 +530,10 @@ static int read_vms(struct xen *x, const char *project, struct xs_project *p)
 
 static int read_claims(struct xen *x, const char *project, struct xs_project *p)
 {
-	char path[160], **ids, *v, *end;
+	char **ids, *v, *end;
 	unsigned int n, i;
 
-	snprintf(path, sizeof(path), XS_PROJECTS "/%s/regions", project);
-	ids = xs_directory(x->xs, XBT_NULL, path, &n);
+	ids = xs_list(x, &n, XS_PROJECTS "/%s/regions", project);
 	if (!ids)
 		return 0;
 	p->claims = calloc(n + 1, sizeof(*p->claims));

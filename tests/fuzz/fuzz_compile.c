@@ -115,7 +115,7 @@ static void emit_everything(const struct topology *t, FILE *sink)
 	if (journal_build(t, hash, &project) == 0)
 		xs_project_release(&project);
 	if (domids && records_build(t, domids, hash, &records) == 0)
-		records_release(records, t->nmapped, NULL);
+		xs_regions_free(records, t->nmapped);
 	free(domids);
 	free(hash);
 }
