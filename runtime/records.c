@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 int runtime_open(struct xen **x, const char *command)
@@ -71,18 +72,32 @@ int host_lock(bool quiet)
 	return fd;
 }
 
+/*
+ * Reads /proc/locks rather than trying the lock: a ps that took the lock for
+ * an instant could make an up starting at that instant fail ("locked").
+ */
 bool project_busy(const char *project)
 {
-	char path[128];
-	bool busy;
-	int fd;
+	char path[128], line[256];
+	unsigned int maj, min;
+	unsigned long long ino;
+	struct stat st;
+	bool busy = false;
+	FILE *f;
 
 	snprintf(path, sizeof(path), LOCK_PATH, project);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
+	if (stat(path, &st))
 		return false;	/* never locked since boot */
-	busy = flock(fd, LOCK_EX | LOCK_NB) && errno == EWOULDBLOCK;
-	close(fd);	/* and the lock with it, if we got it */
+	f = fopen("/proc/locks", "re");
+	if (!f)
+		return false;
+	/* "1: FLOCK  ADVISORY  WRITE 1234 00:1a:5678 0 EOF" */
+	while (!busy && fgets(line, sizeof(line), f))
+		busy = strstr(line, "FLOCK") &&
+		       sscanf(strstr(line, "FLOCK"), "FLOCK %*s %*s %*d %x:%x:%llu", &maj, &min,
+			      &ino) == 3 &&
+		       maj == major(st.st_dev) && min == minor(st.st_dev) && ino == st.st_ino;
+	fclose(f);
 	return busy;
 }
 
