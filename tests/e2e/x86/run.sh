@@ -3,7 +3,8 @@
 # qemu-system-x86_64 (TCG); three PVH Linux guests share regions of QEMU's
 # ivshmem-plain BAR through `xenshm-compose up` (tests/e2e/x86/x86.sh in dom0).
 # Prints PASS/FAIL lines and ends with "N passed, N failed".
-# Knobs: E2E_CACHE, E2E_TIMEOUT (s, default 900), E2E_KEEP=1, X86_SMP, X86_CPU (QEMU -cpu)
+# Knobs: E2E_CACHE, E2E_TIMEOUT (s, default 900), E2E_KEEP=1, X86_SMP, X86_CPU (QEMU -cpu),
+# X86_XEN_ARGS (appended to Xen's command line)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
@@ -88,7 +89,7 @@ boot() {	# LOG: one boot of Xen and dom0 running x86.sh; sets qemu_rc
 	timeout --foreground "$timeout_s" qemu-system-x86_64 -M pc -cpu "${X86_CPU:-max,-smap,-smep,-rdtscp}" \
 		-m 2048 -smp "${X86_SMP:-1}" -nographic -no-reboot -nic none \
 		-kernel "$work/xen.elf" \
-		-append "console=com1 com1=115200,8n1 dom0_mem=512M,max:512M dom0_max_vcpus=1 noreboot" \
+		-append "console=com1 com1=115200,8n1 dom0_mem=512M,max:512M dom0_max_vcpus=1 noreboot ${X86_XEN_ARGS:-}" \
 		-initrd "$root/boot/vmlinuz-$kver console=hvc0 earlyprintk=xen rdinit=/init quiet xtest=x86,$work/dom0.cpio" \
 		-object memory-backend-ram,id=ivsh,size=1M,share=on -device ivshmem-plain,memdev=ivsh \
 		-serial stdio -monitor none </dev/null 2>&1 | console_filter "$1"

@@ -160,8 +160,9 @@ open=$(echo "$crashes" | grep -E 'busybox\[401000\+184000\]')
 other=$(echo "$crashes" | grep . | grep -v -E 'busybox\[401000\+184000\]')
 xcrashes=$(xl dmesg | grep -a -i -E 'domain_crash|crashed')
 echo "$open" | grep . | sed 's/^/E2E NOTE: busybox fault under investigation (issue 9): /'
-echo "$other$xcrashes" | grep . | sed 's/^/E2E: crash: /'
-if [ -z "$other$xcrashes" ] && ! grep -a -q -i -E 'kernel panic|Oops' $LOGS/guest-*.log 2>/dev/null; then
+oops=$(grep -a -i -E 'kernel panic|Oops' $LOGS/guest-*.log 2>/dev/null)
+echo "$other$xcrashes$oops" | grep . | sed 's/^/E2E: crash: /'
+if [ -z "$other$xcrashes$oops" ]; then
 	pass "15 no crash: no program but the busybox pattern under investigation ($(echo "$open" | grep -c .) faults) crashed in dom0, Xen crashed no domain, no guest kernel oopsed"
 else
 	fail "15 a program or a domain crashed (see above)"
