@@ -312,9 +312,18 @@ static void check_alignment(const struct topology *t, struct diag_set *d)
 	}
 }
 
+/* a host range past what Xen can map on this arch; wraps are reported apart */
+static bool past_host_limit(const struct topology *t, uint64_t base, uint64_t size)
+{
+	unsigned bits = t->arch == ARCH_ARM64 ? ARM64_PADDR_BITS : X86_64_PADDR_BITS;
+
+	return base + (size - 1) >= base && (base + (size - 1)) >> bits;
+}
+
 static void check_address_overflow(const struct topology *t, struct diag_set *d)
 {
 	uint64_t limit = topology_guest_limit(t);
+	unsigned host_bits = t->arch == ARCH_ARM64 ? ARM64_PADDR_BITS : X86_64_PADDR_BITS;
 	size_t i, j;
 
 	/* a range may end exactly at 2^64: only its last byte must be addressable */
@@ -323,12 +332,23 @@ static void check_address_overflow(const struct topology *t, struct diag_set *d)
 		report(d, C_ADDRESS_OVERFLOW, &t->pool_base.pos,
 		       "pool %s + %s wraps past the end of the address space",
 		       hex(t->pool_base.v), hsize(t->pool_size.v));
+	else if (t->pool_base.set && t->pool_size.set && t->pool_size.v &&
+		 past_host_limit(t, t->pool_base.v, t->pool_size.v))
+		report(d, C_ADDRESS_OVERFLOW, &t->pool_base.pos,
+		       "pool %s + %s ends past 2^%u, the host physical address limit of %s "
+		       "Xen: mapping it fails (EINVAL)", hex(t->pool_base.v),
+		       hsize(t->pool_size.v), host_bits, arch_name(t->arch));
 	for (i = 0; i < t->nmapped; i++) {
 		const struct region *r = t->mapped[i];
 		if (r->host.set && r->eff_size && r->host.v + (r->eff_size - 1) < r->host.v)
 			report(d, C_ADDRESS_OVERFLOW, &r->host.pos,
 			       "host range %s + %s of '%s' wraps past the end of the address space",
 			       hex(r->host.v), hsize(r->eff_size), q(r->id));
+		else if (r->host.set && r->eff_size && past_host_limit(t, r->host.v, r->eff_size))
+			report(d, C_ADDRESS_OVERFLOW, &r->host.pos,
+			       "host range %s + %s of '%s' ends past 2^%u, the host physical "
+			       "address limit of %s Xen: mapping it fails (EINVAL)", hex(r->host.v),
+			       hsize(r->eff_size), q(r->id), host_bits, arch_name(t->arch));
 	}
 	for (i = 0; i < t->nvms; i++) {
 		for (j = 0; j < t->vms[i]->nmaps; j++) {
@@ -560,12 +580,13 @@ static void check_guest_reserved_overlap(const struct topology *t, struct diag_s
 					continue;
 				report(d, C_GUEST_RESERVED_OVERLAP, mapping_addr_pos(m),
 				       "'%s' at %s-%s overlaps the %s at %s-%s, "
-				       "reserved in every %s guest", q(m->id.s),
+				       "reserved in %s", q(m->id.s),
 				       hex(m->gaddr),
 				       hex(m->gaddr + mapping_size(m) - 1), res[k].name,
 				       hex(res[k].base),
 				       hex(res[k].base + res[k].size - 1),
-				       arch_name(t->arch));
+				       res[k].vpci ? "a guest with PCI devices (xl 'pci' gives it vPCI)"
+				       : t->arch == ARCH_ARM64 ? "every arm64 guest" : "every x86_64 guest");
 				break;
 			}
 		}

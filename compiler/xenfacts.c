@@ -37,24 +37,29 @@
 
 /* Arm ranges reserved in every guest, in address order: below the GIC, the GIC, above */
 static const struct named_range arm64_below_gic[] = {
-	{ GUEST_VIRTIO_MMIO_BASE, GUEST_VIRTIO_MMIO_SIZE, "virtio-mmio" },
+	{ GUEST_VIRTIO_MMIO_BASE, GUEST_VIRTIO_MMIO_SIZE, "virtio-mmio", false },
 };
+/*
+ * The vPCI windows are Xen's only for a domain with vPCI
+ * (XEN_DOMCTL_CDF_vpci, which libxl sets for a domU with PCI devices);
+ * Xen's own static-shm test maps a region over the ECAM window.
+ */
 static const struct named_range arm64_above_gic[] = {
-	{ GUEST_VPCI_ECAM_BASE, GUEST_VPCI_ECAM_SIZE, "vPCI ECAM" },
-	{ GUEST_ACPI_BASE, GUEST_ACPI_SIZE, "ACPI tables" },
-	{ GUEST_PL011_BASE, GUEST_PL011_SIZE, "PL011 vuart" },
-	{ GUEST_VPCI_MEM_ADDR, GUEST_VPCI_MEM_SIZE, "vPCI MMIO" },
-	{ GUEST_GNTTAB_BASE, GUEST_GNTTAB_SIZE, "grant table" },
-	{ GUEST_MAGIC_BASE, GUEST_MAGIC_SIZE, "magic pages" },
-	{ GUEST_VPCI_PREFETCH_MEM_ADDR, GUEST_VPCI_PREFETCH_MEM_SIZE, "vPCI prefetchable MMIO" },
+	{ GUEST_VPCI_ECAM_BASE, GUEST_VPCI_ECAM_SIZE, "vPCI ECAM", true },
+	{ GUEST_ACPI_BASE, GUEST_ACPI_SIZE, "ACPI tables", false },
+	{ GUEST_PL011_BASE, GUEST_PL011_SIZE, "PL011 vuart", false },
+	{ GUEST_VPCI_MEM_ADDR, GUEST_VPCI_MEM_SIZE, "vPCI MMIO", true },
+	{ GUEST_GNTTAB_BASE, GUEST_GNTTAB_SIZE, "grant table", false },
+	{ GUEST_MAGIC_BASE, GUEST_MAGIC_SIZE, "magic pages", false },
+	{ GUEST_VPCI_PREFETCH_MEM_ADDR, GUEST_VPCI_PREFETCH_MEM_SIZE, "vPCI prefetchable MMIO", true },
 };
 static const struct named_range arm64_gicv2[] = {
 	{ GUEST_GICD_BASE, GUEST_GICC_BASE + GUEST_GICC_SIZE - GUEST_GICD_BASE,
-	  "GICv2 distributor and CPU interface" },
+	  "GICv2 distributor and CPU interface", false },
 };
 static const struct named_range arm64_gicv3[] = {
-	{ GUEST_GICV3_GICD_BASE, GUEST_GICV3_GICD_SIZE, "GICv3 distributor" },
-	{ GUEST_GICV3_GICR0_BASE, GUEST_GICV3_GICR0_SIZE, "GICv3 redistributors" },
+	{ GUEST_GICV3_GICD_BASE, GUEST_GICV3_GICD_SIZE, "GICv3 distributor", false },
+	{ GUEST_GICV3_GICR0_BASE, GUEST_GICV3_GICR0_SIZE, "GICv3 redistributors", false },
 };
 
 /*
@@ -105,10 +110,27 @@ void guest_ram(const struct topology *t, struct vm *vm)
 	}
 }
 
-static size_t append(struct named_range *out, size_t n, const struct named_range *v, size_t nv)
+bool vm_has_vpci(const struct vm *vm)
 {
-	memcpy(out + n, v, sizeof(*v) * nv);
-	return n + nv;
+	size_t i;
+
+	for (i = 0; i < vm->nxl; i++)
+		if (vm->xl[i].key.s && !strcmp(vm->xl[i].key.s, "pci") &&
+		    (vm->xl[i].kind != XL_LIST || vm->xl[i].nitems))
+			return true;
+	return false;
+}
+
+/* appends the ranges of v that apply to a VM with or without vPCI */
+static size_t append(struct named_range *out, size_t n, const struct named_range *v, size_t nv,
+		     bool vpci)
+{
+	size_t i;
+
+	for (i = 0; i < nv; i++)
+		if (!v[i].vpci || vpci)
+			out[n++] = v[i];
+	return n;
 }
 
 size_t guest_reserved(const struct topology *t, const struct vm *vm, struct named_range *out)
@@ -117,20 +139,21 @@ size_t guest_reserved(const struct topology *t, const struct vm *vm, struct name
 	uint64_t ceil;
 
 	if (t->arch == ARCH_ARM64) {
-		n = append(out, n, arm64_below_gic, ARRAY_SIZE(arm64_below_gic));
+		bool vpci = vm_has_vpci(vm);
+		n = append(out, n, arm64_below_gic, ARRAY_SIZE(arm64_below_gic), vpci);
 		if (t->gic.v == 2)
-			n = append(out, n, arm64_gicv2, ARRAY_SIZE(arm64_gicv2));
+			n = append(out, n, arm64_gicv2, ARRAY_SIZE(arm64_gicv2), vpci);
 		else
-			n = append(out, n, arm64_gicv3, ARRAY_SIZE(arm64_gicv3));
-		return append(out, n, arm64_above_gic, ARRAY_SIZE(arm64_above_gic));
+			n = append(out, n, arm64_gicv3, ARRAY_SIZE(arm64_gicv3), vpci);
+		return append(out, n, arm64_above_gic, ARRAY_SIZE(arm64_above_gic), vpci);
 	}
 	ceil = x86_low_ceiling(vm);
 	if (vm->type == VM_HVM)
 		out[n++] = (struct named_range){ X86_VGA_HOLE_BASE, X86_VGA_HOLE_SIZE,
-						 "VGA hole and BIOS" };
+						 "VGA hole and BIOS", false };
 	out[n++] = (struct named_range){ ceil, X86_4G - ceil,
 		vm->type == VM_HVM ? "PCI hole, IOAPIC, LAPIC and special pages"
-				   : "MMIO hole, ACPI, IOAPIC, LAPIC and special pages" };
+				   : "MMIO hole, ACPI, IOAPIC, LAPIC and special pages", false };
 	return n;
 }
 
@@ -160,10 +183,10 @@ size_t guest_extended_space(const struct topology *t, const struct vm *vm,
 	if (t->arch != ARCH_ARM64)
 		return 0;
 	out[0] = (struct named_range){ vm->ram[0].base + vm->ram[0].size,
-				       GUEST_RAM0_SIZE - vm->ram[0].size, "RAM0" };
+				       GUEST_RAM0_SIZE - vm->ram[0].size, "RAM0", false };
 	out[1] = (struct named_range){ vm->ram[1].base + vm->ram[1].size,
 				       GUEST_RAM1_SIZE - (vm->ram[1].size < GUEST_RAM1_SIZE ?
 							  vm->ram[1].size : GUEST_RAM1_SIZE),
-				       "RAM1" };
+				       "RAM1", false };
 	return 2;
 }

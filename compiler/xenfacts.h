@@ -11,6 +11,13 @@
 #define XEN_DOM0LESS_EXT_REGIONS 19	/* dom0less leaves shm out of extended regions */
 #define XEN_LIBXL_EXT_REGIONS 21	/* libxl leaves iomem out of extended regions */
 
+/*
+ * Host physical address bits Xen handles: arm64 PADDR_BITS (a mapping above
+ * it fails with EINVAL in XEN_DOMCTL_memory_mapping), x86_64 paddr_bits' cap
+ */
+#define ARM64_PADDR_BITS 48
+#define X86_64_PADDR_BITS 52
+
 /* Xen 4.19's limit on static shared regions, in a topology and in one domain */
 #define DOM0LESS_MAX_REGIONS 32
 
@@ -18,6 +25,7 @@
 struct named_range {
 	uint64_t base, size;
 	const char *name;
+	bool vpci;		/* reserved only in guests with vPCI */
 };
 
 #define MAX_RESERVED 16
@@ -25,7 +33,12 @@ struct named_range {
 
 /* Fills vm->ram from its memory size, type and the arch (spec 3, "Guest RAM"). */
 void guest_ram(const struct topology *t, struct vm *vm);
-/* The reserved guest ranges of this VM (arch, GIC version, type); returns count. */
+/*
+ * True when the VM has virtual PCI: on arm64 libxl turns it on for a domU
+ * given PCI devices (xl `pci`), the only way a topology can ask for it.
+ */
+bool vm_has_vpci(const struct vm *vm);
+/* The reserved guest ranges of this VM (arch, GIC version, type, vPCI); returns count. */
 size_t guest_reserved(const struct topology *t, const struct vm *vm, struct named_range *out);
 /* Where auto-placed mappings may go, in the order tried; returns count. */
 size_t guest_windows(const struct topology *t, const struct vm *vm, struct range *out);
