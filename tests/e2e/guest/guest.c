@@ -1,15 +1,25 @@
 /*
  * Test guest: proves that its regions are shared, using only the generated
  * xenshm.h. In each region the owner publishes a token; every other member
- * acknowledges it in its own slot; the owner waits for all acknowledgements.
- * Each outcome is one RESULT line on the console.
+ * asks with a nonce of its own, new at every boot, and the owner answers
+ * nonce ^ token; a member passes once its own answer is there, so an answer
+ * an earlier boot left in the region (a warm reboot under dom0less, where
+ * nothing scrubs) cannot pass for one. Each outcome is one RESULT line on the
+ * console.
  *
  * Built two ways: bare metal on arm64 (the vuart's PL011, MMU off), and as a
  * Linux program for x86_64 PVH guests (regions through /dev/mem, stdout).
+ * -DNO_SCRUB is for dom0less, where nothing zeroes the regions between boots:
+ * an owner that finds data there zeroes it instead of failing.
  *
  * Region layout (32-bit words; the MMU is off, so memory is Device memory
  * and only aligned 32-bit accesses are safe):
- *   [0] MAGIC once the token is there   [1] token   [2 + i] member i's ack
+ *   [0] MAGIC once the token is there   [1] token
+ *   [2 + 2i] member i's request (its nonce, odd)
+ *   [3 + 2i] the owner's reply to it (request ^ token; the token is even,
+ *            so a reply is never 0)
+ * Nothing past these words is touched: the E2E suites write patterns at a
+ * region's last word.
  */
 #ifdef HOSTED
 #define _POSIX_C_SOURCE 200809L	/* clock_gettime */
@@ -20,6 +30,8 @@
 
 #define MAGIC 0x53484d31u	/* "SHM1" */
 #define TIMEOUT_S 120
+#define REQUEST(i) (2 + 2 * (i))
+#define REPLY(i) (3 + 2 * (i))
 
 #ifdef HOSTED	/* -DHOSTED: a Linux program, not bare metal */
 #include <fcntl.h>
@@ -53,6 +65,10 @@ static void barrier(void)
 	__sync_synchronize();
 }
 
+static void idle_start(void)
+{
+}
+
 /*
  * Between two polls, give the CPU back: the x86 suite runs Xen, dom0 and three
  * guests on one emulated CPU, and guests that spin starved dom0 for 30 s
@@ -78,6 +94,11 @@ static volatile uint32_t *map_region(uint64_t base, uint64_t size)
 }
 #else
 #define UART ((volatile uint32_t *)0x22000000UL)	/* GUEST_PL011_BASE */
+/* vCPU 0's GICR_ISENABLER0 and GICR_ICENABLER0 (GUEST_GICV3_GICR0_BASE, SGI frame) */
+#define GICR_ISENABLER0 ((volatile uint32_t *)0x03030100UL)
+#define GICR_ICENABLER0 ((volatile uint32_t *)0x03030180UL)
+#define VTIMER_PPI 27	/* GUEST_TIMER_VIRT_PPI */
+#define POLL_HZ 100
 
 static void putc_(char c)
 {
@@ -107,9 +128,65 @@ static void barrier(void)
 	__asm__ volatile("dsb sy" ::: "memory");
 }
 
-/* bare metal, one vCPU each on arm64: nothing else to give the CPU to */
+static int can_idle;
+
+/*
+ * The virtual timer's interrupt, enabled in the vGIC (GICv3, as both arm64
+ * suites boot QEMU) but never taken (PSTATE.I stays masked), is what wakes a
+ * WFI: Xen blocks a vCPU on WFI unless an enabled interrupt is pending. Without
+ * it an owner, which answers for as long as it runs, would hold a CPU of the
+ * emulated machine for good.
+ */
+static void idle_start(void)
+{
+	uint64_t sre;
+
+	__asm__ volatile("mrs %0, icc_sre_el1" : "=r"(sre));
+	__asm__ volatile("msr icc_sre_el1, %0; isb" : : "r"(sre | 1));
+	__asm__ volatile("mrs %0, icc_sre_el1" : "=r"(sre));
+	if (!(sre & 1))
+		return;	/* no system register interface: poll without idling */
+	__asm__ volatile("msr icc_pmr_el1, %0; msr icc_igrpen1_el1, %1; isb" : : "r"(0xffUL), "r"(1UL));
+	*GICR_ISENABLER0 = 1u << VTIMER_PPI;
+	barrier();
+	can_idle = 1;
+}
+
+/* acknowledges every interrupt pending at the CPU interface, so that the next WFI blocks */
+static void idle_ack(void)
+{
+	uint64_t irq;
+
+	for (;;) {
+		__asm__ volatile("mrs %0, icc_iar1_el1" : "=r"(irq));
+		if ((irq & 0xffffff) >= 1020)	/* spurious: nothing pending */
+			return;
+		__asm__ volatile("msr icc_eoir1_el1, %0; isb" : : "r"(irq));
+	}
+}
+
+/* between two polls: sleep a tick of POLL_HZ on the virtual timer */
 static void relax(void)
 {
+	if (!can_idle)
+		return;
+	__asm__ volatile("msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb" : : "r"(ticks() + freq() / POLL_HZ),
+			 "r"(1UL));
+	__asm__ volatile("wfi");
+	__asm__ volatile("msr cntv_ctl_el0, %0; isb" : : "r"(0UL));
+	idle_ack();
+}
+
+/* before the WFI forever of start.S: no timer interrupt left to end it */
+static void idle_stop(void)
+{
+	if (!can_idle)
+		return;
+	*GICR_ICENABLER0 = 1u << VTIMER_PPI;
+	barrier();
+	__asm__ volatile("msr cntv_ctl_el0, %0; isb" : : "r"(0UL));
+	idle_ack();
+	can_idle = 0;
 }
 
 /* MMU off: guest-physical is the address */
@@ -138,15 +215,13 @@ static void puthex(uint32_t v)
 		putc_("0123456789abcdef"[(v >> (i * 4)) & 15]);
 }
 
-static uint32_t ack_of(uint32_t token, uint32_t member)
-{
-	return token ^ (0xA5000000u | (member + 1));
-}
-
 struct region {
 	const char *id;
 	volatile uint32_t *w;
-	uint32_t members, me, owner, token;
+	uint32_t members, me, owner;
+	uint32_t token;		/* the owner's: published; a borrower's: the one answered */
+	uint32_t nonce;		/* a borrower's request */
+	int published;		/* the owner published its token and answers */
 	int done;
 };
 
@@ -159,25 +234,83 @@ static void result(const struct region *r, const char *what, int pass)
 	puts_(pass ? " -> PASS\n" : " -> FAIL\n");
 }
 
-/* one step of the protocol; returns 1 once this region is done */
-static int step(struct region *r)
+/* the owner at start: the region must be empty; then the token, then MAGIC */
+static void publish(struct region *r)
 {
-	uint32_t i;
+	uint32_t n = REQUEST(r->members), k;
 
-	if (r->me == r->owner) {
-		for (i = 0; i < r->members; i++)
-			if (i != r->owner && r->w[2 + i] != ack_of(r->token, i))
-				return 0;
-		result(r, "every member acknowledged the token", 1);
-		return 1;
+	for (k = 0; k < n; k++)
+		if (r->w[k])
+			break;
+	if (k < n) {
+#ifdef NO_SCRUB
+		/* borrowers that saw the old MAGIC write their requests again */
+		puts_("region ");
+		puts_(r->id);
+		puts_(" held data from an earlier boot: zeroing it (nothing scrubs under dom0less)\n");
+		for (k = 0; k < n; k++)
+			r->w[k] = 0;
+		barrier();
+#else
+		/*
+		 * up scrubs every region before any guest runs, and nobody writes
+		 * before the owner publishes: anything but zeros is a leftover.
+		 */
+		result(r, "region was not zeroed before the guests ran", 0);
+		r->done = 1;
+		return;
+#endif
 	}
-	if (r->w[0] != MAGIC)
-		return 0;
-	r->token = r->w[1];
-	r->w[2 + r->me] = ack_of(r->token, r->me);
+	r->w[1] = r->token;
 	barrier();
+	r->w[0] = MAGIC;
+	barrier();
+	r->published = 1;
 	puts_("token ");
 	puthex(r->token);
+	puts_(" published in ");
+	puts_(r->id);
+	puts_("\n");
+}
+
+/* the owner: answers every request; returns 1 once every other member has an answer */
+static int answer(struct region *r)
+{
+	uint32_t i, answered = 0, req;
+
+	for (i = 0; i < r->members; i++) {
+		if (i == r->owner)
+			continue;
+		req = r->w[REQUEST(i)];
+		if (!req)
+			continue;
+		if (r->w[REPLY(i)] != (req ^ r->token)) {
+			r->w[REPLY(i)] = req ^ r->token;
+			barrier();
+		}
+		answered++;
+	}
+	return answered == r->members - 1;
+}
+
+/* a borrower: asks once MAGIC is there; returns 1 once its own answer is */
+static int ask(struct region *r)
+{
+	uint32_t token;
+
+	if (r->w[0] != MAGIC)
+		return 0;
+	if (r->w[REQUEST(r->me)] != r->nonce) {	/* not yet, or the owner's zeroing wiped it */
+		r->w[REQUEST(r->me)] = r->nonce;
+		barrier();
+		return 0;
+	}
+	token = r->w[1];
+	if (r->w[REPLY(r->me)] != (r->nonce ^ token) || r->w[0] != MAGIC)
+		return 0;
+	r->token = token;
+	puts_("token ");
+	puthex(token);
 	puts_(" seen in ");
 	puts_(r->id);
 	puts_("\n");
@@ -185,11 +318,38 @@ static int step(struct region *r)
 	return 1;
 }
 
+/* one step of the protocol; returns 1 once this region is done */
+static int step(struct region *r)
+{
+	if (r->me != r->owner)
+		return ask(r);
+	if (!answer(r))
+		return 0;
+	result(r, "every member acknowledged the token", 1);
+	return 1;
+}
+
+/*
+ * Fresh values for this boot, whatever an earlier boot left in the region:
+ * an even, nonzero token and an odd nonce, both unlike the ones found there.
+ */
+static void draw(struct region *r, uint64_t t0, uint32_t n)
+{
+	uint32_t x = (uint32_t)(t0 * 2654435761u);
+
+	r->token = (x ^ (0x1000u * (n + 1))) & ~1u;
+	if (!r->token || r->token == r->w[1])
+		r->token ^= 0x10000u;
+	r->nonce = (x ^ (0x1000u * (n + 1)) ^ (0x1000000u * (r->me + 1))) | 1u;
+	if (r->nonce == r->w[REQUEST(r->me)])
+		r->nonce ^= 0x10000u;
+}
+
 int main(void)
 {
 	struct region regions[XENSHM_NREGIONS + 1];
 	uint64_t f = freq(), t0 = ticks();
-	uint32_t n = 0, left = 0, i;
+	uint32_t n = 0, left = 0, serving = 0, i;
 
 #define ADD(P, BASE, SIZE)                                                   \
 	regions[n].id = P##_ID;                                              \
@@ -197,7 +357,7 @@ int main(void)
 	regions[n].members = P##_MEMBERS;                                    \
 	regions[n].me = P##_MEMBER_INDEX;                                    \
 	regions[n].owner = P##_OWNER_INDEX;                                  \
-	regions[n].token = (uint32_t)(t0 * 2654435761u) ^ (0x1000u * (n + 1)); \
+	regions[n].published = 0;                                            \
 	regions[n].done = 0;                                                 \
 	n++;
 	XENSHM_REGIONS(ADD)
@@ -209,37 +369,16 @@ int main(void)
 			result(&regions[i], "cannot map the region", 0);
 			return 1;
 		}
+		draw(&regions[i], t0, i);
 	}
+	idle_start();
 	for (i = 0; i < n; i++) {
-		struct region *r = &regions[i];
-		uint32_t k;
-
-		if (r->me != r->owner)
+		if (regions[i].me != regions[i].owner)
 			continue;
-		/*
-		 * up scrubs every region before any guest runs, and nobody writes
-		 * before the owner publishes: anything but zeros is a leftover.
-		 */
-		for (k = 0; k < 2 + r->members; k++)
-			if (r->w[k])
-				break;
-		if (k < 2 + r->members) {
-			result(r, "region was not zeroed before the guests ran", 0);
-			r->done = 1;
+		publish(&regions[i]);
+		if (regions[i].done)
 			left--;
-			continue;
-		}
-		{
-			r->w[1] = r->token;
-			barrier();
-			r->w[0] = MAGIC;
-			barrier();
-			puts_("token ");
-			puthex(r->token);
-			puts_(" published in ");
-			puts_(r->id);
-			puts_("\n");
-		}
+		serving += regions[i].published;
 	}
 	while (left && ticks() - t0 < TIMEOUT_S * f) {
 		for (i = 0; i < n; i++)
@@ -253,5 +392,19 @@ int main(void)
 		if (!regions[i].done)
 			result(&regions[i], "timed out", 0);
 	puts_("guest " XENSHM_VM " done\n");
+#ifndef HOSTED
+	/*
+	 * A member created again while its owner runs (the arm64 suite's step
+	 * 11) asks again: bare metal, the owner answers for as long as it runs.
+	 * The Linux program ends here: its init goes on to the next checks.
+	 */
+	while (serving) {
+		for (i = 0; i < n; i++)
+			if (regions[i].published)
+				answer(&regions[i]);
+		relax();
+	}
+	idle_stop();
+#endif
 	return 0;
 }
