@@ -638,6 +638,7 @@ static void check_static_shm_owner_range(const struct topology *t, struct diag_s
 		return;
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *vm = t->vms[i];
+		struct range mods = guest_module_area(vm);
 		for (j = 0; j < vm->nmaps; j++) {
 			const struct mapping *m = &vm->maps[j];
 			bool in;
@@ -650,6 +651,14 @@ static void check_static_shm_owner_range(const struct topology *t, struct diag_s
 				       "'%s' at %s is owned by '%s' but not inside its RAM: "
 				       "static_shm takes an owner's range from its own RAM", q(m->id.s),
 				       hex(m->gaddr), vname(vm));
+			else if (mapping_is_owner(m) &&
+				 ranges_overlap(m->gaddr, mapping_size(m), mods.base, mods.size))
+				report(d, C_STATIC_SHM_OWNER_RANGE, mapping_addr_pos(m),
+				       "'%s' at %s-%s is owned by '%s' but lies where libxc loads its "
+				       "device tree%s (%s-%s), which would overwrite it at boot",
+				       q(m->id.s), hex(m->gaddr), hex(m->gaddr + mapping_size(m) - 1),
+				       vname(vm), vm->ramdisk.s ? " and ramdisk" : "", hex(mods.base),
+				       hex(mods.base + mods.size - 1));
 			else if (!mapping_is_owner(m) &&
 				 (ranges_overlap(m->gaddr, mapping_size(m), vm->ram[0].base, vm->ram[0].size) ||
 				  ranges_overlap(m->gaddr, mapping_size(m), vm->ram[1].base, vm->ram[1].size)))

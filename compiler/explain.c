@@ -576,7 +576,8 @@ static const struct explanation explanations[C__COUNT] = {
 			"0x40000000), 352 MiB in all. On x86_64 the window starts at the higher\n"
 			"of 4 GiB and the end of RAM above 4 GiB, rounded up to 1 GiB, plus 1 GiB\n"
 			"for hvm, and ends at 2^gpaddr_bits. A static-shm owner's mappings go at\n"
-			"the top of its RAM0 instead, top down.",
+			"the top of its RAM0 instead, top down, clear of the device tree and\n"
+			"ramdisk libxc loads there (see static-shm-owner-range).",
 		.why =
 			"The guest map is fixed by Xen: on arm64 most of the low 1 GiB belongs to\n"
 			"emulated devices and special pages, and the compiler does not place\n"
@@ -814,27 +815,32 @@ static const struct explanation explanations[C__COUNT] = {
 			"      sensor_ring: { size: 2M }     # was sensor-ring",
 	},
 	[C_STATIC_SHM_OWNER_RANGE] = {
-		.summary = "static-shm: an owner's range is outside its RAM, or a borrower's inside",
+		.summary = "static-shm: an owner's range is outside its RAM or on its boot modules, or a borrower's inside",
 		.meaning =
 			"With the static-shm backend, the owner's guest range of a region is not\n"
-			"entirely inside the owner's RAM, or a borrower's guest range overlaps\n"
+			"entirely inside the owner's RAM, or it lies where libxc loads the\n"
+			"owner's device tree and ramdisk, or a borrower's guest range overlaps\n"
 			"the borrower's RAM. (guest-ram-overlap does not fire under this\n"
-			"backend.)",
+			"backend.) libxc puts the boot modules at RAM0 + 128 MiB when RAM0 has\n"
+			"room for them there, else at the top of RAM0; the check takes 2 MiB for\n"
+			"the device tree and 32 MiB more with a ramdisk.",
 		.why =
 			"This is how static_shm works: the owner shares part of its own RAM (the\n"
 			"range is inside its memory, not added to it), and each borrower maps\n"
-			"that memory at an address outside its own RAM. libxl checks this only\n"
-			"one domain at a time, when \"xl create\" runs; this check finds it for the\n"
-			"whole topology before anything boots.",
+			"that memory at an address outside its own RAM. The owner's RAM also\n"
+			"receives its device tree and ramdisk before it runs: a region there is\n"
+			"overwritten at boot and the guest's device tree sits in shared memory.\n"
+			"libxl checks none of this for the whole topology, only one domain at a\n"
+			"time when \"xl create\" runs; this check finds it before anything boots.",
 		.fix =
 			"Drop \"at\" on the owner's mapping: owners are placed at the top of their\n"
-			"RAM0, top down. Size the owner's \"memory\" to include its regions, and\n"
-			"put borrowers' mappings outside their RAM:\n"
+			"RAM0, top down, clear of the boot modules. Size the owner's \"memory\" to\n"
+			"include its regions, and put borrowers' mappings outside their RAM:\n"
 			"\n"
 			"    vms:\n"
 			"      - name: sensor              # owner, RAM0 0x40000000..0x48000000\n"
-			"        memory: 128M\n"
-			"        shm: [ { id: ring0, at: 0x47E00000, size: 2M } ]   # top of RAM0\n"
+			"        memory: 128M              # device tree in the top 2 MiB\n"
+			"        shm: [ { id: ring0, at: 0x47C00000, size: 2M } ]   # just below it\n"
 			"      - name: logger              # borrower\n"
 			"        shm: [ { id: ring0, at: 0x05000000 } ]\n"
 			"    regions:\n"

@@ -123,7 +123,14 @@ static void place_guest(const struct topology *t, struct vm *vm)
 		if (vm->pt_iomem[i].ok)
 			add_range(&obs, &nobs, &alloc, vm->pt_iomem[i].gfn * PAGE_SIZE,
 				  vm->pt_iomem[i].num * PAGE_SIZE);
-	/* static-shm owners go inside RAM0: only the fixed mappings are in their way */
+	/*
+	 * static-shm owners go inside RAM0: the fixed mappings and the boot
+	 * modules libxc loads there are in their way
+	 */
+	if (static_shm) {
+		struct range mods = guest_module_area(vm);
+		add_range(&obs, &nobs, &alloc, mods.base, mods.size);
+	}
 	nfixed = nobs;
 	freelist_init(&high, &ram0, 1, obs, nfixed);
 	for (i = 0; i < nres; i++)

@@ -110,6 +110,18 @@ void guest_ram(const struct topology *t, struct vm *vm)
 	}
 }
 
+struct range guest_module_area(const struct vm *vm)
+{
+	uint64_t size = MODULES_DTB + (vm->ramdisk.s ? MODULES_RAMDISK : 0);
+	const struct range *ram0 = &vm->ram[0];
+
+	if (ram0->size >= 128 * MiB + size)
+		return (struct range){ ram0->base + 128 * MiB, size };
+	if (ram0->size <= size)
+		return *ram0;
+	return (struct range){ ram0->base + ram0->size - size, size };
+}
+
 bool vm_has_vpci(const struct vm *vm)
 {
 	size_t i;

@@ -38,6 +38,16 @@ void guest_ram(const struct topology *t, struct vm *vm);
  * given PCI devices (xl `pci`), the only way a topology can ask for it.
  */
 bool vm_has_vpci(const struct vm *vm);
+/*
+ * Where libxc loads an arm64 xl guest's boot modules (device tree, then
+ * ramdisk; tools/libs/guest/xg_dom_arm.c, meminit): at RAM0 + 128 MiB when
+ * RAM0 has room for them there, else at the top of RAM0. Their size is not
+ * known before the guest is built, so this is the range they take at most:
+ * MODULES_DTB for the device tree, MODULES_RAMDISK more with a ramdisk.
+ */
+#define MODULES_DTB (2 * MiB)
+#define MODULES_RAMDISK (32 * MiB)
+struct range guest_module_area(const struct vm *vm);
 /* The reserved guest ranges of this VM (arch, GIC version, type, vPCI); returns count. */
 size_t guest_reserved(const struct topology *t, const struct vm *vm, struct named_range *out);
 /* Where auto-placed mappings may go, in the order tried; returns count. */
