@@ -32,10 +32,10 @@ host_pkgs="qemu-system-arm device-tree-compiler gcc-aarch64-linux-gnu binutils-a
 gcc libc6-dev make flex bison dpkg-dev xz-utils debian-archive-keyring jq"
 # shellcheck disable=SC2086 # word list
 if ! dpkg -s $host_pkgs >/dev/null 2>&1; then
-	[ "$(id -u)" = 0 ] || die "installing $(echo $host_pkgs) needs root: run it as root once"
+	[ "$(id -u)" = 0 ] || die "installing the host packages needs root: run it as root once"
 	apt-get install -y -qq --no-install-recommends $host_pkgs >/dev/null ||
 		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends $host_pkgs >/dev/null; } ||
-		die "cannot install $(echo $host_pkgs)"
+		die "cannot install the host packages ($(tr "\n" " " <<<"$host_pkgs"))"
 fi
 
 # Xen, once per kconfig: the static-shm build boots the topology, the
@@ -164,7 +164,7 @@ boot() {
 	why=timeout
 	while [ "$(secs "$t0" "$(now)" | cut -d. -f1)" -lt "$timeout_s" ]; do
 		if [ "$(grep -a -c -E "$done_re" "$log.raw")" -ge "$n" ]; then
-			why=done
+			why=ok
 			break
 		fi
 		if [ -n "$stop_re" ] && grep -a -q -E "$stop_re" "$log.raw"; then
@@ -178,7 +178,11 @@ boot() {
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	tr -d '\r' <"$log.raw" >"$log" && rm -f "$log.raw"
-	say "$name: $why after $boot_s s"
+	if [ "$why" = ok ]; then
+		say "$name: the awaited console lines came after $boot_s s"
+	else
+		say "$name: $why after $boot_s s"
+	fi
 }
 
 # domids LOG: sets domid[VM] from the guests' "DOMn: guest VM ... started"
@@ -192,9 +196,12 @@ domids() {
 }
 
 # mappings STEP LOG: one PASS or FAIL line per mapping of the plan, from the
-# guest's RESULT line on Xen's console
+# guest's RESULT line on Xen's console; a FAIL too for RESULT lines beyond them
 mappings() {
-	local step=$1 log=$2 vm id role line d
+	local step=$1 log=$2 vm id role line d n
+	n=$(jq '[.vms[].mappings[]] | length' "$plan")
+	[ "$(grep -a -c 'DOM[0-9]*: RESULT ' "$log")" -le "$n" ] ||
+		fail "$step $(grep -a -c 'DOM[0-9]*: RESULT ' "$log") RESULT lines on Xen's console for $n mappings"
 	while read -r vm id role; do
 		d=${domid[$vm]:-?}
 		line=$(grep -a -E "DOM$d: RESULT $vm $id: " "$log" | head -1 | sed 's/.*DOM[0-9]*: RESULT //')
@@ -240,7 +247,7 @@ boot cold "$xdir/xen-shm" "$work/pos" "$ram" 'DOM[0-9]+: guest .* done' "$nvms"
 cold_s=$boot_s cold_why=$why
 log=$cache/cold.log
 domids "$log"
-[ "$cold_why" = done ] || fail "2 cold boot: $cold_why before the $nvms guests were done (see $log)"
+[ "$cold_why" = ok ] || fail "2 cold boot: $cold_why before the $nvms guests were done (see $log)"
 mappings "2 cold boot:" "$log"
 
 # 3. Xen creates /chosen's domains in order: domids follow the start order
@@ -269,7 +276,7 @@ boot warm "$xdir/xen-shm" "$work/pos" "$ram" 'DOM[0-9]+: guest .* done' "$nvms"
 warm_s=$boot_s warm_why=$why
 log=$cache/warm.log
 domids "$log"
-[ "$warm_why" = done ] || fail "5 warm boot: $warm_why before the $nvms guests were done (see $log)"
+[ "$warm_why" = ok ] || fail "5 warm boot: $warm_why before the $nvms guests were done (see $log)"
 ok=1 said=""
 while read -r id owner; do
 	d=${domid[$owner]:-?}
