@@ -95,10 +95,28 @@ dtc_compiles() {	# FILE.dtsi [root cells]
 
 # dom0less: every node and property, fdtget against the model
 dom0less_agrees() {
-	local out=$1 cfg=$2
+	local out=$1 cfg=$2 want got
 	# the fragment has no module nodes, hence no child "reg" for the cells it
 	# sets; and the nodes are named by guest address, without a reg property
 	DTC_FLAGS="-W no-avoid_unnecessary_addr_size -W no-unit_address_vs_reg" dtc_compiles "$out/dom0less/xenshm.dtsi" || return 1
+	# complete domain nodes, in start order (Xen creates them in /chosen order)
+	want=$(jq -r '.vms | sort_by(.start_index) | .[].name' "$out/plan.json" |
+		while read -r vm; do jq -r --arg vm "$vm" '.vms[] | select(.name == $vm) | .dom0less_node // .name' "$cfg"; done)
+	got=$(fdtget -l "$tmp/w.dtb" /chosen)
+	[ "$want" = "$got" ] || { echo "/chosen order: $(echo $got), start order: $(echo $want)"; return 1; }
+	jq -r '.vms[] | "\(.dom0less_node // .name) \(.memory) \(.vcpus) \(.vuart // "-")"' "$cfg" |
+		while read -r node mem cpus vuart; do
+			p=/chosen/$node
+			[ "$(fdtget "$tmp/w.dtb" "$p" compatible)" = xen,domain ] || { echo "$p compatible"; return 1; }
+			[ "$(fdtget -t x "$tmp/w.dtb" "$p" memory)" = "$(printf '%x %x' $(( mem / 1024 >> 32 )) $(( mem / 1024 & 0xffffffff )))" ] ||
+				{ echo "$p memory $(fdtget -t x "$tmp/w.dtb" "$p" memory) for $mem"; return 1; }
+			[ "$(fdtget "$tmp/w.dtb" "$p" cpus)" = "$cpus" ] || { echo "$p cpus"; return 1; }
+			if [ "$vuart" = - ]; then
+				! fdtget "$tmp/w.dtb" "$p" vpl011 >/dev/null 2>&1 || { echo "$p vpl011 without a vuart"; return 1; }
+			else
+				fdtget "$tmp/w.dtb" "$p" vpl011 >/dev/null || { echo "$p no vpl011"; return 1; }
+			fi
+		done || return 1
 	jq -r '.vms[] | .name as $vm | (.dom0less_node // .name) as $node | .shm[] | "\($vm) \($node) \(.id) \(.at) \(.size) \(.["x-role"])"' "$cfg" |
 		while read -r vm node id at size role; do
 			host=$(jq -r --arg id "$id" '.regions[$id].host // empty' "$cfg")
@@ -144,7 +162,7 @@ plan_valid() {
 
 [ -d tests/tools/node_modules ] || npm ci --prefix tests/tools --silent >/dev/null 2>&1
 
-for f in examples/*.yaml tests/artifacts/inject.yaml; do
+for f in examples/*.yaml tests/artifacts/*.yaml; do
 	n=$(basename "$f" .yaml)
 	out=$tmp/$n
 	cfg=$tmp/$n.json
