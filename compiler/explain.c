@@ -520,8 +520,11 @@ static const struct explanation explanations[C__COUNT] = {
 			"GICv3 0x03001000+64K and 0x03020000+16M, vPCI ECAM 0x10000000+256M, ACPI\n"
 			"0x20000000+32M, PL011 0x22000000+4K, vPCI MEM 0x23000000+256M, grant\n"
 			"table 0x38000000+16M, magic pages 0x39000000+16M, vPCI prefetch\n"
-			"0x100000000+4G. On x86_64: 0xA0000..0x100000 for hvm, and from\n"
-			"0xF0000000 (hvm) or 0xFC000000 (pvh) to 4 GiB.",
+			"0x100000000+4G. The three vPCI windows count only for a VM with vPCI,\n"
+			"which libxl gives a domU with PCI devices: a topology says so with the\n"
+			"raw xl key \"pci\" (xl: { pci: [ \"0000:00:01.0\" ] }). On x86_64:\n"
+			"0xA0000..0x100000 for hvm, and from 0xF0000000 (hvm) or 0xFC000000 (pvh)\n"
+			"to 4 GiB.",
 		.why =
 			"These ranges are where Xen and the toolstack put the guest's emulated\n"
 			"devices and special pages: the interrupt controller, the PL011 vuart\n"
