@@ -57,8 +57,9 @@ $(BUILD)/xenshm-compose: $(OBJS)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LIBS) $(XEN_LIBS)
 
 # runtime/status.c reads the journal against domains without calling Xen: unit-tested
-$(BUILD)/unit: $(UNIT_SRCS) $(LIB_OBJS) $(BUILD)/rt_status.o $(wildcard tests/unit/*.h)
-	$(CC) $(ALL_CFLAGS) -Icompiler $(LDFLAGS) -o $@ $(UNIT_SRCS) $(LIB_OBJS) $(BUILD)/rt_status.o $(LIBS)
+# guest/xenshm_channel.h (header-only) is tested over normal memory with two threads
+$(BUILD)/unit: $(UNIT_SRCS) $(LIB_OBJS) $(BUILD)/rt_status.o $(wildcard tests/unit/*.h) guest/xenshm_channel.h
+	$(CC) $(ALL_CFLAGS) -Icompiler -Iguest -pthread $(LDFLAGS) -o $@ $(UNIT_SRCS) $(LIB_OBJS) $(BUILD)/rt_status.o $(LIBS)
 
 # the check table run reversed must give the same diagnostics (tests/checks.sh)
 $(BUILD)/check_order: tests/order/check_order.c $(LIB_OBJS)

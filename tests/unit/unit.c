@@ -152,5 +152,6 @@ int main(void)
 	test_util();
 	test_ranges_and_names();
 	test_status();
+	test_channel();
 	return failed;
 }

@@ -17,5 +17,6 @@ extern int failed;
 	} while (0)
 
 void test_status(void);
+void test_channel(void);
 
 #endif
