@@ -65,10 +65,6 @@ static void barrier(void)
 	__sync_synchronize();
 }
 
-static void idle_start(void)
-{
-}
-
 /*
  * Between two polls, give the CPU back: the x86 suite runs Xen, dom0 and three
  * guests on one emulated CPU, and guests that spin starved dom0 for 30 s
@@ -94,9 +90,8 @@ static volatile uint32_t *map_region(uint64_t base, uint64_t size)
 }
 #else
 #define UART ((volatile uint32_t *)0x22000000UL)	/* GUEST_PL011_BASE */
-/* vCPU 0's GICR_ISENABLER0 and GICR_ICENABLER0 (GUEST_GICV3_GICR0_BASE, SGI frame) */
+/* vCPU 0's GICR_ISENABLER0 (GUEST_GICV3_GICR0_BASE, SGI frame) */
 #define GICR_ISENABLER0 ((volatile uint32_t *)0x03030100UL)
-#define GICR_ICENABLER0 ((volatile uint32_t *)0x03030180UL)
 #define VTIMER_PPI 27	/* GUEST_TIMER_VIRT_PPI */
 #define POLL_HZ 100
 
@@ -128,14 +123,19 @@ static void barrier(void)
 	__asm__ volatile("dsb sy" ::: "memory");
 }
 
+/* bare metal, one vCPU each on arm64: nothing else to give the CPU to */
+static void relax(void)
+{
+}
+
 static int can_idle;
 
 /*
- * The virtual timer's interrupt, enabled in the vGIC (GICv3, as both arm64
- * suites boot QEMU) but never taken (PSTATE.I stays masked), is what wakes a
- * WFI: Xen blocks a vCPU on WFI unless an enabled interrupt is pending. Without
- * it an owner, which answers for as long as it runs, would hold a CPU of the
- * emulated machine for good.
+ * Once its RESULT lines are out, the owner answers for as long as it runs,
+ * mostly asleep: the virtual timer's interrupt, enabled in the vGIC (GICv3, as
+ * both arm64 suites boot QEMU) but never taken (PSTATE.I stays masked), wakes
+ * a WFI, on which Xen blocks a vCPU unless an enabled interrupt is pending.
+ * Spinning instead would hold a CPU of the emulated machine for good.
  */
 static void idle_start(void)
 {
@@ -145,7 +145,7 @@ static void idle_start(void)
 	__asm__ volatile("msr icc_sre_el1, %0; isb" : : "r"(sre | 1));
 	__asm__ volatile("mrs %0, icc_sre_el1" : "=r"(sre));
 	if (!(sre & 1))
-		return;	/* no system register interface: poll without idling */
+		return;	/* no system register interface: poll without sleeping */
 	__asm__ volatile("msr icc_pmr_el1, %0; msr icc_igrpen1_el1, %1; isb" : : "r"(0xffUL), "r"(1UL));
 	*GICR_ISENABLER0 = 1u << VTIMER_PPI;
 	barrier();
@@ -165,8 +165,8 @@ static void idle_ack(void)
 	}
 }
 
-/* between two polls: sleep a tick of POLL_HZ on the virtual timer */
-static void relax(void)
+/* sleeps a tick of POLL_HZ on the virtual timer */
+static void idle(void)
 {
 	if (!can_idle)
 		return;
@@ -175,18 +175,6 @@ static void relax(void)
 	__asm__ volatile("wfi");
 	__asm__ volatile("msr cntv_ctl_el0, %0; isb" : : "r"(0UL));
 	idle_ack();
-}
-
-/* before the WFI forever of start.S: no timer interrupt left to end it */
-static void idle_stop(void)
-{
-	if (!can_idle)
-		return;
-	*GICR_ICENABLER0 = 1u << VTIMER_PPI;
-	barrier();
-	__asm__ volatile("msr cntv_ctl_el0, %0; isb" : : "r"(0UL));
-	idle_ack();
-	can_idle = 0;
 }
 
 /* MMU off: guest-physical is the address */
@@ -371,7 +359,6 @@ int main(void)
 		}
 		draw(&regions[i], t0, i);
 	}
-	idle_start();
 	for (i = 0; i < n; i++) {
 		if (regions[i].me != regions[i].owner)
 			continue;
@@ -398,13 +385,14 @@ int main(void)
 	 * 11) asks again: bare metal, the owner answers for as long as it runs.
 	 * The Linux program ends here: its init goes on to the next checks.
 	 */
+	if (serving)
+		idle_start();
 	while (serving) {
 		for (i = 0; i < n; i++)
 			if (regions[i].published)
 				answer(&regions[i]);
-		relax();
+		idle();
 	}
-	idle_stop();
 #endif
 	return 0;
 }
