@@ -2,6 +2,7 @@
 # Unit tests: the C program built by make (UNIT=path), printing PASS/FAIL lines.
 set -u
 cd "$(dirname "$0")/.." || exit 1
+bin=${1:-./xenshm-compose}
 unit=${UNIT:-build/opt/unit}
 [ -x "$unit" ] || make -s "$unit" >/dev/null || { echo "FAIL: unit: cannot build $unit"; exit 1; }
 "$unit"
@@ -23,3 +24,59 @@ freestanding() {	# NAME COMPILER FLAGS...
 }
 freestanding x86_64 cc
 freestanding arm64 clang --target=aarch64-linux-gnu -mgeneral-regs-only -mstrict-align
+
+# guest/libxenshm.c: regions found in the device trees the compiler writes
+# (guest/VM/xenshm.dtsi compiled by dtc), mapped through a stand-in for /dev/mem
+cc -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Iguest -o "$tmp/find" tests/guest/find.c \
+	guest/libxenshm.c -lfdt -lxenstore 2>"$tmp/err" || { echo "FAIL: unit libxenshm builds"; cat "$tmp/err"; }
+export XENSHM_NO_XENSTORE=1
+for f in examples/*.yaml tests/artifacts/*.yaml; do
+	[ -x "$tmp/find" ] || break
+	"$bin" config --format json "$f" >"$tmp/cfg" || continue
+	jq -e '.xen.arch == "arm64"' "$tmp/cfg" >/dev/null || continue
+	rm -rf "$tmp/b"
+	"$bin" build -q "$f" -o "$tmp/b" || continue
+	for vm in $(jq -r '.vms[].name' "$tmp/cfg"); do
+		printf '/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>; };\n/include/ "%s"\n' \
+			"$tmp/b/guest/$vm/xenshm.dtsi" >"$tmp/g.dts"
+		jq -r --arg vm "$vm" '.vms[] | select(.name == $vm) | .shm[] |
+			"\(.id) \(.at | ltrimstr("0x") | ascii_downcase | sub("^0+(?=.)"; "") | "0x" + .) \(.size | ltrimstr("0x") | ascii_downcase | sub("^0+(?=.)"; "") | "0x" + .) device tree"' \
+			"$tmp/cfg" >"$tmp/want"
+		if dtc -q -I dts -O dtb -o "$tmp/g.dtb" "$tmp/g.dts" && XENSHM_FDT=$tmp/g.dtb "$tmp/find" list >"$tmp/got" 2>&1 &&
+			diff "$tmp/want" "$tmp/got" >"$tmp/diff"; then
+			echo "PASS: unit libxenshm finds $(basename "$f" .yaml)/$vm's regions in its device tree"
+		else
+			echo "FAIL: unit libxenshm finds $(basename "$f" .yaml)/$vm's regions in its device tree"
+			sed 's/^/    | /' "$tmp/diff" "$tmp/got" | head -10
+		fi
+	done
+	last=$tmp/g.dtb
+done
+libxenshm_case() {	# NAME WANT-EXIT WANT-OUTPUT-PATTERN ENV... -- ARGS...
+	local name=$1 want=$2 pat=$3 out rc
+	shift 3
+	out=$(env "$@" 2>&1); rc=$?
+	if [ "$rc" = "$want" ] && grep -qE "$pat" <<<"$out"; then
+		echo "PASS: unit libxenshm $name"
+	else
+		echo "FAIL: unit libxenshm $name: exit $rc, '$out'"
+	fi
+}
+if [ -x "$tmp/find" ] && [ -n "${last:-}" ]; then
+	id=$(XENSHM_FDT=$last "$tmp/find" list | awk 'NR == 1 { print $1 }')
+	base=$(XENSHM_FDT=$last "$tmp/find" list | awk 'NR == 1 { print $2 }')
+	truncate -s $((base + 0x1000000)) "$tmp/mem"
+	libxenshm_case "maps a region and writes through it" 0 "^$id $base .*: 0xfeedf00d$" \
+		XENSHM_FDT="$last" XENSHM_DEVMEM="$tmp/mem" "$tmp/find" open "$id" 0xfeedf00d
+	if [ "$(od -A n -t x4 -j $((base)) -N 4 "$tmp/mem" | tr -d ' ')" = feedf00d ]; then
+		echo "PASS: unit libxenshm the word landed at the region's guest-physical address"
+	else
+		echo "FAIL: unit libxenshm the word is not at $base"
+	fi
+	libxenshm_case "no such region: exit 1, says so" 1 "^no region 'nosuch' for this guest" \
+		XENSHM_FDT="$last" "$tmp/find" open nosuch 1
+	libxenshm_case "no /dev/mem: exit 3, says which" 3 "^cannot open $tmp/none: " \
+		XENSHM_FDT="$last" XENSHM_DEVMEM="$tmp/none" "$tmp/find" open "$id" 1
+	libxenshm_case "a device tree that is not one: exit 4" 4 "not a valid flattened tree" \
+		XENSHM_FDT=/etc/hostname "$tmp/find" list
+fi
