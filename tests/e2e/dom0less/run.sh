@@ -82,6 +82,9 @@ while read -r vm; do
 	nodes+=("$(jq -r --arg vm "$vm" '.vms[] | select(.name == $vm) | .dom0less_node' "$work/config.json")")
 done <"$work/order"
 [ "${#nodes[@]}" -gt 0 ] || die "the plan names no VM"
+for img in "$work"/guest/*.img; do
+	[ "$(stat -c %s "$img")" -le $((mod_step)) ] || die "$img is larger than the $mod_step between two modules"
+done
 
 # host_tree DIR FRAGMENT: DIR/host.dtb from the fragment, included first (its
 # order of /chosen's domain nodes is the order Xen creates them in), QEMU's
@@ -97,7 +100,6 @@ host_tree() {
 		while read -r vm; do
 			node=${nodes[$i]} img=$work/guest/$vm.img
 			addr=$((mod_base + i * mod_step)) size=$(stat -c %s "$img")
-			[ "$size" -le $((mod_step)) ] || die "$img is larger than $mod_step"
 			printf '\t\t%s {\n\t\t\tmodule@%x {\n' "$node" "$addr"
 			printf '\t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";\n'
 			printf '\t\t\t\treg = <0x0 0x%x 0x0 0x%x>;\n\t\t\t};\n\t\t};\n' "$addr" "$size"
@@ -145,6 +147,9 @@ else
 	fail "1 fragment: ${problems#; }"
 fi
 
+# a QEMU of ours still running when the suite ends (interrupted) goes with it
+qemu_pid=""
+trap '[ -z "$qemu_pid" ] || kill "$qemu_pid" 2>/dev/null' EXIT
 # what ends a boot that must pass
 crash_re='Panic on CPU|Xen BUG at|Xen WARN at|Assertion .* failed|crashed on cpu|reported crashed by'
 # boot NAME XEN DIR RAMFILE DONE_RE N [STOP_RE]: QEMU boots Xen with DIR's host
@@ -160,7 +165,7 @@ boot() {
 	# shellcheck disable=SC2046,SC2086 # words
 	qemu-system-aarch64 $machine $backend -nographic -no-reboot -dtb "$d/host.dtb" -kernel "$xen" \
 		$(cat "$d/loaders") -serial stdio -monitor none </dev/null >"$log.raw" 2>&1 &
-	pid=$!
+	pid=$! qemu_pid=$!
 	why=timeout
 	while [ "$(secs "$t0" "$(now)" | cut -d. -f1)" -lt "$timeout_s" ]; do
 		if [ "$(grep -a -c -E "$done_re" "$log.raw")" -ge "$n" ]; then
@@ -177,6 +182,7 @@ boot() {
 	boot_s=$(secs "$t0" "$(now)")
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	qemu_pid=""
 	tr -d '\r' <"$log.raw" >"$log" && rm -f "$log.raw"
 	if [ "$why" = ok ]; then
 		say "$name: the awaited console lines came after $boot_s s"
@@ -297,7 +303,48 @@ if [ "$(ram_view "$ram")" = "$cold_view" ]; then
 	fail "7b warm boot: RAM holds the cold boot's tokens still"
 fi
 
-# 8. a topology check refuses makes real Xen fail: for 4.19 without a pool the
+# shm_nodes DTB: the /reserved-memory/xen-shmem@ nodes of a device tree, on one line
+shm_nodes() {
+	local n r=/reserved-memory
+	for n in $(fdtget -l "$1" $r 2>/dev/null); do
+		case $n in
+		xen-shmem@*)
+			echo "$n $(fdtget -t s "$1" $r/"$n" compatible) reg <$(fdtget -t x "$1" $r/"$n" reg)>" \
+				"id $(fdtget -t s "$1" $r/"$n" xen,id) offset <$(fdtget -t x "$1" $r/"$n" xen,offset)>;"
+			;;
+		esac
+	done | sort | tr -d '\n'
+}
+
+# 8. the trees Xen built for the guests, found in guest RAM (a DTB each,
+# and copies), hold exactly the nodes of the generated guest/VM/xenshm.dtsi
+for dir in "$work"/build/guest/*/; do
+	printf '/dts-v1/;\n/ { };\n/include/ "%s"\n' "$dir/xenshm.dtsi" >"$work/guest-frag.dts"
+	dtc -q -I dts -O dtb -o "$work/guest-frag.dtb" "$work/guest-frag.dts" && shm_nodes "$work/guest-frag.dtb"
+	echo
+done | sort -u >"$work/guest-nodes.want"
+found=0
+: >"$work/guest-nodes.got"
+while read -r off; do
+	# a blob's header: magic, then its total size, big endian
+	read -r b0 b1 b2 b3 < <(od -A n -t u1 -j $((off + 4)) -N 4 "$ram")
+	size=$(((b0 << 24) | (b1 << 16) | (b2 << 8) | b3))
+	if [ "$size" -le 64 ] || [ "$size" -gt 1048576 ]; then
+		continue
+	fi
+	tail -c +$((off + 1)) "$ram" | head -c "$size" >"$work/blob.dtb"
+	nodes_here=$(shm_nodes "$work/blob.dtb")
+	[ -n "$nodes_here" ] || continue
+	echo "$nodes_here" >>"$work/guest-nodes.got"
+	found=$((found + 1))
+done < <(LC_ALL=C grep -obUaF $'\xd0\x0d\xfe\xed' "$ram" | cut -d: -f1)
+if [ "$found" -ge "$nvms" ] && [ "$(sort -u "$work/guest-nodes.got")" = "$(cat "$work/guest-nodes.want")" ]; then
+	pass "8 guest trees: the $found device trees in guest RAM with xen-shmem nodes hold exactly those of the generated guest/VM/xenshm.dtsi ($(wc -l <"$work/guest-nodes.want") distinct sets)"
+else
+	fail "8 guest trees: $found device trees with xen-shmem nodes in guest RAM; theirs: $(sort -u "$work/guest-nodes.got" | tr '\n' '|'); generated: $(tr '\n' '|' <"$work/guest-nodes.want")"
+fi
+
+# 9. a topology check refuses makes real Xen fail: for 4.19 without a pool the
 # fragment has no host addresses; check for 4.17 says [dom0less-limits]; Xen
 # 4.17 (early printk) given that fragment says why, then panics. Its early
 # walk of the tree stops at the first bad shared-mem node, before that
@@ -318,20 +365,20 @@ if "$xc" build -q "$here/nohost.yaml" -o "$neg/build" && host_tree "$neg" "$neg/
 	fdt=$(grep -a -m1 'fdt: host physical address must be chosen' "$log" | sed 's/^(XEN) //')
 	panic=$(grep -a -A1 'Panic on CPU' "$log" | grep -a -m1 'Could not set up' | sed 's/^(XEN) //')
 	if [ "$check_rc" = 2 ] && [ -n "$check_line" ] && [ -n "$fdt" ] && [ -n "$panic" ]; then
-		pass "8 negative: check for 4.17 exits 2 with '$check_line'; Xen 4.17 (early printk) given the 4.19 fragment says '$fdt', then 'Panic on CPU 0: $panic'"
+		pass "9 negative: check for 4.17 exits 2 with '$check_line'; Xen 4.17 (early printk) given the 4.19 fragment says '$fdt', then 'Panic on CPU 0: $panic'"
 	else
-		fail "8 negative: check exit $check_rc ('$check_line'); Xen: '${fdt:-no fdt line}', '${panic:-no panic}' ($why; see $log)"
+		fail "9 negative: check exit $check_rc ('$check_line'); Xen: '${fdt:-no fdt line}', '${panic:-no panic}' ($why; see $log)"
 	fi
 else
-	fail "8 negative: the 4.19 topology's fragment does not build into a host tree"
+	fail "9 negative: the 4.19 topology's fragment does not build into a host tree"
 fi
 
-# 9. no panic, no BUG or WARN, no crashed domain in the boots that must pass
+# 10. no panic, no BUG or WARN, no crashed domain in the boots that must pass
 crash=$(grep -a -h -E "$crash_re" "$cache/cold.log" "$cache/warm.log" | head -3)
 if [ -z "$crash" ]; then
-	pass "9 no crash: Xen reported no panic, BUG, WARN or crashed domain in the cold and warm boots"
+	pass "10 no crash: Xen reported no panic, BUG, WARN or crashed domain in the cold and warm boots"
 else
-	fail "9 crash in a positive boot: $(echo "$crash" | tr '\n' ' ')"
+	fail "10 crash in a positive boot: $(echo "$crash" | tr '\n' ' ')"
 fi
 
 t_done=$(now)
