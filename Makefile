@@ -95,10 +95,15 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		$(DEPS_BUILD) $(DEPS_TEST) $(DEPS_NODE)
 
-check: xenshm-compose $(BUILD)/unit $(BUILD)/xlparse $(BUILD)/check_order
+# the Linux guest side (guest/): libxenshm and its tool, for this machine
+GUEST_SRCS := guest/xenshm-guest.c guest/libxenshm.c
+$(BUILD)/xenshm-guest: $(GUEST_SRCS) guest/libxenshm.h guest/xenshm_channel.h | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -Iguest -pthread $(LDFLAGS) -o $@ $(GUEST_SRCS) -lfdt -lxenstore
+
+check: xenshm-compose $(BUILD)/unit $(BUILD)/xlparse $(BUILD)/check_order $(BUILD)/xenshm-guest
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		UNIT=$(BUILD)/unit XLPARSE=$(BUILD)/xlparse CHECK_ORDER=$(BUILD)/check_order \
-		tests/run.sh ./xenshm-compose
+		XENSHM_GUEST=$(BUILD)/xenshm-guest tests/run.sh ./xenshm-compose
 
 # Xen 4.17 under QEMU, arm64 then x86_64 (tests/e2e/): needs root for apt-get the first time
 e2e: xenshm-compose
@@ -109,8 +114,11 @@ demo: xenshm-compose
 	tests/e2e/run.sh demo
 
 # instruction counts and times up to 32 752 VMs, against bench/baseline.txt
-bench: xenshm-compose
+bench: xenshm-compose $(BUILD)/xenshm-guest
 	bench/run.sh ./xenshm-compose
+	@echo "channel ring (guest/xenshm_channel.h), two threads over normal memory, this machine:"
+	$(BUILD)/xenshm-guest bench --local --count 1000000 --size 64
+	$(BUILD)/xenshm-guest bench --local --count 100000 --size 4088
 
 # keeps the E2E's downloaded packages (build/e2e/debs, root); distclean drops them too
 clean:

@@ -1,4 +1,5 @@
 /* libxenshm: find a shared region by ID (device tree, then xenstore) and map it. */
+#define _POSIX_C_SOURCE 200809L	/* O_CLOEXEC, sysconf */
 #include "libxenshm.h"
 
 #include <errno.h>
@@ -16,6 +17,9 @@
 
 #define FDT_PATH "/sys/firmware/fdt"
 #define FDT_MAX (16u << 20)
+
+static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
 {

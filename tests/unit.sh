@@ -80,3 +80,49 @@ if [ -x "$tmp/find" ] && [ -n "${last:-}" ]; then
 	libxenshm_case "a device tree that is not one: exit 4" 4 "not a valid flattened tree" \
 		XENSHM_FDT=/etc/hostname "$tmp/find" list
 fi
+
+# xenshm-guest: two processes talk through a region of a stand-in /dev/mem
+guest=${XENSHM_GUEST:-build/opt/xenshm-guest}
+[ -x "$guest" ] || make -s "$guest" >/dev/null 2>&1
+if [ -x "$guest" ] && [ -n "${last:-}" ] && [ -n "${id:-}" ]; then
+	export XENSHM_FDT=$last XENSHM_DEVMEM=$tmp/mem2
+	truncate -s $((base + 0x1000000)) "$tmp/mem2"
+	"$guest" recv --init --count 20000 --timeout 60 "$id" >"$tmp/recv.out" 2>&1 &
+	pid=$!
+	"$guest" send --count 20000 --timeout 60 "$id" >"$tmp/send.out" 2>&1
+	wait "$pid"
+	if grep -qx "RESULT recv $id: 20000 messages, 0 bad -> PASS" "$tmp/recv.out" &&
+		grep -qx "sent 20000 checked messages through '$id'" "$tmp/send.out"; then
+		echo "PASS: unit xenshm-guest: 20000 numbered, checksummed messages from one process to another through '$id'"
+	else
+		echo "FAIL: unit xenshm-guest send/recv"; sed 's/^/    | /' "$tmp/recv.out" "$tmp/send.out"
+	fi
+	"$guest" recv --count 0 --timeout 5 "$id" >"$tmp/text.out" 2>&1 &
+	pid=$!
+	"$guest" send "$id" hello from a guest && "$guest" send "$id" second message
+	wait "$pid"
+	if [ "$(head -2 "$tmp/text.out")" = "hello from a guest"$'\n'"second message" ]; then
+		echo "PASS: unit xenshm-guest: text messages arrive in order"
+	else
+		echo "FAIL: unit xenshm-guest text messages"; sed 's/^/    | /' "$tmp/text.out"
+	fi
+	out=$("$guest" recv nosuch 2>&1); rc=$?
+	if [ "$rc" = 1 ] && [ "$out" = "xenshm-guest: no region 'nosuch' for this guest (neither in its device tree nor in xenstore)" ]; then
+		echo "PASS: unit xenshm-guest: an unknown region is an error that says so"
+	else
+		echo "FAIL: unit xenshm-guest unknown region: exit $rc, '$out'"
+	fi
+	printf '\002' | dd of="$tmp/mem2" bs=1 seek=$((base + 4)) conv=notrunc status=none
+	out=$("$guest" send --timeout 2 "$id" x 2>&1); rc=$?
+	if [ "$rc" = 1 ] && [ "$out" = "xenshm-guest: the channel has another layout version" ]; then
+		echo "PASS: unit xenshm-guest: a ring of another layout version is refused"
+	else
+		echo "FAIL: unit xenshm-guest layout version: exit $rc, '$out'"
+	fi
+	unset XENSHM_FDT XENSHM_DEVMEM
+	if "$guest" bench --local --count 20000 | grep -qE '^bench local .*: 20000 messages of 64 bytes in .* messages/s, .* MB/s$'; then
+		echo "PASS: unit xenshm-guest: bench --local between two threads"
+	else
+		echo "FAIL: unit xenshm-guest bench --local"
+	fi
+fi
