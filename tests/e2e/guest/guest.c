@@ -325,8 +325,8 @@ static void draw(struct region *r, uint64_t t0, uint32_t n)
 {
 	uint32_t x = (uint32_t)(t0 * 2654435761u);
 
-	r->token = (x ^ (0x1000u * (n + 1))) & ~1u;
-	if (!r->token || r->token == r->w[1])
+	r->token = ((x ^ (0x1000u * (n + 1))) & ~1u) | 2u;
+	if (r->token == r->w[1])
 		r->token ^= 0x10000u;
 	r->nonce = (x ^ (0x1000u * (n + 1)) ^ (0x1000000u * (r->me + 1))) | 1u;
 	if (r->nonce == r->w[REQUEST(r->me)])
