@@ -49,8 +49,9 @@ DEPS_NODE := $(if $(shell command -v npm),,nodejs npm)
 all: xenshm-compose
 
 # the root binary is always the flavour asked for
+# replaced by rename, never rewritten in place: a running one keeps its file
 xenshm-compose: $(BUILD)/xenshm-compose FORCE
-	@cmp -s $< $@ || cp $< $@
+	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
 $(BUILD)/xenshm-compose: $(OBJS)
 	@echo "  LD      $@"
@@ -123,7 +124,7 @@ bench: xenshm-compose $(BUILD)/xenshm-guest
 # keeps the E2E's downloaded packages (build/e2e/debs, root); distclean drops them too
 clean:
 	rm -rf build/opt build/san build/arm64 build/x86 build/nogvc build/fuzz \
-		build/e2e/work-* build/e2e/x86/work xenshm-compose
+		build/e2e/work-* build/e2e/x86/work build/e2e/dom0less/work xenshm-compose
 
 distclean:
 	rm -rf build xenshm-compose

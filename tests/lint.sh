@@ -4,7 +4,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 fail=0
-for f in tests/*.sh tests/e2e/*.sh tests/e2e/x86/*.sh tests/e2e/guest/*.sh tests/fuzz/*.sh .ci/run; do
+for f in tests/*.sh tests/e2e/*.sh tests/e2e/x86/*.sh tests/e2e/dom0less/*.sh tests/e2e/guest/*.sh tests/fuzz/*.sh .ci/run; do
 	shell=bash
 	head -1 "$f" | grep -q '^#!/bin/sh' && shell="sh"
 	if out=$(shellcheck -x -s "$shell" -S warning "$f" 2>&1); then
