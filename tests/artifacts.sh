@@ -132,8 +132,21 @@ dom0less_agrees() {
 }
 
 guest_dtsi_agrees() {
-	local out=$1 cfg=$2 vm=$3
+	local out=$1 cfg=$2 vm=$3 mem
 	dtc_compiles "$out/guest/$vm/xenshm.dtsi" || return 1
+	# dom0less Xen >= 4.19 also lists each region as guest memory (7846f769)
+	mem=$(fdtget -l "$tmp/w.dtb" / | grep -c '^memory@' || true)
+	if [ "$(jq -r '.xen.backend' "$cfg")" = dom0less ] &&
+		[ "$(jq -r '.xen.version | split(".")[1] | tonumber >= 19' "$cfg")" = true ]; then
+		jq -r --arg vm "$vm" '.vms[] | select(.name == $vm) | .shm[] | "\(.at) \(.size)"' "$cfg" |
+			while read -r at size; do
+				[ "$(fdtget "$tmp/w.dtb" /memory@$(hex $((at))) device_type)" = memory ] &&
+					[ "$(fdtget -t x "$tmp/w.dtb" /memory@$(hex $((at))) reg)" = "$(printf '%x %x %x %x' $((at >> 32)) $((at & 0xffffffff)) $((size >> 32)) $((size & 0xffffffff)))" ] ||
+					{ echo "no memory node for the region at $at"; return 1; }
+			done || return 1
+	elif [ "$mem" != 0 ]; then
+		echo "memory nodes, but the regions are not guest memory here"; return 1
+	fi
 	want=$(jq -r --arg vm "$vm" '.vms[] | select(.name == $vm) | .shm | length' "$cfg")
 	got=$(fdtget -l "$tmp/w.dtb" /reserved-memory 2>/dev/null | grep -c '^xen-shmem@' || true)
 	[ "$want" = "$got" ] || { echo "$want regions, $got nodes"; return 1; }
