@@ -132,7 +132,7 @@ dom0less_agrees() {
 }
 
 guest_dtsi_agrees() {
-	local out=$1 cfg=$2 vm=$3 mem
+	local out=$1 cfg=$2 vm=$3 mem node
 	dtc_compiles "$out/guest/$vm/xenshm.dtsi" || return 1
 	# dom0less Xen >= 4.19 also lists each region as guest memory (7846f769)
 	mem=$(fdtget -l "$tmp/w.dtb" / | grep -c '^memory@' || true)
@@ -140,8 +140,9 @@ guest_dtsi_agrees() {
 		[ "$(jq -r '.xen.version | split(".")[1] | tonumber >= 19' "$cfg")" = true ]; then
 		jq -r --arg vm "$vm" '.vms[] | select(.name == $vm) | .shm[] | "\(.at) \(.size)"' "$cfg" |
 			while read -r at size; do
-				[ "$(fdtget "$tmp/w.dtb" /memory@$(hex $((at))) device_type)" = memory ] &&
-					[ "$(fdtget -t x "$tmp/w.dtb" /memory@$(hex $((at))) reg)" = "$(printf '%x %x %x %x' $((at >> 32)) $((at & 0xffffffff)) $((size >> 32)) $((size & 0xffffffff)))" ] ||
+				node=/memory@$(hex $((at)))
+				[ "$(fdtget "$tmp/w.dtb" "$node" device_type)" = memory ] &&
+					[ "$(fdtget -t x "$tmp/w.dtb" "$node" reg)" = "$(printf '%x %x %x %x' $((at >> 32)) $((at & 0xffffffff)) $((size >> 32)) $((size & 0xffffffff)))" ] ||
 					{ echo "no memory node for the region at $at"; return 1; }
 			done || return 1
 	elif [ "$mem" != 0 ]; then
