@@ -99,6 +99,19 @@ static int usage(void)
 	return 64;
 }
 
+static uint32_t region_bytes;	/* of the region the ring is in, for attaching again */
+
+/* after XSC_RESET: the owner laid the ring out anew; waits for it and attaches */
+static int reattach(struct xsc *c, double end)
+{
+	int st;
+
+	fputs("xenshm-guest: the owner laid the ring out again: starting over\n", stderr);
+	while ((st = xsc_attach(c, c->w, region_bytes, XSC_KIND_RING)) == XSC_NOT_READY && now() < end)
+		;
+	return st;
+}
+
 /* the ring in region base: laid out (--init) or attached, waiting for the owner */
 static int ring(struct xsc *c, volatile void *base, uint64_t size, const struct opts *o)
 {
@@ -106,6 +119,7 @@ static int ring(struct xsc *c, volatile void *base, uint64_t size, const struct 
 	double end = deadline(o->timeout_s);
 	int st;
 
+	region_bytes = sz;
 	if (o->init)
 		st = xsc_ring_init(c, base, sz, o->slot, o->slots);
 	else
@@ -135,6 +149,10 @@ static int sender(struct xsc *c, const struct opts *o, const char *text, double 
 				fprintf(stderr, "xenshm-guest: timed out sending message %u\n", k);
 				return 1;
 			}
+		if (st == XSC_RESET && !(st = reattach(c, end))) {
+			k = UINT32_MAX;	/* the new ring starts over at message 0 */
+			continue;
+		}
 		if (st) {
 			fprintf(stderr, "xenshm-guest: message %u: %s\n", k, xsc_strerror(st));
 			return 1;
@@ -160,6 +178,11 @@ static int receiver(struct xsc *c, const struct opts *o, int print, double *secs
 				fprintf(stderr, "xenshm-guest: timed out after %u messages\n", k);
 				return 1;
 			}
+		if (st == XSC_RESET && !(st = reattach(c, end))) {
+			k = UINT32_MAX;	/* the new ring starts over at message 0 */
+			*bad = 0;
+			continue;
+		}
 		if (st) {
 			fprintf(stderr, "xenshm-guest: message %u: %s\n", k, xsc_strerror(st));
 			return 1;

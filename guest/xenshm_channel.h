@@ -14,8 +14,10 @@
  * The region's owner initializes the channel (xsc_*_init: zeroes it, lays it
  * out, writes the magic last); every other member attaches (xsc_attach),
  * which validates magic, layout version, kind and sizes, so a peer that lays
- * out something else is refused instead of misread. Nothing a peer writes is
- * trusted: counters and lengths are checked before use (XSC_CORRUPT).
+ * out something else is refused instead of misread. Each init bumps an epoch:
+ * a side that attached to an earlier layout (what a warm reboot leaves) gets
+ * XSC_RESET and attaches again. Nothing a peer writes is trusted: counters
+ * and lengths are checked before use (XSC_CORRUPT).
  */
 #ifndef XENSHM_CHANNEL_H
 #define XENSHM_CHANNEL_H
@@ -35,6 +37,7 @@
 #define XSC_OFF_SIZE 12u	/* bytes of the region the channel uses */
 #define XSC_OFF_SLOT 16u	/* ring: bytes per slot; mailbox: bytes per buffer */
 #define XSC_OFF_NSLOTS 20u	/* ring: slots, a power of two; mailbox: 1 */
+#define XSC_OFF_EPOCH 24u	/* how many times the owner laid it out, never 0 */
 #define XSC_OFF_PROD 64u	/* ring: head; mailbox: request sequence and length */
 #define XSC_OFF_PROD_LEN 68u
 #define XSC_OFF_CONS 128u	/* ring: tail; mailbox: response sequence and length */
@@ -53,6 +56,7 @@ enum xsc_status {
 	XSC_CORRUPT = -7,	/* a peer wrote counters or a length out of range */
 	XSC_BUSY = -8,		/* mailbox: the previous request has no answer yet */
 	XSC_INVALID = -9,	/* bad arguments: alignment, sizes */
+	XSC_RESET = -10,	/* the owner laid the channel out again: attach again */
 };
 
 struct xsc {
@@ -60,6 +64,7 @@ struct xsc {
 	uint32_t size, kind, slot, nslots;
 	uint32_t seq;		/* mailbox: this side's last request or answer */
 	uint32_t pending;	/* mailbox client: a request awaits its answer */
+	uint32_t epoch;		/* the layout this side works with */
 };
 
 /* ---- barriers and accesses: the only code that touches the region ---- */
@@ -144,18 +149,23 @@ static inline int xsc_init(struct xsc *c, volatile void *base, uint32_t size, ui
 			   uint32_t slot, uint32_t nslots)
 {
 	uint64_t need = xsc_need(kind, slot, nslots);
-	uint32_t off;
+	uint32_t off, epoch;
 
 	if (((uintptr_t)base & 3u) || !need)
 		return XSC_INVALID;
 	if (need > size)
 		return XSC_TOO_BIG;
 	c->w = (volatile uint32_t *)base;
+	/* one more than the layout found there, so that its users see the change */
+	epoch = xsc_get(c, XSC_OFF_MAGIC) == XSC_MAGIC ? xsc_get(c, XSC_OFF_EPOCH) + 1 : 1;
+	if (!epoch)
+		epoch = 1;
 	c->size = (uint32_t)need;
 	c->kind = kind;
 	c->slot = slot;
 	c->nslots = nslots;
 	c->seq = c->pending = 0;
+	c->epoch = epoch;
 	xsc_put(c, XSC_OFF_MAGIC, 0);
 	xsc_full_barrier();
 	for (off = 4; off < c->size; off += 4)
@@ -165,6 +175,7 @@ static inline int xsc_init(struct xsc *c, volatile void *base, uint32_t size, ui
 	xsc_put(c, XSC_OFF_SIZE, c->size);
 	xsc_put(c, XSC_OFF_SLOT, slot);
 	xsc_put(c, XSC_OFF_NSLOTS, nslots);
+	xsc_put(c, XSC_OFF_EPOCH, epoch);
 	xsc_publish_barrier();
 	xsc_put(c, XSC_OFF_MAGIC, XSC_MAGIC);
 	xsc_publish_barrier();
@@ -196,7 +207,7 @@ static inline int xsc_attach(struct xsc *c, volatile void *base, uint32_t size, 
 	uint64_t need;
 
 	c->w = (volatile uint32_t *)base;
-	c->size = c->kind = c->slot = c->nslots = c->seq = c->pending = 0;	/* unusable until attached */
+	c->size = c->kind = c->slot = c->nslots = c->seq = c->pending = c->epoch = 0;	/* unusable until attached */
 	if (((uintptr_t)base & 3u) || size < XSC_OFF_DATA)
 		return XSC_INVALID;
 	if (xsc_get(c, XSC_OFF_MAGIC) != XSC_MAGIC)
@@ -215,7 +226,15 @@ static inline int xsc_attach(struct xsc *c, volatile void *base, uint32_t size, 
 	c->slot = slot;
 	c->nslots = nslots;
 	c->seq = kind == XSC_KIND_MAILBOX ? xsc_get(c, XSC_OFF_PROD) : 0;
-	return XSC_OK;
+	c->epoch = xsc_get(c, XSC_OFF_EPOCH);
+	return c->epoch ? XSC_OK : XSC_BAD_LAYOUT;
+}
+
+/* XSC_RESET when the owner has laid the channel out again since this side attached */
+static inline int xsc_check_epoch(const struct xsc *c)
+{
+	return xsc_get(c, XSC_OFF_MAGIC) == XSC_MAGIC && xsc_get(c, XSC_OFF_EPOCH) == c->epoch ?
+	       XSC_OK : XSC_RESET;
 }
 
 /* ---- ring ---- */
@@ -230,6 +249,9 @@ static inline uint32_t xsc_ring_max(const struct xsc *c)
 static inline int xsc_send(struct xsc *c, const void *msg, uint32_t len)
 {
 	uint32_t head = xsc_get(c, XSC_OFF_PROD), tail = xsc_get(c, XSC_OFF_CONS), off;
+
+	if (xsc_check_epoch(c))
+		return XSC_RESET;
 
 	if (len > xsc_ring_max(c))
 		return XSC_TOO_BIG;
@@ -256,6 +278,9 @@ static inline int xsc_recv(struct xsc *c, void *buf, uint32_t cap, uint32_t *len
 {
 	uint32_t head = xsc_get(c, XSC_OFF_PROD), tail = xsc_get(c, XSC_OFF_CONS), off, n;
 
+	if (xsc_check_epoch(c))
+		return XSC_RESET;
+
 	if (head - tail > c->nslots)
 		return XSC_CORRUPT;
 	if (head == tail)
@@ -280,6 +305,8 @@ static inline int xsc_recv(struct xsc *c, void *buf, uint32_t cap, uint32_t *len
 /* The client: posts a request; XSC_BUSY while the previous one has no answer. */
 static inline int xsc_request(struct xsc *c, const void *msg, uint32_t len)
 {
+	if (xsc_check_epoch(c))
+		return XSC_RESET;
 	if (len > c->slot)
 		return XSC_TOO_BIG;
 	if (xsc_get(c, XSC_OFF_CONS) != c->seq)
@@ -304,6 +331,8 @@ static inline int xsc_response(struct xsc *c, void *buf, uint32_t cap, uint32_t 
 
 	if (!c->pending)
 		return XSC_INVALID;
+	if (xsc_check_epoch(c))
+		return XSC_RESET;
 	if (xsc_get(c, XSC_OFF_CONS) != c->seq || xsc_get(c, XSC_OFF_PROD) != c->seq)
 		return XSC_AGAIN;
 	xsc_consume_barrier();
@@ -323,6 +352,8 @@ static inline int xsc_serve(struct xsc *c, void *buf, uint32_t cap, uint32_t *le
 {
 	uint32_t seq = xsc_get(c, XSC_OFF_PROD), n;
 
+	if (xsc_check_epoch(c))
+		return XSC_RESET;
 	if (seq == xsc_get(c, XSC_OFF_CONS))
 		return XSC_AGAIN;
 	xsc_consume_barrier();
@@ -340,6 +371,8 @@ static inline int xsc_serve(struct xsc *c, void *buf, uint32_t cap, uint32_t *le
 /* The server: answers the request xsc_serve returned. */
 static inline int xsc_reply(struct xsc *c, const void *msg, uint32_t len)
 {
+	if (xsc_check_epoch(c))
+		return XSC_RESET;
 	if (len > c->slot)
 		return XSC_TOO_BIG;
 	xsc_full_barrier();
@@ -363,6 +396,7 @@ static inline const char *xsc_strerror(int status)
 	case XSC_CORRUPT: return "a peer wrote counters or a length out of range";
 	case XSC_BUSY: return "the previous request has no answer yet";
 	case XSC_INVALID: return "invalid arguments";
+	case XSC_RESET: return "the owner laid the channel out again: attach again";
 	default: return "unknown status";
 	}
 }

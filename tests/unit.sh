@@ -106,6 +106,24 @@ if [ -x "$guest" ] && [ -n "${last:-}" ] && [ -n "${id:-}" ]; then
 	else
 		echo "FAIL: unit xenshm-guest text messages"; sed 's/^/    | /' "$tmp/text.out"
 	fi
+	# a sender that attached to the ring an earlier run left (a warm reboot) is
+	# told by the epoch when the owner lays it out again, and starts over
+	word() { od -A n -t u4 -j $(($1)) -N 4 "$tmp/mem2" | tr -d ' '; }
+	head0=$(word "$base + 64")
+	"$guest" send --count 20000 --timeout 60 "$id" >"$tmp/send2.out" 2>&1 &
+	pid=$!
+	for _ in $(seq 600); do	# until the stale ring's head moves
+		[ "$(word "$base + 64")" = "$head0" ] || break
+		sleep 0.1
+	done
+	"$guest" recv --init --count 20000 --timeout 60 "$id" >"$tmp/recv2.out" 2>&1
+	wait "$pid"
+	if [ "$(word "$base + 64")" != "$head0" ] && grep -q "starting over" "$tmp/send2.out" &&
+		grep -qx "RESULT recv $id: 20000 messages, 0 bad -> PASS" "$tmp/recv2.out"; then
+		echo "PASS: unit xenshm-guest: a sender on the ring an earlier run left starts over when the owner lays it out again"
+	else
+		echo "FAIL: unit xenshm-guest stale ring"; sed 's/^/    | /' "$tmp/send2.out" "$tmp/recv2.out"
+	fi
 	out=$("$guest" recv nosuch 2>&1); rc=$?
 	if [ "$rc" = 1 ] && [ "$out" = "xenshm-guest: no region 'nosuch' for this guest (neither in its device tree nor in xenstore)" ]; then
 		echo "PASS: unit xenshm-guest: an unknown region is an error that says so"

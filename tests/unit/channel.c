@@ -72,7 +72,8 @@ static void test_layout(void)
 	EXPECT("channel: ring init", xsc_ring_init(&o, region, REGION, 256, 64) == XSC_OK);
 	EXPECT("channel: init zeroes what it uses and writes the header",
 	       region[0] == XSC_MAGIC && region[1] == XSC_VERSION && region[2] == XSC_KIND_RING &&
-	       region[3] == 192 + 256 * 64 && region[4] == 256 && region[5] == 64 && region[16] == 0 &&
+	       region[3] == 192 + 256 * 64 && region[4] == 256 && region[5] == 64 && region[6] == 1 &&
+	       region[16] == 0 &&
 	       region[(192 + 256 * 64) / 4 - 1] == 0 && region[(192 + 256 * 64) / 4] == 0xa5a5a5a5u);
 	EXPECT("channel: attach as a ring", xsc_attach(&b, region, REGION, XSC_KIND_RING) == XSC_OK &&
 	       b.slot == 256 && b.nslots == 64);
@@ -87,6 +88,14 @@ static void test_layout(void)
 	region[5] = 65;
 	EXPECT("channel: a header whose sizes disagree is refused",
 	       xsc_attach(&b, region, REGION, XSC_KIND_RING) == XSC_BAD_LAYOUT);
+	region[5] = 64;
+	EXPECT("channel: attach again", xsc_attach(&b, region, REGION, XSC_KIND_RING) == XSC_OK &&
+	       xsc_send(&b, "x", 1) == XSC_OK);
+	EXPECT("channel: laid out again, the epoch goes up",
+	       xsc_ring_init(&o, region, REGION, 256, 64) == XSC_OK && region[6] == 2);
+	EXPECT("channel: a side attached to the earlier layout is told to attach again",
+	       xsc_send(&b, "x", 1) == XSC_RESET && xsc_attach(&b, region, REGION, XSC_KIND_RING) == XSC_OK &&
+	       xsc_send(&b, "x", 1) == XSC_OK);
 	EXPECT("channel: a status has words", strcmp(xsc_strerror(XSC_BAD_VERSION),
 						      "the channel has another layout version") == 0);
 }
