@@ -35,7 +35,10 @@
 #define GUEST_RAM1_BASE 0x0200000000ull
 #define GUEST_RAM1_SIZE 0xfe00000000ull
 
-/* Arm ranges reserved in a guest (vPCI ones with vPCI only), in address order: below the GIC, the GIC, above */
+/*
+ * Arm ranges reserved in a guest (the vPCI ones only with vPCI), in address
+ * order: below the GIC, the GIC, above
+ */
 static const struct named_range arm64_below_gic[] = {
 	{ GUEST_VIRTIO_MMIO_BASE, GUEST_VIRTIO_MMIO_SIZE, "virtio-mmio", false },
 };
