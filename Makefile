@@ -59,7 +59,7 @@ $(BUILD)/xenshm-compose: $(OBJS)
 
 # runtime/status.c reads the journal against domains without calling Xen: unit-tested
 # guest/xenshm_channel.h (header-only) is tested over normal memory with two threads
-$(BUILD)/unit: $(UNIT_SRCS) $(LIB_OBJS) $(BUILD)/rt_status.o $(wildcard tests/unit/*.h) guest/xenshm_channel.h
+$(BUILD)/unit: $(UNIT_SRCS) $(LIB_OBJS) $(BUILD)/rt_status.o $(wildcard tests/unit/*.h) guest/xenshm_channel.h guest/xenshm_msg.h
 	$(CC) $(ALL_CFLAGS) -Icompiler -Iguest -pthread $(LDFLAGS) -o $@ $(UNIT_SRCS) $(LIB_OBJS) $(BUILD)/rt_status.o $(LIBS)
 
 # the check table run reversed must give the same diagnostics (tests/checks.sh)
@@ -98,7 +98,7 @@ deps:
 
 # the Linux guest side (guest/): libxenshm and its tool, for this machine
 GUEST_SRCS := guest/xenshm-guest.c guest/libxenshm.c
-$(BUILD)/xenshm-guest: $(GUEST_SRCS) guest/libxenshm.h guest/xenshm_channel.h | $(BUILD)
+$(BUILD)/xenshm-guest: $(GUEST_SRCS) guest/libxenshm.h guest/xenshm_channel.h guest/xenshm_msg.h | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -Iguest -pthread $(LDFLAGS) -o $@ $(GUEST_SRCS) -lfdt -lxenstore
 
 check: xenshm-compose $(BUILD)/unit $(BUILD)/xlparse $(BUILD)/check_order $(BUILD)/xenshm-guest

@@ -312,18 +312,21 @@ static void check_alignment(const struct topology *t, struct diag_set *d)
 	}
 }
 
+/* the host physical address bits Xen maps on the topology's arch */
+static unsigned host_bits(const struct topology *t)
+{
+	return t->arch == ARCH_ARM64 ? ARM64_PADDR_BITS : X86_64_PADDR_BITS;
+}
+
 /* a host range past what Xen can map on this arch; wraps are reported apart */
 static bool past_host_limit(const struct topology *t, uint64_t base, uint64_t size)
 {
-	unsigned bits = t->arch == ARCH_ARM64 ? ARM64_PADDR_BITS : X86_64_PADDR_BITS;
-
-	return base + (size - 1) >= base && (base + (size - 1)) >> bits;
+	return base + (size - 1) >= base && (base + (size - 1)) >> host_bits(t);
 }
 
 static void check_address_overflow(const struct topology *t, struct diag_set *d)
 {
 	uint64_t limit = topology_guest_limit(t);
-	unsigned host_bits = t->arch == ARCH_ARM64 ? ARM64_PADDR_BITS : X86_64_PADDR_BITS;
 	size_t i, j;
 
 	/* a range may end exactly at 2^64: only its last byte must be addressable */
@@ -337,7 +340,7 @@ static void check_address_overflow(const struct topology *t, struct diag_set *d)
 		report(d, C_ADDRESS_OVERFLOW, &t->pool_base.pos,
 		       "pool %s + %s ends past 2^%u, the host physical address limit of %s "
 		       "Xen: mapping it fails (EINVAL)", hex(t->pool_base.v),
-		       hsize(t->pool_size.v), host_bits, arch_name(t->arch));
+		       hsize(t->pool_size.v), host_bits(t), arch_name(t->arch));
 	for (i = 0; i < t->nmapped; i++) {
 		const struct region *r = t->mapped[i];
 		if (r->host.set && r->eff_size && r->host.v + (r->eff_size - 1) < r->host.v)
@@ -348,7 +351,7 @@ static void check_address_overflow(const struct topology *t, struct diag_set *d)
 			report(d, C_ADDRESS_OVERFLOW, &r->host.pos,
 			       "host range %s + %s of '%s' ends past 2^%u, the host physical "
 			       "address limit of %s Xen: mapping it fails (EINVAL)", hex(r->host.v),
-			       hsize(r->eff_size), q(r->id), host_bits, arch_name(t->arch));
+			       hsize(r->eff_size), q(r->id), host_bits(t), arch_name(t->arch));
 	}
 	for (i = 0; i < t->nvms; i++) {
 		for (j = 0; j < t->vms[i]->nmaps; j++) {

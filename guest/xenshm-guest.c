@@ -12,7 +12,8 @@
  *       --timeout S (default 120; 0: wait for ever)
  *
  * Messages of --count and bench carry their number, length and an FNV-1a
- * checksum, so the receiver checks every one: order, loss, corruption.
+ * checksum (xenshm_msg.h), so the receiver checks every one: order, loss,
+ * corruption.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* aligned_alloc, clock_gettime */
@@ -27,6 +28,7 @@
 
 #include "libxenshm.h"
 #include "xenshm_channel.h"
+#include "xenshm_msg.h"
 
 #define MSG_MAX 4096u
 
@@ -47,45 +49,6 @@ static double now(void)
 static double deadline(uint32_t s)
 {
 	return s ? now() + s : 1e300;
-}
-
-static uint32_t fnv(const unsigned char *p, uint32_t n)
-{
-	uint32_t h = 2166136261u, i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
-}
-
-/* message k of n bytes (n >= 12): number, length, pattern, checksum of the rest */
-static void make_msg(unsigned char *m, uint32_t k, uint32_t n)
-{
-	uint32_t i, sum;
-
-	memcpy(m, &k, 4);
-	memcpy(m + 4, &n, 4);
-	for (i = 8; i < n - 4; i++)
-		m[i] = (unsigned char)(k * 131u + i);
-	sum = fnv(m, n - 4);
-	memcpy(m + n - 4, &sum, 4);
-}
-
-/* NULL when m is message k, whole; else what is wrong */
-static const char *check_msg(const unsigned char *m, uint32_t n, uint32_t k)
-{
-	uint32_t seq, len, sum;
-
-	if (n < 12)
-		return "too short";
-	memcpy(&seq, m, 4);
-	memcpy(&len, m + 4, 4);
-	memcpy(&sum, m + n - 4, 4);
-	if (seq != k)
-		return "out of sequence";
-	if (len != n)
-		return "wrong length";
-	return sum == fnv(m, n - 4) ? NULL : "bad checksum";
 }
 
 static int usage(void)
@@ -143,7 +106,7 @@ static int sender(struct xsc *c, const struct opts *o, const char *text, double 
 		if (text)
 			memcpy(m, text, n);
 		else
-			make_msg(m, k, n);
+			xsm_make(m, k, n);
 		while ((st = xsc_send(c, m, n)) == XSC_AGAIN)
 			if (now() > end) {
 				fprintf(stderr, "xenshm-guest: timed out sending message %u\n", k);
@@ -194,7 +157,7 @@ static int receiver(struct xsc *c, const struct opts *o, int print, double *secs
 			m[len] = '\0';
 			printf("%s\n", (char *)m);
 			fflush(stdout);
-		} else if ((why = check_msg(m, len, k))) {
+		} else if ((why = xsm_check(m, len, k))) {
 			if (!(*bad)++)
 				fprintf(stderr, "xenshm-guest: message %u: %s\n", k, why);
 		}
@@ -324,7 +287,8 @@ int main(int argc, char **argv)
 			return usage();
 		}
 	}
-	if (o.slot <= XSC_SLOT_HEAD || o.size < 12 || o.size > MSG_MAX || o.size > o.slot - XSC_SLOT_HEAD)
+	if (o.slot <= XSC_SLOT_HEAD || o.size < XSM_MIN || o.size > MSG_MAX ||
+	    o.size > o.slot - XSC_SLOT_HEAD)
 		return usage();
 	if (!strcmp(cmd, "list"))
 		return id ? usage() : list();

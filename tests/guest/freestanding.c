@@ -1,10 +1,12 @@
 /*
- * Every function of guest/xenshm_channel.h in a freestanding build: tests/unit.sh
- * compiles this for arm64 (as the bare-metal guests are built: no libc, strict
- * alignment, no FP/SIMD registers) and x86_64, and checks that the object needs
- * no symbol from anywhere (no memcpy, memset or libgcc helper).
+ * Every function of guest/xenshm_channel.h and xenshm_msg.h in a freestanding
+ * build: tests/unit.sh compiles this for arm64 (as the bare-metal guests are
+ * built: no libc, strict alignment, no FP/SIMD registers) and x86_64, and
+ * checks that the object needs no symbol from anywhere (no memcpy, memset or
+ * libgcc helper).
  */
 #include "xenshm_channel.h"
+#include "xenshm_msg.h"
 
 int channel_all(volatile void *region, uint32_t size, void *buf, uint32_t cap);
 
@@ -24,5 +26,6 @@ int channel_all(volatile void *region, uint32_t size, void *buf, uint32_t cap)
 	st |= xsc_response(&m, buf, cap, &len);
 	st |= xsc_serve(&m, buf, cap, &len);
 	st |= xsc_reply(&m, buf, cap);
-	return st | (int)xsc_ring_max(&r) | (int)*xsc_strerror(st);
+	xsm_make(buf, 1, XSM_MIN);
+	return st | (int)xsc_ring_max(&r) | (int)*xsc_strerror(st) | !xsm_check(buf, XSM_MIN, 1);
 }

@@ -10,6 +10,7 @@
 
 #include "unit.h"
 #include "xenshm_channel.h"
+#include "xenshm_msg.h"
 
 #define REGION (64 * 1024)
 #define MESSAGES 200000u
@@ -17,41 +18,19 @@
 
 static uint32_t region[REGION / 4];
 
-/* FNV-1a over a message's bytes */
-static uint32_t checksum(const unsigned char *p, uint32_t n)
-{
-	uint32_t h = 2166136261u, i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
-}
-
-/* message k: its number, its length, a pattern of k, the checksum of the rest last */
+/* message k, of a length that varies with k, up to max bytes */
 static uint32_t make_msg(unsigned char *m, uint32_t k, uint32_t max)
 {
-	uint32_t n = 12 + (k * 7919u) % (max - 11), i, sum;
+	uint32_t n = XSM_MIN + (k * 7919u) % (max - XSM_MIN + 1);
 
-	memcpy(m, &k, 4);
-	memcpy(m + 4, &n, 4);
-	for (i = 8; i < n - 4; i++)
-		m[i] = (unsigned char)(k + i * 31u);
-	sum = checksum(m, n - 4);
-	memcpy(m + n - 4, &sum, 4);
+	xsm_make(m, k, n);
 	return n;
 }
 
 /* 1 when m is message k, whole */
 static int good_msg(const unsigned char *m, uint32_t n, uint32_t k)
 {
-	uint32_t seq, len, sum;
-
-	if (n < 12)
-		return 0;
-	memcpy(&seq, m, 4);
-	memcpy(&len, m + 4, 4);
-	memcpy(&sum, m + n - 4, 4);
-	return seq == k && len == n && sum == checksum(m, n - 4);
+	return !xsm_check(m, n, k);
 }
 
 static void test_layout(void)
@@ -94,7 +73,8 @@ static void test_layout(void)
 	EXPECT("channel: laid out again, the epoch goes up",
 	       xsc_ring_init(&o, region, REGION, 256, 64) == XSC_OK && region[6] == 2);
 	EXPECT("channel: a side attached to the earlier layout is told to attach again",
-	       xsc_send(&b, "x", 1) == XSC_RESET && xsc_attach(&b, region, REGION, XSC_KIND_RING) == XSC_OK &&
+	       xsc_send(&b, "x", 1) == XSC_RESET &&
+	       xsc_attach(&b, region, REGION, XSC_KIND_RING) == XSC_OK &&
 	       xsc_send(&b, "x", 1) == XSC_OK);
 	EXPECT("channel: a status has words", strcmp(xsc_strerror(XSC_BAD_VERSION),
 						      "the channel has another layout version") == 0);
@@ -137,7 +117,8 @@ static void test_ring(void)
 	       xsc_recv(&c, got, sizeof(got), &len) == XSC_CORRUPT && xsc_send(&p, m, 12) == XSC_CORRUPT);
 	region[XSC_OFF_PROD / 4] = region[XSC_OFF_CONS / 4] + 1;
 	region[(XSC_OFF_DATA + (region[XSC_OFF_CONS / 4] & 7) * 64) / 4] = 57;
-	EXPECT("ring: a length past the slot is corrupt", xsc_recv(&c, got, sizeof(got), &len) == XSC_CORRUPT);
+	EXPECT("ring: a length past the slot is corrupt",
+	       xsc_recv(&c, got, sizeof(got), &len) == XSC_CORRUPT);
 	region[XSC_OFF_PROD / 4] = 0xffffffffu;
 	region[XSC_OFF_CONS / 4] = 0xffffffffu;
 	ok = xsc_send(&p, m, make_msg(m, 7, xsc_ring_max(&p))) == XSC_OK &&
