@@ -17,7 +17,7 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Icompiler -Iruntime \
 	$(if $(filter yes,$(GRAPHVIZ)),-DHAVE_GVC) \
 	$(patsubst -I%,-isystem %,$(shell $(PKG_CONFIG) --cflags $(PKGS)))
-LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lfdt
 # library headers are system headers, even from a cross sysroot: their warnings are not ours
 XEN_CFLAGS := $(patsubst -I%,-isystem %,$(shell $(PKG_CONFIG) --cflags $(XEN_PKGS)))
 XEN_LIBS := $(shell $(PKG_CONFIG) --libs $(XEN_PKGS))
@@ -99,7 +99,12 @@ deps:
 # the Linux guest side (guest/): libxenshm and its tool, for this machine
 GUEST_SRCS := guest/xenshm-guest.c guest/libxenshm.c
 $(BUILD)/xenshm-guest: $(GUEST_SRCS) guest/libxenshm.h guest/xenshm_channel.h guest/xenshm_msg.h | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -Iguest -pthread $(LDFLAGS) -o $@ $(GUEST_SRCS) -lfdt -lxenstore
+	$(CC) $(ALL_CFLAGS) $(XEN_CFLAGS) -Iguest -pthread $(LDFLAGS) -o $@ $(GUEST_SRCS) -lfdt -lxenstore
+
+# static, for a guest's initramfs: the E2E suites put it into Linux guests (arm64 cross-built)
+$(BUILD)/xenshm-guest-static: $(GUEST_SRCS) guest/libxenshm.h guest/xenshm_channel.h guest/xenshm_msg.h | $(BUILD)
+	$(CC) $(ALL_CFLAGS) $(XEN_CFLAGS) -Iguest -static -pthread $(LDFLAGS) -o $@ $(GUEST_SRCS) \
+		-lfdt -lxenstore -lxentoolcore
 
 check: xenshm-compose $(BUILD)/unit $(BUILD)/xlparse $(BUILD)/check_order $(BUILD)/xenshm-guest
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \

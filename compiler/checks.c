@@ -673,6 +673,20 @@ static void check_static_shm_owner_range(const struct topology *t, struct diag_s
 	}
 }
 
+static void check_guest_device_tree(const struct topology *t, struct diag_set *d)
+{
+	size_t i;
+
+	for (i = 0; i < t->nvms; i++) {
+		const struct vm *vm = t->vms[i];
+		if (vm->device_tree.s && wants_guest_dtb(t, vm))
+			report(d, C_GUEST_DEVICE_TREE, &vm->device_tree.pos,
+			       "'%s' boots with its own partial device tree, not guest/%s/xenshm.dtb: "
+			       "its kernel finds the regions by ID only if that tree's /passthrough "
+			       "holds their nodes", vname(vm), vm->name.s);
+	}
+}
+
 static const struct srcpos *xen_pos(const struct topology *t)
 {
 	static const struct srcpos top = { 1, 1, 0 };

@@ -48,11 +48,15 @@ int emit_dot(const struct topology *t, FILE *f);
 int emit_host_dtsi(const struct topology *t, const char *hash, FILE *f);
 int emit_dom0less_dtsi(const struct topology *t, const char *hash, FILE *f);
 int emit_guest_dtsi(const struct topology *t, const struct vm *vm, const char *hash, FILE *f);
+int emit_guest_dtb(const struct topology *t, const struct vm *vm, const char *hash, FILE *f);
 int emit_guest_header(const struct topology *t, const struct vm *vm, const char *hash, FILE *f);
 
 /* Which artifacts a topology has (host pool only for arm64 iomem, etc.). */
 bool wants_host_dtsi(const struct topology *t);
 bool wants_dom0less_dtsi(const struct topology *t);
+
+/* Where build puts a VM's partial device tree; xl configs name it relative to DIR. */
+#define GUEST_DTB_PATH "guest/%s/xenshm.dtb"
 
 /* ferror-and-flush result of a back end */
 int emit_status(FILE *f);

@@ -1,6 +1,8 @@
 /* Back end: device-tree fragments: the host pool, dom0less domains, and each guest's view. */
 #include "emit.h"
 
+#include <libfdt.h>
+#include <limits.h>
 #include <stdlib.h>
 
 /* a 64-bit value as two 32-bit cells, the arm64 #address-cells = <2> form */
@@ -152,4 +154,64 @@ int emit_guest_dtsi(const struct topology *t, const struct vm *vm, const char *h
 		}
 	fputs("};\n", f);
 	return emit_status(f);
+}
+
+/*
+ * The guest's partial device tree, for device_tree= in its xl config: libxl
+ * copies its /passthrough node (and /aliases) into the tree it builds for the
+ * guest (libxl_arm.c, copy_partial_fdt), so a Linux guest finds each region
+ * by ID as it would under dom0less Xen 4.19+, only under /passthrough.
+ * Written with libfdt's sequential-write API into a buffer that grows until
+ * the tree fits.
+ */
+static int guest_fdt(const struct vm *vm, void *buf, int size)
+{
+	size_t i;
+	int r;
+
+	r = fdt_create(buf, size);
+	r = r ? r : fdt_finish_reservemap(buf);
+	r = r ? r : fdt_begin_node(buf, "");
+	r = r ? r : fdt_property_u32(buf, "#address-cells", 2);
+	r = r ? r : fdt_property_u32(buf, "#size-cells", 2);
+	r = r ? r : fdt_begin_node(buf, "passthrough");
+	r = r ? r : fdt_property_string(buf, "compatible", "simple-bus");
+	r = r ? r : fdt_property(buf, "ranges", NULL, 0);
+	r = r ? r : fdt_property_u32(buf, "#address-cells", 2);
+	r = r ? r : fdt_property_u32(buf, "#size-cells", 2);
+	for (i = 0; !r && i < vm->nmaps; i++) {
+		const struct mapping *m = &vm->maps[i];
+		fdt64_t reg[2] = { cpu_to_fdt64(m->gaddr), cpu_to_fdt64(m->region->eff_size) };
+		fdt64_t offset = cpu_to_fdt64(0);
+		char name[32];
+
+		snprintf(name, sizeof(name), "xen-shmem@%llx", (unsigned long long)m->gaddr);
+		r = fdt_begin_node(buf, name);
+		r = r ? r : fdt_property_string(buf, "compatible", "xen,shared-memory-v1");
+		r = r ? r : fdt_property(buf, "reg", reg, sizeof(reg));
+		r = r ? r : fdt_property_string(buf, "xen,id", m->id.s);
+		r = r ? r : fdt_property(buf, "xen,offset", &offset, sizeof(offset));
+		r = r ? r : fdt_end_node(buf);
+	}
+	r = r ? r : fdt_end_node(buf);	/* passthrough */
+	r = r ? r : fdt_end_node(buf);	/* / */
+	return r ? r : fdt_finish(buf);
+}
+
+int emit_guest_dtb(const struct topology *t, const struct vm *vm, const char *hash, FILE *f)
+{
+	int size = 1024, r;
+	void *buf = NULL;
+
+	(void)t;
+	(void)hash;	/* only /passthrough and /aliases reach the guest: no room for provenance */
+	do {
+		size *= 2;
+		buf = xrealloc(buf, (size_t)size);
+		r = guest_fdt(vm, buf, size);
+	} while (r == -FDT_ERR_NOSPACE && size < INT_MAX / 2);
+	if (!r)
+		fwrite(buf, 1, fdt_totalsize(buf), f);
+	free(buf);
+	return r ? -1 : emit_status(f);
 }

@@ -1,5 +1,6 @@
 /* Back end: xl/VM.cfg, a complete xl config per VM, with its shared-memory lines. */
 #include "emit.h"
+#include "xenfacts.h"
 #include "text.h"
 
 #include <stdlib.h>
@@ -148,7 +149,16 @@ int emit_xl(const struct topology *t, const struct vm *vm, const char *hash, FIL
 	put_str(f, "kernel", vm->kernel.s);
 	put_str(f, "ramdisk", vm->ramdisk.s);
 	put_str(f, "cmdline", vm->cmdline.s);
-	put_str(f, "device_tree", vm->device_tree.s);
+	if (vm->device_tree.s) {
+		put_str(f, "device_tree", vm->device_tree.s);
+	} else if (wants_guest_dtb(t, vm)) {
+		char *dtb = xasprintf(GUEST_DTB_PATH, vm->name.s);
+
+		fputs("# the regions' /passthrough nodes, found by ID in the guest's device tree;\n"
+		      "# relative to the build directory, where plan.sh runs xl\n", f);
+		put_str(f, "device_tree", dtb);
+		free(dtb);
+	}
 	put_str(f, "vuart", vm->vuart.s);
 	if (t->arch == ARCH_ARM64 && t->gic.set)
 		put_str(f, "gic_version", t->gic.v == 2 ? "v2" : "v3");

@@ -849,6 +849,40 @@ static const struct explanation explanations[C__COUNT] = {
 			"    regions:\n"
 			"      ring0: { owner: sensor }",
 	},
+	[C_GUEST_DEVICE_TREE] = {
+		.summary = "an arm64 xl guest with regions has its own device_tree",
+		.meaning =
+			"The VM sets \"device_tree\" and maps regions, on arm64 with an xl\n"
+			"backend (iomem or static-shm). Without it, build writes\n"
+			"guest/VM/xenshm.dtb, a partial device tree with one /passthrough node\n"
+			"per region (compatible \"xen,shared-memory-v1\", reg, xen,id), and the\n"
+			"xl config and \"up\" pass it with device_tree=. With it, the VM's own\n"
+			"tree is passed instead. This is a warning by default.",
+		.why =
+			"libxl takes one partial device tree per guest and copies only its\n"
+			"/passthrough and /aliases nodes into the tree the guest boots with. A\n"
+			"guest whose tree lacks the regions' nodes cannot find them by ID\n"
+			"(libxenshm, xenshm-guest), only through xenstore or guest/VM/xenshm.h.",
+		.fix =
+			"Copy the region nodes into the /passthrough node of your partial tree.\n"
+			"\"dtc -I dtb -O dts guest/VM/xenshm.dtb\" shows them; or include\n"
+			"the same nodes from your .dts source and compile it again:\n"
+			"\n"
+			"    passthrough {\n"
+			"        compatible = \"simple-bus\";\n"
+			"        ranges;\n"
+			"        #address-cells = <2>;\n"
+			"        #size-cells = <2>;\n"
+			"        ethernet@ff0e0000 { ... };         /* your device */\n"
+			"        xen-shmem@5000000 {                /* from xenshm.dtb */\n"
+			"            compatible = \"xen,shared-memory-v1\";\n"
+			"            reg = <0x0 0x5000000 0x0 0x200000>;\n"
+			"            xen,id = \"ring0\";\n"
+			"        };\n"
+			"    };\n"
+			"\n"
+			"Then silence the warning with -Wno-guest-device-tree.",
+	},
 	[C_DOM0LESS_LIMITS] = {
 		.summary = "dom0less: too many regions, or no host address before Xen 4.19",
 		.meaning =

@@ -1,6 +1,7 @@
 /* Writing artifacts safely: a whole tree into place at once, or nothing. */
 #include "output.h"
 #include "emit.h"
+#include "xenfacts.h"
 #include "text.h"
 
 #include <errno.h>
@@ -44,6 +45,7 @@ struct artifact {
 	const char *path;	/* under DIR; per-VM paths hold one %s, the VM name */
 	mode_t mode;
 	bool (*applies)(const struct topology *t);	/* NULL: always */
+	bool (*vm_applies)(const struct topology *t, const struct vm *vm);	/* NULL: every VM */
 	/* the back end, exactly one of: */
 	int (*whole)(const struct topology *t, const char *hash, FILE *f);
 	int (*per_vm)(const struct topology *t, const struct vm *vm, const char *hash, FILE *f);
@@ -61,6 +63,7 @@ static const struct artifact artifacts[] = {
 	{ "xl/%s.cfg", 0644, NULL, .per_vm = emit_xl },
 	{ "guest/%s/xenshm.h", 0644, NULL, .per_vm = emit_guest_header },
 	{ "guest/%s/xenshm.dtsi", 0644, NULL, .per_vm = emit_guest_dtsi },
+	{ GUEST_DTB_PATH, 0644, NULL, wants_guest_dtb, .per_vm = emit_guest_dtb },
 };
 
 /* The process umask, which files and directories of the output follow. */
@@ -147,7 +150,8 @@ static int write_all(const struct topology *t, int dirfd, const char *hash)
 		if (!a->per_vm && write_artifact(a, t, NULL, dirfd, hash))
 			return -1;
 		for (j = 0; a->per_vm && j < t->nvms; j++)
-			if (write_artifact(a, t, t->vms[j], dirfd, hash))
+			if ((!a->vm_applies || a->vm_applies(t, t->vms[j])) &&
+			    write_artifact(a, t, t->vms[j], dirfd, hash))
 				return -1;
 	}
 	return 0;

@@ -136,6 +136,11 @@ bool vm_has_vpci(const struct vm *vm)
 	return false;
 }
 
+bool wants_guest_dtb(const struct topology *t, const struct vm *vm)
+{
+	return t->arch == ARCH_ARM64 && t->backend != BACKEND_DOM0LESS && vm->nmaps;
+}
+
 /* appends the ranges of v that apply to a VM with or without vPCI */
 static size_t append(struct named_range *out, size_t n, const struct named_range *v, size_t nv,
 		     bool vpci)

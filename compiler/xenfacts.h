@@ -39,6 +39,13 @@ void guest_ram(const struct topology *t, struct vm *vm);
  */
 bool vm_has_vpci(const struct vm *vm);
 /*
+ * True for an arm64 xl guest (iomem or static-shm) with regions: its
+ * partial device tree guest/VM/xenshm.dtb, passed with device_tree=, holds
+ * them. libxl takes one partial tree per guest and copies only its
+ * /passthrough and /aliases nodes (libxl_arm.c, copy_partial_fdt).
+ */
+bool wants_guest_dtb(const struct topology *t, const struct vm *vm);
+/*
  * Where libxc loads an arm64 xl guest's boot modules (device tree, then
  * ramdisk; tools/libs/guest/xg_dom_arm.c, meminit): at RAM0 + 128 MiB when
  * RAM0 has room for them there, else at the top of RAM0. Their size is not

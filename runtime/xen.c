@@ -1,5 +1,7 @@
 /* The one file that talks to Xen: libxl for domains, libxenstore for records, /dev/mem for scrub. */
 #include "xen.h"
+#include "emit.h"
+#include "xenfacts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -283,6 +285,35 @@ static int fill_config(struct xen *x, const struct topology *t, const struct vm 
 	return 0;
 }
 
+/*
+ * A VM's partial device tree, what a build writes as guest/VM/xenshm.dtb,
+ * for libxl to read by path while it builds the domain: in a memfd, so no
+ * file outlives the call, whatever becomes of this process. Sets *fd.
+ */
+static int guest_dtb(struct xen *x, const struct topology *t, const struct vm *vm,
+		     libxl_domain_build_info *b, int *fd)
+{
+	int copy;
+	FILE *f;
+
+	*fd = memfd_create("xenshm.dtb", MFD_CLOEXEC);
+	copy = *fd < 0 ? -1 : dup(*fd);
+	f = copy < 0 ? NULL : fdopen(copy, "w");
+	if (!f) {
+		if (copy >= 0)
+			close(copy);
+		return fail(x, "cannot hold the device tree of domain '%s': %s", vm->name.s,
+			    strerror(errno));
+	}
+	if (emit_guest_dtb(t, vm, "", f) | fclose(f))
+		return fail(x, "cannot write the device tree of domain '%s'", vm->name.s);
+	if (asprintf(&b->device_tree, "/proc/self/fd/%d", *fd) < 0) {
+		b->device_tree = NULL;
+		return fail(x, "out of memory");
+	}
+	return 0;
+}
+
 void xen_uuid_new(char uuid[UUID_LEN])
 {
 	libxl_uuid u;
@@ -295,10 +326,12 @@ int xen_create_paused(struct xen *x, const struct topology *t, const struct vm *
 		      const char *uuid, uint32_t *domid)
 {
 	libxl_domain_config cfg;
-	int ret;
+	int ret, dtb = -1;
 
 	libxl_domain_config_init(&cfg);
 	ret = fill_config(x, t, vm, &cfg);
+	if (!ret && !vm->device_tree.s && wants_guest_dtb(t, vm))
+		ret = guest_dtb(x, t, vm, &cfg.b_info, &dtb);
 	if (!ret && libxl_uuid_from_string(&cfg.c_info.uuid, uuid))
 		ret = fail(x, "bad UUID '%s' for domain '%s'", uuid, vm->name.s);
 	/* libxl leaves a new domain paused: it runs only when we unpause it */
@@ -306,6 +339,8 @@ int xen_create_paused(struct xen *x, const struct topology *t, const struct vm *
 		ret = fail(x, "libxl could not create domain '%s' (see libxl's message above)",
 			   vm->name.s);
 	libxl_domain_config_dispose(&cfg);
+	if (dtb >= 0)
+		close(dtb);
 	return ret;
 }
 

@@ -160,6 +160,35 @@ guest_dtsi_agrees() {
 		done
 }
 
+# guest/VM/xenshm.dtb: exactly for arm64 xl guests with regions, named by their
+# xl config's device_tree unless the VM has its own; read back by fdtget
+guest_dtb_agrees() {
+	local out=$1 cfg=$2 vm=$3 dtb=$1/guest/$3/xenshm.dtb want got own
+	want=$(jq -r --arg vm "$vm" '.vms[] | select(.name == $vm) | .shm | length' "$cfg")
+	own=$(jq -r --arg vm "$vm" '.vms[] | select(.name == $vm) | .device_tree // empty' "$cfg")
+	got=$("$xlparse" "$out/xl/$vm.cfg" device_tree)
+	if [ "$(jq -r '.xen.arch' "$cfg")" != arm64 ] || [ "$(jq -r '.xen.backend' "$cfg")" = dom0less ] ||
+		[ "$want" = 0 ]; then
+		[ ! -e "$dtb" ] || { echo "$dtb written for a VM that cannot use it"; return 1; }
+		[ -n "$own" ] && want="device_tree=$own" || want="device_tree?"
+		[ "$got" = "$want" ] || { echo "xl config: $got, not $want"; return 1; }
+		return 0
+	fi
+	[ "$got" = "device_tree=${own:-guest/$vm/xenshm.dtb}" ] || { echo "xl config: $got"; return 1; }
+	[ "$(fdtget "$dtb" / '#address-cells') $(fdtget "$dtb" / '#size-cells')" = "2 2" ] || return 1
+	[ "$(fdtget "$dtb" /passthrough compatible)" = simple-bus ] || return 1
+	fdtget -p "$dtb" /passthrough | grep -qx ranges || { echo "no ranges in /passthrough"; return 1; }
+	[ "$(fdtget -l "$dtb" /passthrough | grep -c '^xen-shmem@')" = "$want" ] || { echo "not $want nodes"; return 1; }
+	jq -r --arg vm "$vm" '.vms[] | select(.name == $vm) | .shm[] | "\(.id) \(.at) \(.size)"' "$cfg" |
+		while read -r id at size; do
+			p=/passthrough/xen-shmem@$(hex $((at)))
+			[ "$(fdtget "$dtb" "$p" xen,id)" = "$id" ] &&
+				[ "$(fdtget "$dtb" "$p" compatible)" = xen,shared-memory-v1 ] &&
+				[ "$(fdtget -t x "$dtb" "$p" reg)" = "$(printf '%x %x %x %x' $((at >> 32)) $((at & 0xffffffff)) $((size >> 32)) $((size & 0xffffffff)))" ] ||
+				{ echo "$p does not hold region $id at $at, $size bytes"; return 1; }
+		done
+}
+
 dot_renders() {	# without a warning, with one edge per mapping
 	local out=$1 cfg=$2 edges
 	dot -Tsvg "$out/topology.dot" -o "$tmp/g.svg" 2>"$tmp/dot.err" && ! grep -q . "$tmp/dot.err" || { cat "$tmp/dot.err"; return 1; }
@@ -187,6 +216,7 @@ for f in examples/*.yaml tests/artifacts/*.yaml; do
 		check "$n xl/$vm.cfg read back by libxlutil" xl_agrees "$out" "$cfg" "$vm"
 		check "$n guest/$vm/xenshm.h compiles and agrees" header_agrees "$out" "$cfg" "$vm"
 		check "$n guest/$vm/xenshm.dtsi compiles and agrees" guest_dtsi_agrees "$out" "$cfg" "$vm"
+		check "$n guest/$vm/xenshm.dtb (device_tree=) agrees" guest_dtb_agrees "$out" "$cfg" "$vm"
 	done
 	[ -f "$out/host/xenshm-pool.dtsi" ] && check "$n host/xenshm-pool.dtsi compiles" dtc_compiles "$out/host/xenshm-pool.dtsi"
 	[ -f "$out/dom0less/xenshm.dtsi" ] && check "$n dom0less/xenshm.dtsi agrees node by node" dom0less_agrees "$out" "$cfg"

@@ -28,17 +28,21 @@ pkgs="xen-hypervisor-4.17-arm64 xen-utils-4.17 xen-utils-common libxenmisc4.17 l
 libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxenstore4 libxentoollog1 libxendevicemodel1
 libxenhypfs1 libxentoolcore1 libyajl2 libc6 libncurses6 libtinfo6 libext2fs2 libfdt1 libuuid1
 zlib1g busybox-static libgcc-s1 libyaml-0-2 libjansson4 libmd0 xenstore-utils
-libxen-dev libyaml-dev libjansson-dev libmd-dev"
+libxen-dev libyaml-dev libjansson-dev libmd-dev libfdt-dev"
 kpkg=$(apt-cache depends linux-image-arm64:arm64 | awk '/Depends: linux-image-6/{print $2}' | head -1)
-if [ ! -f "$cache/debs/.done" ]; then
+# the markers hold the package list: a changed list fetches and unpacks again
+# shellcheck disable=SC2086 # one line of words
+want=$(printf "%s " $pkgs "$kpkg")
+if [ "$(cat "$cache/debs/.done" 2>/dev/null)" != "$want" ]; then
+	rm -f "$cache"/debs/*.deb
 	(cd "$cache/debs" && for p in $pkgs "$kpkg"; do echo "${p%:arm64}:arm64"; done |
 		xargs apt-get download -q=2 >/dev/null) ||
 		{ apt-get update -qq && (cd "$cache/debs" && for p in $pkgs "$kpkg"; do echo "${p%:arm64}:arm64"; done | xargs apt-get download -q=2 >/dev/null); }
-	touch "$cache/debs/.done"
+	echo "$want" >"$cache/debs/.done"
 fi
-if [ ! -f "$cache/root/.done" ]; then
+if [ "$(cat "$cache/root/.done" 2>/dev/null)" != "$want" ]; then
 	rm -rf "$cache/root" && mkdir -p "$cache/root"
 	for d in "$cache"/debs/*.deb; do dpkg -x "$d" "$cache/root"; done
-	touch "$cache/root/.done"
+	echo "$want" >"$cache/root/.done"
 fi
 echo "e2e: packages in $cache/root ($(du -sh "$cache/root" | cut -f1))"
