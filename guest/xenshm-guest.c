@@ -1,7 +1,10 @@
 /*
  * xenshm-guest: talk through a shared region from a Linux guest.
  *
- *   xenshm-guest list                       the regions this guest can find
+ *   xenshm-guest list [ID...]               the regions in this guest's device
+ *                                           tree; with IDs, those, wherever found
+ *                                           (xenstore lets a guest read a region's
+ *                                           record, not list them all)
  *   xenshm-guest send [OPTS] ID [TEXT...]   TEXT as one message, or
  *                                           --count N numbered, checked ones
  *   xenshm-guest recv [OPTS] ID             print messages (--count N: check N)
@@ -53,7 +56,7 @@ static double deadline(uint32_t s)
 
 static int usage(void)
 {
-	fputs("usage: xenshm-guest list\n"
+	fputs("usage: xenshm-guest list [ID...]\n"
 	      "       xenshm-guest send [--init] [--count N] [--timeout S] ID [TEXT...]\n"
 	      "       xenshm-guest recv [--init] [--count N] [--timeout S] ID\n"
 	      "       xenshm-guest bench [--init] [--count N] [--size B] ID send|recv\n"
@@ -221,19 +224,35 @@ static int bench_local(struct opts *o)
 	return 0;
 }
 
-static int list(void)
+static void list_one(const struct xenshm_info *r)
+{
+	printf("%-16s 0x%" PRIx64 " 0x%" PRIx64 " (%s)\n", r->id, r->base, r->size, r->source);
+}
+
+/* the regions of the device tree, or the ones named, from wherever they are found */
+static int list(char **ids, int nids)
 {
 	struct xenshm_info all[64];
 	char err[256];
 	size_t n, i;
+	int k, ret = 0;
 
+	for (k = 0; k < nids; k++) {
+		if (xenshm_find(ids[k], &all[0], err, sizeof(err))) {
+			fprintf(stderr, "xenshm-guest: %s\n", err);
+			ret = 1;
+		} else {
+			list_one(&all[0]);
+		}
+	}
+	if (nids)
+		return ret;
 	if (xenshm_list(all, 64, &n, err, sizeof(err))) {
 		fprintf(stderr, "xenshm-guest: %s\n", err);
 		return 1;
 	}
 	for (i = 0; i < n && i < 64; i++)
-		printf("%-16s 0x%" PRIx64 " 0x%" PRIx64 " (%s)\n", all[i].id, all[i].base, all[i].size,
-		       all[i].source);
+		list_one(&all[i]);
 	return 0;
 }
 
@@ -264,6 +283,8 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return usage();
 	cmd = argv[1];
+	if (!strcmp(cmd, "list"))
+		return list(argv + 2, argc - 2);
 	for (i = 2; i < argc; i++) {
 		uint32_t *v = !strcmp(argv[i], "--count") ? &o.count : !strcmp(argv[i], "--size") ? &o.size :
 			      !strcmp(argv[i], "--slot") ? &o.slot : !strcmp(argv[i], "--slots") ? &o.slots :
@@ -290,8 +311,6 @@ int main(int argc, char **argv)
 	if (o.slot <= XSC_SLOT_HEAD || o.size < XSM_MIN || o.size > MSG_MAX ||
 	    o.size > o.slot - XSC_SLOT_HEAD)
 		return usage();
-	if (!strcmp(cmd, "list"))
-		return id ? usage() : list();
 	if (!strcmp(cmd, "bench") && local) {
 		if (!o.count)
 			o.count = 100000;

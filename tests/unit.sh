@@ -32,10 +32,10 @@ cc -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Iguest -o "$tmp/find" tests
 export XENSHM_NO_XENSTORE=1
 for f in examples/*.yaml tests/artifacts/*.yaml; do
 	[ -x "$tmp/find" ] || break
-	"$bin" config --format json "$f" >"$tmp/cfg" || continue
+	"$bin" config --format json "$f" >"$tmp/cfg" 2>/dev/null || continue
 	jq -e '.xen.arch == "arm64"' "$tmp/cfg" >/dev/null || continue
 	rm -rf "$tmp/b"
-	"$bin" build -q "$f" -o "$tmp/b" || continue
+	"$bin" build -q "$f" -o "$tmp/b" 2>/dev/null || continue
 	for vm in $(jq -r '.vms[].name' "$tmp/cfg"); do
 		printf '/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>; };\n/include/ "%s"\n' \
 			"$tmp/b/guest/$vm/xenshm.dtsi" >"$tmp/g.dts"
@@ -47,6 +47,14 @@ for f in examples/*.yaml tests/artifacts/*.yaml; do
 			echo "PASS: unit libxenshm finds $(basename "$f" .yaml)/$vm's regions in its device tree"
 		else
 			echo "FAIL: unit libxenshm finds $(basename "$f" .yaml)/$vm's regions in its device tree"
+			sed 's/^/    | /' "$tmp/diff" "$tmp/got" | head -10
+		fi
+		[ -f "$tmp/b/guest/$vm/xenshm.dtb" ] || continue
+		if XENSHM_FDT=$tmp/b/guest/$vm/xenshm.dtb "$tmp/find" list >"$tmp/got" 2>&1 &&
+			diff "$tmp/want" "$tmp/got" >"$tmp/diff"; then
+			echo "PASS: unit libxenshm finds $(basename "$f" .yaml)/$vm's regions under /passthrough in guest/$vm/xenshm.dtb"
+		else
+			echo "FAIL: unit libxenshm finds $(basename "$f" .yaml)/$vm's regions in guest/$vm/xenshm.dtb"
 			sed 's/^/    | /' "$tmp/diff" "$tmp/got" | head -10
 		fi
 	done
@@ -143,4 +151,70 @@ if [ -x "$guest" ] && [ -n "${last:-}" ] && [ -n "${id:-}" ]; then
 	else
 		echo "FAIL: unit xenshm-guest bench --local"
 	fi
+fi
+
+# The E2E test guest (tests/e2e/guest/guest.c) as a Linux program, over a file
+# standing in for guest memory: its ring sessions between the three members of
+# tests/e2e/e2e.yaml; a warm reboot (NO_SCRUB), borrowers first on the rings
+# the first run left; a leftover refused; and its xenshm-guest peer mode
+# against xenshm-guest, through the regions of tests/e2e/linux.yaml
+tg() {	# OUT VM BUILD_DIR DEFINES...: the test guest of VM, built on $tmp/tgmem
+	local out=$1 vm=$2 b=$3
+	shift 3
+	cc -std=c11 -DHOSTED -DDEVMEM="\"$tmp/tgmem\"" -O2 -Wall -Wextra -Werror "$@" -I"$b/guest/$vm" -Iguest \
+		-o "$out" tests/e2e/guest/guest.c 2>>"$tmp/tg.err"
+}
+tg_word() { od -A n -t u4 -j $(($1)) -N 4 "$tmp/tgmem" | tr -d ' '; }
+tg_pass() {	# NAME WANT-PASS WANT-FAIL [PATTERN]: the RESULT lines of the runs' outputs
+	local p f
+	cat "$tmp"/tg-*.out | tr -d '\r' >"$tmp/tg.all"	# the guest ends its lines with CR LF
+	p=$(grep -c 'RESULT.*-> PASS$' "$tmp/tg.all")
+	f=$(grep -c 'RESULT.*-> FAIL$' "$tmp/tg.all")
+	if [ "$p" = "$2" ] && [ "$f" = "$3" ] && { [ -z "${4:-}" ] || grep -qE "$4" "$tmp/tg.all"; }; then
+		echo "PASS: unit test guest: $1"
+	else
+		echo "FAIL: unit test guest: $1 ($p PASS, $f FAIL lines)"
+		sed 's/^/    | /' "$tmp/tg.all" "$tmp/tg.err" | head -30
+	fi
+	rm -f "$tmp"/tg-*.out
+}
+"$bin" build -q tests/e2e/e2e.yaml -o "$tmp/tg" && "$bin" build -q tests/e2e/linux.yaml -o "$tmp/tgl" &&
+	for vm in alpha beta gamma; do
+		tg "$tmp/tg-$vm" "$vm" "$tmp/tg" && tg "$tmp/tgn-$vm" "$vm" "$tmp/tg" -DNO_SCRUB
+	done && tg "$tmp/tg-bm" bm "$tmp/tgl" -DPLAIN_COUNT=2000 -DPLAIN_SIZE=64 '-DPLAIN_SEND="to-linux"' -DTIMEOUT_S=60
+if [ -x "$tmp/tg-bm" ]; then
+	truncate -s 100M "$tmp/tgmem"
+	for vm in gamma alpha beta; do "$tmp/tg-$vm" >"$tmp/tg-$vm.out" & done
+	wait
+	tg_pass "alpha, beta, gamma: 5 sessions of 100 checked messages each way through 'all' and 'pair'" 5 0
+	# warm reboot: alpha and gamma attach to the old rings and say HELLO there
+	# (alpha's ring up in 'all', after the 64-byte beacon and its ring down of
+	# 192 + 16 x 128 bytes: its head word moves), then beta lays them out anew
+	up=$((0x5000000 + 64 + 2240 + 64))
+	head0=$(tg_word $up)
+	"$tmp/tgn-alpha" >"$tmp/tg-alpha.out" & a=$!
+	"$tmp/tgn-gamma" >"$tmp/tg-gamma.out" & g=$!
+	for _ in $(seq 600); do
+		[ "$(tg_word $up)" = "$head0" ] || break
+		sleep 0.1
+	done
+	moved=$(tg_word $up)
+	"$tmp/tgn-beta" >"$tmp/tg-beta.out"
+	wait $a $g
+	[ "$moved" != "$head0" ] || echo "(the borrowers' HELLO never reached the old ring)" >>"$tmp/tg-alpha.out"
+	tg_pass "warm reboot (NO_SCRUB): borrowers on the old rings start over when the owner lays them out anew" 5 0 \
+		"region pair held data from an earlier boot: zeroing it"
+	"$tmp/tg-beta" >"$tmp/tg-beta.out"
+	tg_pass "an owner refuses a region an earlier run left data in (up scrubs)" 0 2 "not zeroed before the guests ran"
+	rm -f "$tmp/tgmem" && truncate -s 100M "$tmp/tgmem"
+	"$tmp/tg-bm" >"$tmp/tg-bm.out" &
+	XENSHM_FDT=$tmp/tgl/guest/lx/xenshm.dtb XENSHM_DEVMEM=$tmp/tgmem XENSHM_NO_XENSTORE=1 \
+		"$guest" send --count 2000 --timeout 60 to-bm >"$tmp/tg-send.out" 2>&1 &
+	if XENSHM_FDT=$tmp/tgl/guest/lx/xenshm.dtb XENSHM_DEVMEM=$tmp/tgmem XENSHM_NO_XENSTORE=1 \
+		"$guest" recv --count 2000 --timeout 60 to-linux >"$tmp/tg-recv.out" 2>&1; then :; fi
+	wait
+	tg_pass "its xenshm-guest peer mode and xenshm-guest (lx's xenshm.dtb): 2000 checked messages each way" 3 0 \
+		"sent 2000 checked messages through 'to-bm'"
+else
+	echo "FAIL: unit test guest builds"; sed 's/^/    | /' "$tmp/tg.err"
 fi

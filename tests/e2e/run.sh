@@ -27,6 +27,12 @@ export PKG_CONFIG_SYSROOT_DIR=$root PKG_CONFIG_LIBDIR=$root/usr/lib/aarch64-linu
 make -s -C "$top" BUILD=build/arm64 CC=aarch64-linux-gnu-gcc GRAPHVIZ=no \
 	LDFLAGS="-Wl,-rpath-link,$root/lib/aarch64-linux-gnu:$root/usr/lib/aarch64-linux-gnu" \
 	build/arm64/xenshm-compose >/dev/null || die "cross build of xenshm-compose failed"
+# and the guest tool, static, for the Linux guest's initramfs (e2e step 16)
+if [ "$mode" = e2e ]; then
+	make -s -C "$top" BUILD=build/arm64 CC=aarch64-linux-gnu-gcc GRAPHVIZ=no \
+		LDFLAGS="-L$root/usr/lib/aarch64-linux-gnu" build/arm64/xenshm-guest-static >/dev/null 2>&1 ||
+		die "static cross build of xenshm-guest failed"
+fi
 unset PKG_CONFIG_SYSROOT_DIR PKG_CONFIG_LIBDIR
 make -s -C "$top" xenshm-compose >/dev/null || die "host build failed"
 xc=$top/xenshm-compose
@@ -40,6 +46,17 @@ rm -rf "$work" && mkdir -p "$work"
 if [ "$mode" = e2e ]; then	# the conflicting project's guests prove their sharing when it wins
 	"$xc" build -q "$here/conflict.yaml" -o "$work/build-other" || die "xenshm-compose build of conflict.yaml failed"
 	"$here/guest/build.sh" "$work/build-other" "$work/guest" || die "guest build (conflict.yaml) failed"
+	# step 16: bm, a peer of xenshm-guest, and lx, a Linux guest with a busybox initramfs
+	"$xc" build -q "$here/linux.yaml" -o "$work/build-linux" || die "xenshm-compose build of linux.yaml failed"
+	"$here/guest/build.sh" -DPLAIN_COUNT=20000 -DPLAIN_SIZE=64 '-DPLAIN_SEND="to-linux"' -DTIMEOUT_S=600 \
+		"$work/build-linux" "$work/guest-linux" || die "guest build (linux.yaml) failed"
+	cp "$work/guest-linux/bm.img" "$work/guest/"
+	lx=$work/lx
+	mkdir -p "$lx"/{bin,proc,sys,dev,tmp,usr/bin}
+	cp "$root/bin/busybox" "$lx/bin/" && ln -sf busybox "$lx/bin/sh"
+	cp "$here/linux-init.sh" "$lx/init"
+	cp "$top/build/arm64/xenshm-guest-static" "$lx/usr/bin/xenshm-guest"
+	mkcpio "$lx" "$work/lx.cpio"
 fi
 aarch64-linux-gnu-gcc -shared -fPIC -O2 -Wall -Wextra -Werror -o "$work/faults.so" "$here/faults.c" -ldl ||
 	die "fault injection library does not build"
@@ -51,6 +68,10 @@ kver=$(find "$root/lib/modules" -mindepth 1 -maxdepth 1 -printf '%f\n' | head -1
 cp "$here"/*.sh "$here"/*.yaml "$r/e2e/"
 cp "$topo" "$work/faults.so" "$r/e2e/"
 cp "$work"/guest/*.img "$r/guest/"
+if [ "$mode" = e2e ]; then	# the Linux guest: Debian's kernel, as dom0's
+	cp "$work/lx.cpio" "$r/guest/"
+	cp "$root/boot/vmlinuz-$kver" "$r/guest/vmlinuz"
+fi
 yes 'not a kernel image' | head -c 1M >"$r/guest/invalid.img"	# rollback.yaml's last VM
 mkcpio "$r" "$work/dom0.cpio"
 
@@ -84,7 +105,7 @@ timeout --foreground "$timeout_s" qemu-system-aarch64 $machine -nographic -no-re
 	-serial stdio -monitor none </dev/null 2>&1 | console_filter "$log"
 qemu_rc=${PIPESTATUS[0]}
 t_done=$(date +%s)
-tally "$log" "arm64 " "$([ "$mode" = demo ] && echo 1 || echo 32)" "$qemu_rc"
+tally "$log" "arm64 " "$([ "$mode" = demo ] && echo 1 || echo 35)" "$qemu_rc"
 echo "e2e: times: fetch $((t_fetched - t_start)) s, build $((t_built - t_fetched)) s, QEMU $((t_done - t_built)) s"
 grep -a -E 'DOM0: toolstack up|E2E TIME' "$log" | sed 's/^/e2e: /'
 [ "${E2E_KEEP:-0}" = 1 ] || rm -rf "$work"

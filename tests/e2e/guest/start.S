@@ -13,7 +13,13 @@ _start:
 reset:
 	ldr	x1, =stack_top
 	mov	sp, x1
-	bl	main
+	ldr	x1, =__bss_start	/* C wants .bss zeroed: guest RAM may hold an earlier boot's */
+	ldr	x2, =__bss_end
+2:	cmp	x1, x2
+	b.hs	3f
+	str	xzr, [x1], #8
+	b	2b
+3:	bl	main
 1:	wfi
 	b	1b
 	.ltorg

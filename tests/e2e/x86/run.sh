@@ -42,12 +42,13 @@ fi
 t_fetched=$(date +%s)
 
 # xenshm-compose for dom0 (same Debian libraries as the host's), guests per VM
-make -s -C "$top" BUILD=build/x86 GRAPHVIZ=no build/x86/xenshm-compose >/dev/null || die "build failed"
+make -s -C "$top" BUILD=build/x86 GRAPHVIZ=no build/x86/xenshm-compose build/x86/xenshm-guest-static \
+	>/dev/null 2>&1 || die "build failed"
 make -s -C "$top" xenshm-compose >/dev/null || die "host build failed"
 rm -rf "$work" && mkdir -p "$work"
 kver=$(find "$root/lib/modules" -mindepth 1 -maxdepth 1 -printf '%f\n' | head -1)
 # guests TOPOLOGY OUT: one initramfs per VM of TOPOLOGY: busybox, the test
-# program built against the VM's xenshm.h, and xenstore-read (to try reading
+# program built against the VM's xenshm.h, xenshm-guest, and xenstore-read (to try reading
 # the records from inside a guest, step 6)
 guests() {
 	local b dir vm g lib
@@ -60,9 +61,10 @@ guests() {
 		mkdir -p "$g"/{bin,proc,sys,dev,tmp,usr/bin,lib64,lib/x86_64-linux-gnu}
 		cp "$root/bin/busybox" "$g/bin/" && ln -s busybox "$g/bin/sh"
 		cp "$here/guest-init.sh" "$g/init"
-		gcc -std=c11 -DHOSTED -O2 -Wall -Wextra -Werror -static -I"$dir" -o "$g/shmtest" \
+		gcc -std=c11 -DHOSTED -O2 -Wall -Wextra -Werror -static -I"$dir" -I"$top/guest" -o "$g/shmtest" \
 			"$here/../guest/guest.c" || die "guest program for $vm does not build"
 		cp "$root/usr/bin/xenstore-read" "$g/usr/bin/"
+		cp "$top/build/x86/xenshm-guest-static" "$g/usr/bin/xenshm-guest"
 		for lib in libxenstore.so.4 libxentoolcore.so.1; do
 			cp -L "$root/usr/lib/x86_64-linux-gnu/$lib" "$g/lib/x86_64-linux-gnu/"
 		done
@@ -119,7 +121,7 @@ for retry in 1 2 3; do
 	boot "$log"
 done
 t_done=$(date +%s)
-tally "$log" "" 7 "$qemu_rc"
+tally "$log" "" 10 "$qemu_rc"
 echo "e2e: x86_64 times: fetch $((t_fetched - t_start)) s, build $((t_built - t_fetched)) s, QEMU $((t_done - t_built)) s"
 [ "${E2E_KEEP:-0}" = 1 ] || rm -rf "$work"
 echo "$passed passed, $failed failed"

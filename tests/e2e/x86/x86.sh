@@ -1,6 +1,7 @@
 #!/bin/sh
 # dom0 side of the x86_64 E2E (PVH guests): steps 1, 2, 10 and 4 of the arm64
-# suite, 6 (a guest reads the records: members may, others may not), 14 (the
+# suite, 6 (a guest reads the records: members may, others may not), 16 (two
+# guests find regions through xenstore and talk with xenshm-guest), 14 (the
 # default placement, above 4 GiB) and 15 (no program crashed anywhere).
 cd /e2e || exit 1
 X=/usr/bin/xenshm-compose
@@ -29,7 +30,7 @@ echo "E2E: ivshmem BAR2 at $bar"
 wait_guests() {
 	i=0
 	while [ $i -lt 300 ]; do
-		n=$(grep -s -h RESULT $LOGS/guest-*.log | wc -l)
+		n=$(grep -s -h '^RESULT' $LOGS/guest-*.log | wc -l)
 		[ "${n:-0}" -ge "$1" ] && return 0
 		if xl list | awk 'NR > 1 && $5 ~ /[sc]/ { bad = 1 } END { exit !bad }'; then
 			echo "E2E: a guest shut down or crashed:"
@@ -42,19 +43,20 @@ wait_guests() {
 	return 1
 }
 
-# 1. up: every guest proves the sharing
+# 1. up: every guest proves the sharing, one RESULT line per mapping: 11 (all
+# has 3 members; pair, a2b, b2a and bench 2), before step 16 uses the last three
 $X up $T; rc=$?
-wait_guests 5
+wait_guests 11
 for vm in alpha beta gamma; do
 	grep -a -E 'guest |token |RESULT' "$LOGS/guest-$vm.log" | sed "s/^/E2E GUEST $vm: /"
 	grep -a -q 'guest .* started' "$LOGS/guest-$vm.log" ||
 		tail -n 5 "$LOGS/guest-$vm.log" 2>/dev/null | sed "s/^/E2E GUEST $vm (no start): /"
 done
-npass=$(grep -h -c 'RESULT.*PASS' $LOGS/guest-*.log | awk '{ n += $1 } END { print n + 0 }')
-if [ $rc = 0 ] && [ "$npass" = 5 ]; then
-	pass "1 up: three PVH guests saw both regions shared (5 PASS lines)"
+npass=$(grep -h -c '^RESULT.*PASS' $LOGS/guest-*.log | awk '{ n += $1 } END { print n + 0 }')
+if [ $rc = 0 ] && [ "$npass" = 11 ]; then
+	pass "1 up: three PVH guests saw every region shared (11 PASS lines)"
 else
-	fail "1 up: exit $rc, $npass of 5 PASS lines"
+	fail "1 up: exit $rc, $npass of 11 PASS lines"
 fi
 
 # 2. ps and xenstore
@@ -105,6 +107,42 @@ else
 	fail "6 members only: the guests' xenstore-read results are not as the permissions say"
 fi
 
+# 16. alpha and beta find a2b, b2a and bench by ID through xenstore and talk
+# with xenshm-guest: 2000 checked messages each way, then the bench beta -> alpha
+i=0
+while [ $i -lt 300 ] && [ "$(grep -s -h -c '^TALK: done' $LOGS/guest-alpha.log $LOGS/guest-beta.log |
+	awk '{ n += $1 } END { print n + 0 }')" -lt 2 ]; do
+	sleep 1
+	i=$((i + 1))
+done
+for vm in alpha beta; do
+	grep -a '^TALK' "$LOGS/guest-$vm.log" | tr -d '\r' | sed "s/^/E2E GUEST $vm: /"
+done
+ok=1 said=""
+for id in a2b b2a bench; do
+	m=$(xenstore-read "/local/shared_mem/$id/mappings/$a")
+	base=${m%-*}
+	line=$(grep -a "^TALK LIST: $id " $LOGS/guest-alpha.log | tr -d '\r' | tr -s ' ')
+	[ -n "$m" ] && [ "$line" = "TALK LIST: $id $base $(printf '0x%x' $((${m#*-} - base + 1))) (xenstore)" ] || ok=0
+	said="$said, $id at $base"
+done
+[ $ok = 1 ] && pass "16 xenstore discovery: alpha found by ID, through its xenstore records:${said#,}" ||
+	fail "16 xenstore discovery: alpha's xenshm-guest list does not match the records:${said#,}"
+talks=$(tr -d '\r' <$LOGS/guest-alpha.log; tr -d '\r' <$LOGS/guest-beta.log)
+if [ "$(echo "$talks" | grep -c '^TALK: xenshm-guest .* -> PASS$')" = 6 ] &&
+	[ "$(echo "$talks" | grep -c '^TALK: RESULT recv .*: 2000 messages, 0 bad -> PASS$')" = 2 ]; then
+	pass "16b alpha and beta: 2000 checked messages each way over rings (a2b, b2a), every one checked"
+else
+	fail "16b alpha and beta talking: $(echo "$talks" | grep -c -- '-> PASS$') PASS lines"
+fi
+bench=$(echo "$talks" | sed -n 's/^TALK: bench: //p')
+if [ -n "$bench" ]; then
+	echo "E2E BENCH: x86_64, beta -> alpha (xenshm-guest bench, two PVH guests), under TCG: $bench"
+	pass "16c bench between two guests, beta -> alpha, under emulation: $bench"
+else
+	fail "16c bench: no figure from alpha"
+fi
+
 # 4. down
 $X down $T; rc=$?
 left=$(domains)
@@ -124,10 +162,10 @@ for vm in alpha beta gamma; do
 done
 g=$(xl domid gamma)
 m=$(xenstore-read /local/shared_mem/all/mappings/$g)
-if [ $rc = 0 ] && [ "$(cat $LOGS/guest-*.log | grep -c 'RESULT.*PASS')" = 5 ] && [ "$m" = 0x100000000-0x10000ffff ]; then
+if [ $rc = 0 ] && [ "$(cat $LOGS/guest-*.log | grep -c '^RESULT.*PASS')" = 5 ] && [ "$m" = 0x100000000-0x10000ffff ]; then
 	pass "14 default placement: regions at guest $m (above 4 GiB) shared by the three PVH guests (5 PASS lines)"
 else
-	fail "14 default placement: exit $rc, gamma maps 'all' at '$m', $(cat $LOGS/guest-*.log | grep -c 'RESULT.*PASS') of 5 PASS lines"
+	fail "14 default placement: exit $rc, gamma maps 'all' at '$m', $(cat $LOGS/guest-*.log | grep -c '^RESULT.*PASS') of 5 PASS lines"
 fi
 $X down -q /e2e/x86-high.yaml
 
