@@ -43,23 +43,9 @@ wait_guests() {
 	return 1
 }
 
-# pin_guests VM...: each guest's vCPU on an emulated CPU of its own (1, 2, 3),
-# as dom0_vcpus_pin keeps dom0's on CPU 0. TCG's SVM emulation corrupts
-# programs when vCPUs of two domains take turns on one CPU (docs/e2e.md, "The
-# x86_64 faults"), and credit2 may move a guest there; from the moment after
-# up unpaused them, nothing does.
-pin_guests() {
-	cpu=1
-	for vm in "$@"; do
-		xl vcpu-pin "$vm" all "$cpu" || echo "E2E: cannot pin $vm to CPU $cpu"
-		cpu=$((cpu + 1))
-	done
-}
-
 # 1. up: every guest proves the sharing, one RESULT line per mapping: 11 (all
 # has 3 members; pair, a2b, b2a and bench 2), before step 16 uses the last three
 $X up $T; rc=$?
-pin_guests beta alpha gamma
 wait_guests 11
 for vm in alpha beta gamma; do
 	grep -a -E 'guest |token |RESULT' "$LOGS/guest-$vm.log" | sed "s/^/E2E GUEST $vm: /"
@@ -170,7 +156,6 @@ fi
 # 14. default placement: no `at`, so the regions go above 4 GiB in every guest
 rm -f $LOGS/guest-*.log
 $X up /e2e/x86-high.yaml; rc=$?
-pin_guests beta alpha gamma
 wait_guests 5
 for vm in alpha beta gamma; do
 	grep -a -E 'RESULT' "$LOGS/guest-$vm.log" | sed "s/^/E2E GUEST $vm: /"
