@@ -132,6 +132,13 @@ if [ -x "$guest" ] && [ -n "${last:-}" ] && [ -n "${id:-}" ]; then
 	else
 		echo "FAIL: unit xenshm-guest stale ring"; sed 's/^/    | /' "$tmp/send2.out" "$tmp/recv2.out"
 	fi
+	out=$("$guest" list "$id" nosuch 2>&1); rc=$?
+	if [ "$rc" = 1 ] && grep -qE "^$id +$base 0x[0-9a-f]+ \(device tree\)$" <<<"$out" &&
+		grep -qx "xenshm-guest: no region 'nosuch' for this guest (neither in its device tree nor in xenstore)" <<<"$out"; then
+		echo "PASS: unit xenshm-guest: list by ID prints the regions found and says which are not"
+	else
+		echo "FAIL: unit xenshm-guest list by ID: exit $rc, '$out'"
+	fi
 	out=$("$guest" recv nosuch 2>&1); rc=$?
 	if [ "$rc" = 1 ] && [ "$out" = "xenshm-guest: no region 'nosuch' for this guest (neither in its device tree nor in xenstore)" ]; then
 		echo "PASS: unit xenshm-guest: an unknown region is an error that says so"
