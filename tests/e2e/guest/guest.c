@@ -76,9 +76,10 @@ static void barrier(void)
  * Between polls, give the CPU back now and then: a guest that only spins
  * starves whatever shares its CPU (dom0 and the guests, when the x86 suite
  * had one emulated CPU: RCU stalls; three processes on two cores in the
- * unit tests). Not at every poll: under TCG a vCPU that blocks and wakes
- * often is moved between emulated CPUs, which is what corrupts programs
- * there (docs/e2e.md, "The x86_64 faults").
+ * unit tests). Not at every poll: each block and wake is a chance for Xen
+ * to move the vCPU to another emulated CPU, and under TCG vCPUs of two
+ * domains taking turns on one CPU corrupt programs (docs/e2e.md, "The
+ * x86_64 faults").
  */
 static void relax(void)
 {
