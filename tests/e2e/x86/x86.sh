@@ -175,6 +175,11 @@ crashes=$(dmesg | grep -a -i -E 'segfault|general protection|trap invalid opcode
 xcrashes=$(xl dmesg | grep -a -i -E 'domain_crash|crashed')
 oops=$(grep -a -i -E 'kernel panic|Oops' $LOGS/guest-*.log 2>/dev/null)
 printf '%s\n%s\n%s\n' "$crashes" "$xcrashes" "$oops" | grep . | sed 's/^/E2E: crash: /'
+# what the guest was doing: the console lines before its panic
+for f in $LOGS/guest-*.log; do
+	grep -a -q -i -E 'kernel panic|Oops' "$f" 2>/dev/null &&
+		grep -a -i -B 12 -E 'kernel panic|Oops' "$f" | head -40 | sed "s|^|E2E: crash context ${f##*/}: |"
+done
 if [ -z "$crashes$xcrashes$oops" ]; then
 	pass "15 no crash: no program crashed in dom0, Xen crashed no domain, no guest kernel oopsed"
 else
