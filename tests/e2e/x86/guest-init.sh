@@ -1,7 +1,8 @@
 #!/bin/sh
 # init of an x86 PVH test guest: run the test program, try to read the region
 # records from inside the guest (members may, others not), then, where the
-# topology gives it a2b, b2a and bench (x86.yaml's alpha and beta), find the
+# topology gives it a2b, b2a and bench (x86.yaml's alpha and beta, whose
+# initramfs alone carries xenshm-guest), find the
 # regions through xenstore with xenshm-guest and talk: each side checks every
 # message, alpha times the bench; then stay up for ps
 /bin/busybox --install -s /bin
@@ -23,7 +24,8 @@ talk() {	# TAG ARGS...: the lines of one xenshm-guest run, marked for x86.sh
 	echo "TALK: xenshm-guest $* -> $r"
 }
 ring="--slot 256 --slots 64 --timeout 300"
-if xenshm-guest list a2b b2a bench >/tmp/list 2>&1; then	# by ID: xenstore has no listing for guests
+# by ID: xenstore has no listing for guests
+if [ -x /usr/bin/xenshm-guest ] && xenshm-guest list a2b b2a bench >/tmp/list 2>&1; then
 	sed 's/^/TALK LIST: /' /tmp/list
 	# shellcheck disable=SC2086 # ring is words
 	case $(xenstore-read name) in
