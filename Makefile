@@ -96,6 +96,12 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		$(DEPS_BUILD) $(DEPS_TEST) $(DEPS_NODE)
 
+# the floors `make bench` measures against: libyaml's parser alone, the files alone
+$(BUILD)/floor_parse: bench/floor_parse.c | $(BUILD)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $< -lyaml
+$(BUILD)/floor_write: bench/floor_write.c | $(BUILD)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
+
 # the Linux guest side (guest/): libxenshm and its tool, for this machine
 GUEST_SRCS := guest/xenshm-guest.c guest/libxenshm.c
 $(BUILD)/xenshm-guest: $(GUEST_SRCS) guest/libxenshm.h guest/xenshm_channel.h guest/xenshm_msg.h | $(BUILD)
@@ -120,8 +126,8 @@ demo: xenshm-compose
 	tests/e2e/run.sh demo
 
 # instruction counts and times up to 32 752 VMs, against bench/baseline.txt
-bench: xenshm-compose $(BUILD)/xenshm-guest
-	bench/run.sh ./xenshm-compose
+bench: xenshm-compose $(BUILD)/xenshm-guest $(BUILD)/floor_parse $(BUILD)/floor_write
+	FLOORS=$(BUILD) bench/run.sh ./xenshm-compose
 	@echo "channel ring (guest/xenshm_channel.h), two threads over normal memory, this machine:"
 	$(BUILD)/xenshm-guest bench --local --count 1000000 --size 64
 	$(BUILD)/xenshm-guest bench --local --count 100000 --size 4088
