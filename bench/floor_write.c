@@ -1,7 +1,7 @@
 /*
  * The write floor of `make bench`: creates the files a build wrote, same
- * paths and sizes, under a new directory, from a list of "SIZE PATH" lines
- * on standard input (`find OUT -type f -printf '%s %P\n'`). What `build`
+ * paths and sizes, under a new directory, from a file of "SIZE PATH" lines
+ * (`find OUT -type f -printf '%s %P\n'`). What `build`
  * cannot avoid: one open, write and close per artifact, plus the
  * directories; bench/run.sh compares build with parse floor + this.
  */
@@ -36,12 +36,15 @@ int main(int argc, char **argv)
 	ssize_t n;
 	int dirfd, fd;
 
-	if (argc != 2 || mkdir(argv[1], 0777) || (dirfd = open(argv[1], O_RDONLY | O_DIRECTORY)) < 0) {
-		fprintf(stderr, "usage: floor_write NEWDIR < list of 'SIZE PATH'\n");
+	FILE *list;
+
+	if (argc != 3 || !(list = fopen(argv[2], "r")) || mkdir(argv[1], 0777) ||
+	    (dirfd = open(argv[1], O_RDONLY | O_DIRECTORY)) < 0) {
+		fprintf(stderr, "usage: floor_write NEWDIR LIST   (LIST: lines 'SIZE PATH')\n");
 		return 1;
 	}
 	memset(buf, 'x', sizeof(buf));
-	while (fgets(line, sizeof(line), stdin)) {
+	while (fgets(line, sizeof(line), list)) {
 		line[strcspn(line, "\n")] = '\0';
 		size = strtol(line, &path, 10);
 		if (*path++ != ' ' || size < 0 || parents(dirfd, path))

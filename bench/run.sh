@@ -88,7 +88,7 @@ for c in $cases; do
 	build=$med build_rss=$rss
 	find "$out/b" -type f -printf '%s %P\n' >"$tmp/files"
 	prepare() { rm -rf "$out/w"; }
-	measure "$floors/floor_write" "$out/w" <"$tmp/files" || { echo "FAIL: bench $name: floor_write"; fail=1; }
+	measure "$floors/floor_write" "$out/w" "$tmp/files" || { echo "FAIL: bench $name: floor_write"; fail=1; }
 	write=$med
 	prepare() { :; }
 	row "write floor ($(wc -l <"$tmp/files") files)" "$write"
