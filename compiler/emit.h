@@ -2,7 +2,6 @@
 #ifndef XENSHM_EMIT_H
 #define XENSHM_EMIT_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -16,12 +15,6 @@ enum config_format { CONFIG_YAML, CONFIG_JSON };
  * (start order, roles, members). Returns 0, -1 on a write error.
  */
 int emit_config(const struct topology *t, enum config_format fmt, FILE *f);
-
-/* The same as a JSON tree (new reference). */
-json_t *config_json(const struct topology *t);
-
-/* Writes a JSON tree as block YAML through libyaml; 0 or -1. */
-int yaml_write_json(json_t *doc, FILE *f);
 
 /*
  * "sha256:HEX" of the normalized topology (compact config JSON): what the
@@ -40,7 +33,6 @@ char *comment_text(const char *s);	/* one line, safe in C/dts/xl/sh comments */
  * write error. hash is topology_hash(t).
  */
 int emit_xl(const struct topology *t, const struct vm *vm, const char *hash, FILE *f);
-json_t *plan_json(const struct topology *t, const char *hash);
 int emit_plan_json(const struct topology *t, const char *hash, FILE *f);
 int emit_plan_sh(const struct topology *t, const char *hash, FILE *f);
 int emit_plan_text(const struct topology *t, const char *hash, bool scrub, FILE *f);

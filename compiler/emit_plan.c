@@ -1,5 +1,6 @@
 /* Back end: the runtime plan as plan.json, as plan.sh for xl users, and as text. */
 #include "emit.h"
+#include "docwriter.h"
 #include "hostpaths.h"
 #include "text.h"
 #include "version.h"
@@ -10,137 +11,179 @@
 #define PLAN_FORMAT "xenshm-compose-plan"
 #define PLAN_VERSION 1
 
-static json_t *hexj(uint64_t v)
+static void key_str(struct dw *w, const char *key, const char *s)
 {
-	return json_string(haddr(v));
+	dw_key(w, key);
+	dw_string(w, s);
 }
 
-static json_t *vm_plan(const struct vm *vm)
+/* host and guest addresses as plan.json has always written them: 0x%08llx */
+static void key_addr(struct dw *w, const char *key, uint64_t v)
 {
-	json_t *o = json_object(), *maps = json_array();
+	key_str(w, key, haddr(v));
+}
+
+static void key_int(struct dw *w, const char *key, long long v)
+{
+	dw_key(w, key);
+	dw_int(w, v);
+}
+
+static void vm_plan(const struct vm *vm, struct dw *w)
+{
+	char *cfg = xasprintf("xl/%s.cfg", vm->name.s);
 	size_t i;
 
-	json_object_set_new(o, "name", json_string(vm->name.s));
-	json_object_set_new(o, "start_index", json_integer((json_int_t)vm->start_index));
-	json_object_set_new(o, "type", json_string(vm_type_name(vm->type)));
-	json_object_set_new(o, "memory", hexj(vm->memory.v));
-	json_object_set_new(o, "vcpus", json_integer((json_int_t)vm->vcpus.v));
-	json_object_set_new(o, "kernel", json_string(vm->kernel.s));
+	dw_object(w);
+	key_str(w, "name", vm->name.s);
+	key_int(w, "start_index", (long long)vm->start_index);
+	key_str(w, "type", vm_type_name(vm->type));
+	key_addr(w, "memory", vm->memory.v);
+	key_int(w, "vcpus", (long long)vm->vcpus.v);
+	key_str(w, "kernel", vm->kernel.s);
 	if (vm->ramdisk.s)
-		json_object_set_new(o, "ramdisk", json_string(vm->ramdisk.s));
+		key_str(w, "ramdisk", vm->ramdisk.s);
 	if (vm->cmdline.s)
-		json_object_set_new(o, "cmdline", json_string(vm->cmdline.s));
+		key_str(w, "cmdline", vm->cmdline.s);
 	if (vm->device_tree.s)
-		json_object_set_new(o, "device_tree", json_string(vm->device_tree.s));
+		key_str(w, "device_tree", vm->device_tree.s);
 	if (vm->vuart.s)
-		json_object_set_new(o, "vuart", json_string(vm->vuart.s));
-	json_object_set_new(o, "xl_config", json_sprintf("xl/%s.cfg", vm->name.s));
+		key_str(w, "vuart", vm->vuart.s);
+	key_str(w, "xl_config", cfg);
+	free(cfg);
+	dw_key(w, "mappings");
+	dw_array(w, true);
 	for (i = 0; i < vm->nmaps; i++) {
 		const struct mapping *m = &vm->maps[i];
-		json_array_append_new(maps, json_pack("{s:s, s:o, s:o, s:s}",
-			"region", m->id.s, "guest", hexj(m->gaddr), "size", hexj(m->region->eff_size),
-			"role", mapping_is_owner(m) ? "owner" : "borrower"));
+		dw_object(w);
+		key_str(w, "region", m->id.s);
+		key_addr(w, "guest", m->gaddr);
+		key_addr(w, "size", m->region->eff_size);
+		key_str(w, "role", mapping_is_owner(m) ? "owner" : "borrower");
+		dw_end_object(w);
 	}
-	json_object_set_new(o, "mappings", maps);
+	dw_end_array(w);
 	if (vm->passthrough_set) {
-		json_t *pt = json_array();
-		for (i = 0; i < vm->npt_iomem; i++)
-			json_array_append_new(pt, json_pack("{s:o, s:o, s:o}",
-				"host", hexj(vm->pt_iomem[i].start * PAGE_SIZE),
-				"guest", hexj(vm->pt_iomem[i].gfn * PAGE_SIZE),
-				"size", hexj(vm->pt_iomem[i].num * PAGE_SIZE)));
-		json_object_set_new(o, "passthrough_iomem", pt);
+		dw_key(w, "passthrough_iomem");
+		dw_array(w, true);
+		for (i = 0; i < vm->npt_iomem; i++) {
+			dw_object(w);
+			key_addr(w, "host", vm->pt_iomem[i].start * PAGE_SIZE);
+			key_addr(w, "guest", vm->pt_iomem[i].gfn * PAGE_SIZE);
+			key_addr(w, "size", vm->pt_iomem[i].num * PAGE_SIZE);
+			dw_end_object(w);
+		}
+		dw_end_array(w);
 	}
-	json_object_set_new(o, "raw_xl_keys", json_boolean(vm->nxl > 0));
-	return o;
+	dw_key(w, "raw_xl_keys");
+	dw_bool(w, vm->nxl > 0);
+	dw_end_object(w);
 }
 
-static json_t *region_plan(const struct region *r)
+static void region_plan(const struct region *r, struct dw *w)
 {
-	json_t *o = json_object(), *maps = json_array();
 	size_t i;
 
-	json_object_set_new(o, "id", json_string(r->id));
-	json_object_set_new(o, "size", hexj(r->eff_size));
-	json_object_set_new(o, "host", r->host_placed ? hexj(r->host_base) : json_null());
-	json_object_set_new(o, "owner", json_string(r->owner->name.s));
+	dw_object(w);
+	key_str(w, "id", r->id);
+	key_addr(w, "size", r->eff_size);
+	dw_key(w, "host");
+	if (r->host_placed)
+		dw_string(w, haddr(r->host_base));
+	else
+		dw_null(w);
+	key_str(w, "owner", r->owner->name.s);
 	if (r->description.s)
-		json_object_set_new(o, "description", json_string(r->description.s));
+		key_str(w, "description", r->description.s);
+	dw_key(w, "mappings");
+	dw_array(w, true);
 	for (i = 0; i < r->nmembers; i++) {
 		const struct mapping *m = r->members[i];
-		json_array_append_new(maps, json_pack("{s:s, s:o, s:o, s:s}",
-			"vm", m->vm->name.s, "begin", hexj(m->gaddr),
-			"end", hexj(m->gaddr + r->eff_size - 1),
-			"role", mapping_is_owner(m) ? "owner" : "borrower"));
+		dw_object(w);
+		key_str(w, "vm", m->vm->name.s);
+		key_addr(w, "begin", m->gaddr);
+		key_addr(w, "end", m->gaddr + r->eff_size - 1);
+		key_str(w, "role", mapping_is_owner(m) ? "owner" : "borrower");
+		dw_end_object(w);
 	}
-	json_object_set_new(o, "mappings", maps);
-	return o;
+	dw_end_array(w);
+	dw_end_object(w);
 }
 
-static json_t *step(const char *op, const char *key, const char *value)
+static void step(struct dw *w, const char *op, const char *key, const char *value)
 {
-	json_t *s = json_pack("{s:s}", "op", op);
-
+	dw_object(w);
+	key_str(w, "op", op);
 	if (key)
-		json_object_set_new(s, key, json_string(value));
-	return s;
+		key_str(w, key, value);
+	dw_end_object(w);
 }
 
 /* the ordered steps `up` takes (spec 7): nothing runs before every region is in place */
-static json_t *steps(const struct topology *t)
+static void steps(const struct topology *t, struct dw *w)
 {
-	json_t *v = json_array(), *pre = step("preflight", NULL, NULL);
+	char *lock = xasprintf(LOCK_PATH, t->name.s);
 	size_t i;
 
-	json_object_set_new(pre, "lock", json_sprintf(LOCK_PATH, t->name.s));
-	json_array_append_new(v, pre);
+	dw_array(w, true);
+	dw_object(w);
+	key_str(w, "op", "preflight");
+	key_str(w, "lock", lock);
+	dw_end_object(w);
+	free(lock);
 	for (i = 0; i < t->nvms; i++)
-		json_array_append_new(v, step("create-paused", "vm", t->start_order[i]->name.s));
+		step(w, "create-paused", "vm", t->start_order[i]->name.s);
 	for (i = 0; i < t->nmapped; i++)
-		json_array_append_new(v, step("scrub", "region", t->mapped[i]->id));
+		step(w, "scrub", "region", t->mapped[i]->id);
 	for (i = 0; i < t->nmapped; i++)
-		json_array_append_new(v, step("record", "region", t->mapped[i]->id));
+		step(w, "record", "region", t->mapped[i]->id);
 	for (i = 0; i < t->nvms; i++)
-		json_array_append_new(v, step("unpause", "vm", t->start_order[i]->name.s));
-	return v;
+		step(w, "unpause", "vm", t->start_order[i]->name.s);
+	dw_end_array(w);
 }
 
-json_t *plan_json(const struct topology *t, const char *hash)
-{
-	json_t *p = json_object(), *vms = json_array(), *regions = json_array();
-	char version[16];
-	size_t i;
-
-	json_object_set_new(p, "format", json_string(PLAN_FORMAT));
-	json_object_set_new(p, "version", json_integer(PLAN_VERSION));
-	json_object_set_new(p, "generator", json_string("xenshm-compose " XENSHM_VERSION));
-	json_object_set_new(p, "project", json_string(t->name.s));
-	json_object_set_new(p, "topology_hash", json_string(hash));
-	json_object_set_new(p, "arch", json_string(arch_name(t->arch)));
-	json_object_set_new(p, "backend", json_string(backend_name(t->backend)));
-	snprintf(version, sizeof(version), "4.%u", t->xen_minor);
-	json_object_set_new(p, "xen_version", json_string(version));
-	json_object_set_new(p, "pool", t->has_pool ? json_pack("{s:o, s:o}",
-		"base", hexj(t->pool_base.v), "size", hexj(t->pool_size.v)) : json_null());
-	json_object_set_new(p, "xenstore_root", json_string(XS_REGIONS));
-	for (i = 0; i < t->nvms; i++)
-		json_array_append_new(vms, vm_plan(t->start_order[i]));
-	json_object_set_new(p, "vms", vms);
-	for (i = 0; i < t->nmapped; i++)
-		json_array_append_new(regions, region_plan(t->mapped[i]));
-	json_object_set_new(p, "regions", regions);
-	json_object_set_new(p, "steps", steps(t));
-	return p;
-}
-
+/* plan.json, written as the model is walked: no tree in memory, whatever its size */
 int emit_plan_json(const struct topology *t, const char *hash, FILE *f)
 {
-	json_t *p = plan_json(t, hash);
-	int ret = json_dumpf(p, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char version[16];
+	struct dw w;
+	size_t i;
 
-	json_decref(p);
-	fputc('\n', f);
-	return ret ? -1 : emit_status(f);
+	dw_open(&w, DW_JSON, f);
+	dw_object(&w);
+	key_str(&w, "format", PLAN_FORMAT);
+	key_int(&w, "version", PLAN_VERSION);
+	key_str(&w, "generator", "xenshm-compose " XENSHM_VERSION);
+	key_str(&w, "project", t->name.s);
+	key_str(&w, "topology_hash", hash);
+	key_str(&w, "arch", arch_name(t->arch));
+	key_str(&w, "backend", backend_name(t->backend));
+	snprintf(version, sizeof(version), "4.%u", t->xen_minor);
+	key_str(&w, "xen_version", version);
+	dw_key(&w, "pool");
+	if (t->has_pool) {
+		dw_object(&w);
+		key_addr(&w, "base", t->pool_base.v);
+		key_addr(&w, "size", t->pool_size.v);
+		dw_end_object(&w);
+	} else {
+		dw_null(&w);
+	}
+	key_str(&w, "xenstore_root", XS_REGIONS);
+	dw_key(&w, "vms");
+	dw_array(&w, true);
+	for (i = 0; i < t->nvms; i++)
+		vm_plan(t->start_order[i], &w);
+	dw_end_array(&w);
+	dw_key(&w, "regions");
+	dw_array(&w, true);
+	for (i = 0; i < t->nmapped; i++)
+		region_plan(t->mapped[i], &w);
+	dw_end_array(&w);
+	dw_key(&w, "steps");
+	steps(t, &w);
+	dw_end_object(&w);
+	return dw_close(&w, NULL) ? -1 : emit_status(f);
 }
 
 /*

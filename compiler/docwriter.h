@@ -1,0 +1,51 @@
+/*
+ * A document writer: objects, arrays, strings and numbers written as they
+ * come, with no tree in memory. The same walk over the model gives pretty
+ * JSON (byte for byte what jansson's JSON_INDENT(2) | JSON_PRESERVE_ORDER
+ * wrote), compact JSON straight into a SHA-256 (the topology hash), or
+ * YAML through libyaml's emitter. Errors are sticky: check dw_close().
+ */
+#ifndef XENSHM_DOCWRITER_H
+#define XENSHM_DOCWRITER_H
+
+#include <sha2.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <yaml.h>
+
+#define DW_MAX_DEPTH 16
+
+enum dw_kind { DW_JSON, DW_JSON_SHA256, DW_YAML };
+
+struct dw {
+	enum dw_kind kind;
+	FILE *f;			/* DW_JSON, DW_YAML */
+	SHA2_CTX sha;			/* DW_JSON_SHA256 */
+	yaml_emitter_t y;		/* DW_YAML */
+	int depth;
+	bool items[DW_MAX_DEPTH];	/* the container at each depth has an item already */
+	const char *key;		/* YAML: the key of the value being written */
+	bool after_key;			/* JSON: a key was written, its value comes next */
+	int err;
+};
+
+/* opens a document of that kind: to f, or into the writer's own SHA-256 */
+void dw_open(struct dw *w, enum dw_kind kind, FILE *f);
+/* ends it; 0, or -1 when anything failed. hex: the SHA-256 for DW_JSON_SHA256 */
+int dw_close(struct dw *w, char hex[SHA256_DIGEST_STRING_LENGTH]);
+
+void dw_object(struct dw *w);
+/* block: YAML writes it one item a line (lists of mappings); else [a, b] */
+void dw_array(struct dw *w, bool block);
+void dw_end_object(struct dw *w);
+void dw_end_array(struct dw *w);
+void dw_key(struct dw *w, const char *key);
+/* YAML: plain when no reader could take it for another type, or under a key
+   whose values are our own numbers (memory, at, size, ...) */
+void dw_string(struct dw *w, const char *s);
+void dw_int(struct dw *w, long long v);
+void dw_bool(struct dw *w, bool v);
+void dw_null(struct dw *w);
+
+#endif
