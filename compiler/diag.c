@@ -259,7 +259,7 @@ static void print_excerpt(const struct source *src, const struct srcpos *pos, in
 	char *text, *mark;
 	size_t o = 0, m = 0;
 
-	if (!src || !srcpos_valid(pos) || pos->line > src->nlines)
+	if (!src || !srcpos_valid(pos) || pos->line > source_nlines(src))
 		return;
 	s = (const unsigned char *)source_line(src, pos->line, &len);
 	/* cut only lines too long to show whole, around the caret */

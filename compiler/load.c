@@ -98,18 +98,18 @@ static struct srcpos ev_pos(const struct loader *ld)
 /* line:col of a byte offset (libyaml's reader errors give only that) */
 static struct srcpos offset_pos(const struct source *src, size_t off)
 {
-	size_t lo = 0, hi = src->nlines, i;
+	size_t lo = 0, hi = source_nlines(src), i;
 	struct srcpos p = { 1, 1, 0 };
 
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (src->lines[mid] <= off)
+		if (source_line_start(src, (uint32_t)mid + 1) <= off)
 			lo = mid;
 		else
 			hi = mid;
 	}
 	p.line = (uint32_t)lo + 1;
-	for (i = src->lines[lo]; i < off && i < src->size; i++)
+	for (i = source_line_start(src, p.line); i < off && i < src->size; i++)
 		if (((unsigned char)src->text[i] & 0xC0) != 0x80)
 			p.col++;
 	return p;

