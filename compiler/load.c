@@ -283,39 +283,54 @@ static char control_char(const char *s)
  * Reads a scalar into *out (strdup'd, caller of the loader frees via the
  * model). Anything else is a `type` error naming 'what' and is skipped.
  */
-static bool read_scalar_as(struct loader *ld, const char *key, const char *what,
-			   struct str_at *out, enum check_id invalid)
+/*
+ * The current scalar, checked (a scalar, not null, no NUL or control
+ * character), still in libyaml's event: valid until the next event. NULL
+ * after a report. *pos: where it is, even when it is invalid.
+ */
+static const char *scalar_text(struct loader *ld, const char *key, const char *what,
+			       enum check_id invalid, struct srcpos *pos_out)
 {
 	struct srcpos pos = ev_pos(ld);
 	char bad;
 
-	out->pos = pos;	/* given, even if invalid: not also missing-key */
+	*pos_out = pos;
 	refuse_alias(ld);
 	if (ld->ev.type == YAML_ALIAS_EVENT)
-		return false;
+		return NULL;
 	if (ld->ev.type != YAML_SCALAR_EVENT) {
 		report(ld->d, C_TYPE, &pos, "'%s' must be %s, not %s", key, what,
 		       node_kind(&ld->ev));
 		skip_node(ld);
-		return false;
+		return NULL;
 	}
 	if (is_null(&ld->ev)) {
 		report(ld->d, C_TYPE, &pos, "'%s' has no value; expected %s", key, what);
-		return false;
+		return NULL;
 	}
 	if (memchr(ld->ev.data.scalar.value, '\0', ld->ev.data.scalar.length)) {
 		report(ld->d, invalid, &pos, "'%s' contains a NUL character", key);
-		return false;
+		return NULL;
 	}
 	if ((bad = control_char((const char *)ld->ev.data.scalar.value))) {
 		report(ld->d, invalid, &pos, "'%s' contains a control character (byte 0x%02x), "
 		       "which an xl config cannot carry; only tab and newline may appear", key,
 		       (unsigned char)bad);
-		return false;
+		return NULL;
 	}
+	return (const char *)ld->ev.data.scalar.value;
+}
+
+static bool read_scalar_as(struct loader *ld, const char *key, const char *what,
+			   struct str_at *out, enum check_id invalid)
+{
+	/* out->pos is set even when the value is invalid: it was given, not also missing */
+	const char *text = scalar_text(ld, key, what, invalid, &out->pos);
+
+	if (!text)
+		return false;
 	free(out->s);
-	out->s = xstrndup((const char *)ld->ev.data.scalar.value, ld->ev.data.scalar.length);
-	out->pos = pos;
+	out->s = xstrndup(text, ld->ev.data.scalar.length);
 	return true;
 }
 
@@ -328,26 +343,18 @@ static bool read_scalar(struct loader *ld, const char *key, const char *what, st
 static bool read_num(struct loader *ld, const char *key, struct num_at *out,
 		     int (*parse)(const char *, uint64_t *, const char **), const char *what)
 {
-	struct str_at s = { 0 };
-	const char *why;
+	const char *text = scalar_text(ld, key, what, C_TYPE, &out->pos), *why;
 	uint64_t v;
-	bool ok = false;
 
-	if (!read_scalar(ld, key, what, &s)) {
-		out->pos = s.pos;
+	if (!text)
+		return false;
+	if (parse(text, &v, &why)) {
+		report(ld->d, C_BAD_NUMBER, &out->pos, "'%s' is not a valid %s: %s", q(text), what, why);
 		return false;
 	}
-	out->pos = s.pos;
-	if (parse(s.s, &v, &why)) {
-		report(ld->d, C_BAD_NUMBER, &s.pos, "'%s' is not a valid %s: %s", q(s.s), what, why);
-	} else {
-		out->v = v;
-		out->set = true;
-		out->pos = s.pos;
-		ok = true;
-	}
-	free(s.s);
-	return ok;
+	out->v = v;
+	out->set = true;
+	return true;
 }
 
 /* An integer in [lo, hi]; out of range is a `type` error. */
@@ -432,9 +439,20 @@ static bool enter(struct loader *ld, yaml_event_type_t want, const char *what, b
 	return false;
 }
 
-/* one key seen in a mapping, for duplicate-key */
+/*
+ * The keys seen in a mapping, for duplicate-key. A topology's mappings have
+ * a handful of short keys: the first SEEN_INLINE live in the struct itself
+ * and are found by a linear scan, with no allocation (a 32 752-VM topology
+ * has hundreds of thousands of such mappings); the rest go to a hash map,
+ * so a hostile mapping of many keys still costs linear time.
+ */
+#define SEEN_INLINE 8
 struct seen_keys {
-	struct strmap map;
+	char buf[256];
+	size_t used, nsmall;
+	const char *small[SEEN_INLINE];
+	struct srcpos small_pos[SEEN_INLINE];
+	struct strmap map;	/* beyond those */
 	char **keys;
 	struct srcpos *pos;
 	size_t n, alloc, pos_alloc;
@@ -448,30 +466,54 @@ static void seen_release(struct seen_keys *s)
 		free(s->keys[i]);
 	free(s->keys);
 	free(s->pos);
-	strmap_release(&s->map);
+	if (s->n)
+		strmap_release(&s->map);
 }
 
-/* false (after reporting) when key was seen already in this mapping */
-static bool seen_add(struct loader *ld, struct seen_keys *s, const char *key,
-		     const struct srcpos *pos)
+/* where key was first given, or NULL */
+static const struct srcpos *seen_find(const struct seen_keys *s, const char *key)
 {
 	size_t i;
+
+	for (i = 0; i < s->nsmall; i++)
+		if (!strcmp(s->small[i], key))
+			return &s->small_pos[i];
+	return s->n && strmap_get(&s->map, key, &i) ? &s->pos[i] : NULL;
+}
+
+/*
+ * Records key (n bytes, NUL-terminated); returns the copy kept, which lives
+ * as long as s, or NULL (after reporting) when the mapping had it already.
+ */
+static const char *seen_add(struct loader *ld, struct seen_keys *s, const char *key, size_t n,
+			    const struct srcpos *pos)
+{
+	const struct srcpos *first = seen_find(s, key);
 	char *k;
 
-	if (strmap_get(&s->map, key, &i)) {
+	if (first) {
 		struct diagnostic *dg = report(ld->d, C_DUPLICATE_KEY, pos,
 					       "duplicate key '%s'; the first one is used", q(key));
-		diag_note(dg, &s->pos[i], "'%s' first given here", q(key));
-		return false;
+		diag_note(dg, first, "'%s' first given here", q(key));
+		return NULL;
 	}
-	k = xstrdup(key);
+	if (s->nsmall < SEEN_INLINE && n < sizeof(s->buf) - s->used) {
+		k = memcpy(s->buf + s->used, key, n + 1);
+		s->used += n + 1;
+		s->small[s->nsmall] = k;
+		s->small_pos[s->nsmall++] = *pos;
+		return k;
+	}
+	if (!s->n)
+		strmap_init(&s->map);
+	k = xstrndup(key, n);
 	ALLOC_GROW(s->keys, s->n + 1, s->alloc);
 	ALLOC_GROW(s->pos, s->n + 1, s->pos_alloc);
 	s->keys[s->n] = k;
 	s->pos[s->n] = *pos;
 	strmap_add(&s->map, k, s->n);
 	s->n++;
-	return true;
+	return k;
 }
 
 typedef void (*entry_fn)(struct loader *ld, void *obj, const char *key,
@@ -483,11 +525,14 @@ typedef void (*entry_fn)(struct loader *ld, void *obj, const char *key,
  */
 static void walk_mapping(struct loader *ld, void *obj, entry_fn fn)
 {
-	struct seen_keys seen = { 0 };
+	struct seen_keys seen;
 
+	seen.used = seen.nsmall = seen.n = seen.alloc = seen.pos_alloc = 0;
+	seen.keys = NULL;
+	seen.pos = NULL;
 	while (next(ld) && ld->ev.type != YAML_MAPPING_END_EVENT) {
 		struct srcpos kpos = ev_pos(ld);
-		char *key;
+		const char *key;
 		bool wanted;
 
 		refuse_alias(ld);
@@ -502,15 +547,15 @@ static void walk_mapping(struct loader *ld, void *obj, entry_fn fn)
 				skip_node(ld);
 			continue;
 		}
-		key = xstrndup((const char *)ld->ev.data.scalar.value, ld->ev.data.scalar.length);
-		wanted = seen_add(ld, &seen, key, &kpos) && strncmp(key, "x-", 2);
+		key = seen_add(ld, &seen, (const char *)ld->ev.data.scalar.value,
+			       ld->ev.data.scalar.length, &kpos);
+		wanted = key && strncmp(key, "x-", 2);
 		if (next(ld)) {
 			if (wanted)
 				fn(ld, obj, key, &kpos);
 			else
 				skip_node(ld);
 		}
-		free(key);
 	}
 	seen_release(&seen);
 }
