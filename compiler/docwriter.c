@@ -6,12 +6,32 @@
 
 /* ---- JSON: jansson's output, byte for byte ---- */
 
-static void out(struct dw *w, const char *s, size_t n)
+/* hands the buffered bytes on: to the file or into the hash */
+static void flush(struct dw *w, const char *s, size_t n)
 {
 	if (w->kind == DW_JSON_SHA256)
 		SHA256Update(&w->sha, (const uint8_t *)s, n);
-	else if (fwrite(s, 1, n, w->f) != n)
+	else if (n && fwrite(s, 1, n, w->f) != n)
 		w->err = -1;
+}
+
+/*
+ * A document is written in tokens of a few bytes: they are gathered here
+ * and handed on in large blocks (stdio per token and SHA-256 per token cost
+ * more than the rest of plan.json together).
+ */
+static void out(struct dw *w, const char *s, size_t n)
+{
+	if (w->used + n > sizeof(w->buf)) {
+		flush(w, w->buf, w->used);
+		w->used = 0;
+		if (n > sizeof(w->buf)) {
+			flush(w, s, n);
+			return;
+		}
+	}
+	memcpy(w->buf + w->used, s, n);
+	w->used += n;
 }
 
 static void outs(struct dw *w, const char *s)
@@ -162,11 +182,15 @@ int dw_close(struct dw *w, char hex[SHA256_DIGEST_STRING_LENGTH])
 {
 	yaml_event_t ev;
 
+	if (w->kind == DW_JSON)
+		out(w, "\n", 1);
+	if (w->kind != DW_YAML) {
+		flush(w, w->buf, w->used);
+		w->used = 0;
+	}
 	if (w->kind == DW_JSON_SHA256) {
 		SHA256End(&w->sha, hex);
-	} else if (w->kind == DW_JSON) {
-		out(w, "\n", 1);
-	} else {
+	} else if (w->kind == DW_YAML) {
 		yaml_document_end_event_initialize(&ev, 1);
 		emit(w, &ev);
 		yaml_stream_end_event_initialize(&ev);

@@ -23,6 +23,8 @@ struct dw {
 	FILE *f;			/* DW_JSON, DW_YAML */
 	SHA2_CTX sha;			/* DW_JSON_SHA256 */
 	yaml_emitter_t y;		/* DW_YAML */
+	char buf[1 << 16];		/* JSON: bytes not yet handed on */
+	size_t used;
 	int depth;
 	bool items[DW_MAX_DEPTH];	/* the container at each depth has an item already */
 	const char *key;		/* YAML: the key of the value being written */

@@ -67,20 +67,35 @@ const char *hsize(unsigned long long b)
 	return out;
 }
 
+/* "0x" and v in lower-case hex, at least min digits: printf's 0x%0*llx without printf, which
+   took 3 % of plan.json at 8 000 VMs */
+static const char *hex_digits(uint64_t v, int min)
+{
+	char *out = ring_next(), tmp[16];
+	int n = 0, i;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	while (n < min)
+		tmp[n++] = '0';
+	out[0] = '0';
+	out[1] = 'x';
+	for (i = 0; i < n; i++)
+		out[2 + i] = tmp[n - 1 - i];
+	out[2 + n] = '\0';
+	return out;
+}
+
 const char *hex(uint64_t v)
 {
-	char *out = ring_next();
-
-	sprintf(out, "0x%llx", (unsigned long long)v);
-	return out;
+	return hex_digits(v, 1);
 }
 
 const char *haddr(uint64_t v)
 {
-	char *out = ring_next();
-
-	sprintf(out, "0x%08llx", (unsigned long long)v);
-	return out;
+	return hex_digits(v, 8);
 }
 
 void suggest_init(struct suggest *s, const char *word)
