@@ -294,6 +294,12 @@ void dw_string(struct dw *w, const char *s)
 	json_string(w, s);
 }
 
+void dw_key_string(struct dw *w, const char *key, const char *s)
+{
+	dw_key(w, key);
+	dw_string(w, s);
+}
+
 void dw_int(struct dw *w, long long v)
 {
 	char buf[32];

@@ -46,6 +46,7 @@ void dw_key(struct dw *w, const char *key);
 /* YAML: plain when no reader could take it for another type, or under a key
    whose values are our own numbers (memory, at, size, ...) */
 void dw_string(struct dw *w, const char *s);
+void dw_key_string(struct dw *w, const char *key, const char *s);	/* dw_key, then dw_string */
 void dw_int(struct dw *w, long long v);
 void dw_bool(struct dw *w, bool v);
 void dw_null(struct dw *w);

@@ -14,16 +14,10 @@ static void key_hex(struct dw *w, const char *key, uint64_t v)
 	dw_string(w, hex(v));
 }
 
-static void key_str(struct dw *w, const char *key, const char *s)
-{
-	dw_key(w, key);
-	dw_string(w, s);
-}
-
 static void opt_str(struct dw *w, const char *key, const struct str_at *s)
 {
 	if (s->s)
-		key_str(w, key, s->s);
+		dw_key_string(w, key, s->s);
 }
 
 static void str_list(struct dw *w, const struct str_at *v, size_t n)
@@ -41,10 +35,10 @@ static void xen_doc(const struct topology *t, struct dw *w)
 	char version[16];
 
 	dw_object(w);
-	key_str(w, "arch", arch_name(t->arch));
+	dw_key_string(w, "arch", arch_name(t->arch));
 	snprintf(version, sizeof(version), "4.%u", t->xen_minor);
-	key_str(w, "version", version);
-	key_str(w, "backend", backend_name(t->backend));
+	dw_key_string(w, "version", version);
+	dw_key_string(w, "backend", backend_name(t->backend));
 	if (t->arch == ARCH_ARM64) {
 		dw_key(w, "gic");
 		dw_int(w, (long long)t->gic.v);
@@ -107,8 +101,8 @@ static void vm_doc(const struct topology *t, const struct vm *vm, struct dw *w)
 	size_t i;
 
 	dw_object(w);
-	key_str(w, "name", vm->name.s);
-	key_str(w, "type", vm_type_name(vm->type));
+	dw_key_string(w, "name", vm->name.s);
+	dw_key_string(w, "type", vm_type_name(vm->type));
 	key_hex(w, "memory", vm->memory.v);
 	dw_key(w, "vcpus");
 	dw_int(w, (long long)vm->vcpus.v);
@@ -120,7 +114,7 @@ static void vm_doc(const struct topology *t, const struct vm *vm, struct dw *w)
 	if (vm->dom0less_node.s)
 		opt_str(w, "dom0less_node", &vm->dom0less_node);
 	else if (t->backend == BACKEND_DOM0LESS)
-		key_str(w, "dom0less_node", vm->name.s);
+		dw_key_string(w, "dom0less_node", vm->name.s);
 	if (vm->passthrough_set) {
 		dw_key(w, "passthrough");
 		passthrough_doc(vm, w);
@@ -134,10 +128,10 @@ static void vm_doc(const struct topology *t, const struct vm *vm, struct dw *w)
 	for (i = 0; i < vm->nmaps; i++) {
 		const struct mapping *m = &vm->maps[i];
 		dw_object(w);
-		key_str(w, "id", m->id.s);
+		dw_key_string(w, "id", m->id.s);
 		key_hex(w, "at", m->gaddr);
 		key_hex(w, "size", m->region->eff_size);
-		key_str(w, "x-role", mapping_is_owner(m) ? "owner" : "borrower");
+		dw_key_string(w, "x-role", mapping_is_owner(m) ? "owner" : "borrower");
 		dw_end_object(w);
 	}
 	dw_end_array(w);
@@ -156,7 +150,7 @@ static void region_doc(const struct region *r, struct dw *w)
 	dw_object(w);
 	if (r->nmembers) {
 		key_hex(w, "size", r->eff_size);
-		key_str(w, "owner", r->owner->name.s);
+		dw_key_string(w, "owner", r->owner->name.s);
 	} else if (r->size.set) {
 		key_hex(w, "size", r->size.v);
 	}
@@ -180,7 +174,7 @@ static void config_doc(const struct topology *t, struct dw *w)
 	dw_object(w);
 	dw_key(w, "version");
 	dw_int(w, 1);
-	key_str(w, "name", t->name.s);
+	dw_key_string(w, "name", t->name.s);
 	dw_key(w, "xen");
 	xen_doc(t, w);
 	dw_key(w, "x-start-order");

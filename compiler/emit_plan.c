@@ -11,16 +11,10 @@
 #define PLAN_FORMAT "xenshm-compose-plan"
 #define PLAN_VERSION 1
 
-static void key_str(struct dw *w, const char *key, const char *s)
-{
-	dw_key(w, key);
-	dw_string(w, s);
-}
-
 /* host and guest addresses as plan.json has always written them: 0x%08llx */
 static void key_addr(struct dw *w, const char *key, uint64_t v)
 {
-	key_str(w, key, haddr(v));
+	dw_key_string(w, key, haddr(v));
 }
 
 static void key_int(struct dw *w, const char *key, long long v)
@@ -35,31 +29,31 @@ static void vm_plan(const struct vm *vm, struct dw *w)
 	size_t i;
 
 	dw_object(w);
-	key_str(w, "name", vm->name.s);
+	dw_key_string(w, "name", vm->name.s);
 	key_int(w, "start_index", (long long)vm->start_index);
-	key_str(w, "type", vm_type_name(vm->type));
+	dw_key_string(w, "type", vm_type_name(vm->type));
 	key_addr(w, "memory", vm->memory.v);
 	key_int(w, "vcpus", (long long)vm->vcpus.v);
-	key_str(w, "kernel", vm->kernel.s);
+	dw_key_string(w, "kernel", vm->kernel.s);
 	if (vm->ramdisk.s)
-		key_str(w, "ramdisk", vm->ramdisk.s);
+		dw_key_string(w, "ramdisk", vm->ramdisk.s);
 	if (vm->cmdline.s)
-		key_str(w, "cmdline", vm->cmdline.s);
+		dw_key_string(w, "cmdline", vm->cmdline.s);
 	if (vm->device_tree.s)
-		key_str(w, "device_tree", vm->device_tree.s);
+		dw_key_string(w, "device_tree", vm->device_tree.s);
 	if (vm->vuart.s)
-		key_str(w, "vuart", vm->vuart.s);
-	key_str(w, "xl_config", cfg);
+		dw_key_string(w, "vuart", vm->vuart.s);
+	dw_key_string(w, "xl_config", cfg);
 	free(cfg);
 	dw_key(w, "mappings");
 	dw_array(w, true);
 	for (i = 0; i < vm->nmaps; i++) {
 		const struct mapping *m = &vm->maps[i];
 		dw_object(w);
-		key_str(w, "region", m->id.s);
+		dw_key_string(w, "region", m->id.s);
 		key_addr(w, "guest", m->gaddr);
 		key_addr(w, "size", m->region->eff_size);
-		key_str(w, "role", mapping_is_owner(m) ? "owner" : "borrower");
+		dw_key_string(w, "role", mapping_is_owner(m) ? "owner" : "borrower");
 		dw_end_object(w);
 	}
 	dw_end_array(w);
@@ -85,25 +79,25 @@ static void region_plan(const struct region *r, struct dw *w)
 	size_t i;
 
 	dw_object(w);
-	key_str(w, "id", r->id);
+	dw_key_string(w, "id", r->id);
 	key_addr(w, "size", r->eff_size);
 	dw_key(w, "host");
 	if (r->host_placed)
 		dw_string(w, haddr(r->host_base));
 	else
 		dw_null(w);
-	key_str(w, "owner", r->owner->name.s);
+	dw_key_string(w, "owner", r->owner->name.s);
 	if (r->description.s)
-		key_str(w, "description", r->description.s);
+		dw_key_string(w, "description", r->description.s);
 	dw_key(w, "mappings");
 	dw_array(w, true);
 	for (i = 0; i < r->nmembers; i++) {
 		const struct mapping *m = r->members[i];
 		dw_object(w);
-		key_str(w, "vm", m->vm->name.s);
+		dw_key_string(w, "vm", m->vm->name.s);
 		key_addr(w, "begin", m->gaddr);
 		key_addr(w, "end", m->gaddr + r->eff_size - 1);
-		key_str(w, "role", mapping_is_owner(m) ? "owner" : "borrower");
+		dw_key_string(w, "role", mapping_is_owner(m) ? "owner" : "borrower");
 		dw_end_object(w);
 	}
 	dw_end_array(w);
@@ -113,9 +107,9 @@ static void region_plan(const struct region *r, struct dw *w)
 static void step(struct dw *w, const char *op, const char *key, const char *value)
 {
 	dw_object(w);
-	key_str(w, "op", op);
+	dw_key_string(w, "op", op);
 	if (key)
-		key_str(w, key, value);
+		dw_key_string(w, key, value);
 	dw_end_object(w);
 }
 
@@ -127,8 +121,8 @@ static void steps(const struct topology *t, struct dw *w)
 
 	dw_array(w, true);
 	dw_object(w);
-	key_str(w, "op", "preflight");
-	key_str(w, "lock", lock);
+	dw_key_string(w, "op", "preflight");
+	dw_key_string(w, "lock", lock);
 	dw_end_object(w);
 	free(lock);
 	for (i = 0; i < t->nvms; i++)
@@ -151,15 +145,15 @@ int emit_plan_json(const struct topology *t, const char *hash, FILE *f)
 
 	dw_open(&w, DW_JSON, f);
 	dw_object(&w);
-	key_str(&w, "format", PLAN_FORMAT);
+	dw_key_string(&w, "format", PLAN_FORMAT);
 	key_int(&w, "version", PLAN_VERSION);
-	key_str(&w, "generator", "xenshm-compose " XENSHM_VERSION);
-	key_str(&w, "project", t->name.s);
-	key_str(&w, "topology_hash", hash);
-	key_str(&w, "arch", arch_name(t->arch));
-	key_str(&w, "backend", backend_name(t->backend));
+	dw_key_string(&w, "generator", "xenshm-compose " XENSHM_VERSION);
+	dw_key_string(&w, "project", t->name.s);
+	dw_key_string(&w, "topology_hash", hash);
+	dw_key_string(&w, "arch", arch_name(t->arch));
+	dw_key_string(&w, "backend", backend_name(t->backend));
 	snprintf(version, sizeof(version), "4.%u", t->xen_minor);
-	key_str(&w, "xen_version", version);
+	dw_key_string(&w, "xen_version", version);
 	dw_key(&w, "pool");
 	if (t->has_pool) {
 		dw_object(&w);
@@ -169,7 +163,7 @@ int emit_plan_json(const struct topology *t, const char *hash, FILE *f)
 	} else {
 		dw_null(&w);
 	}
-	key_str(&w, "xenstore_root", XS_REGIONS);
+	dw_key_string(&w, "xenstore_root", XS_REGIONS);
 	dw_key(&w, "vms");
 	dw_array(&w, true);
 	for (i = 0; i < t->nvms; i++)
