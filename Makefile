@@ -17,7 +17,7 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Icompiler -Iruntime \
 	$(if $(filter yes,$(GRAPHVIZ)),-DHAVE_GVC) \
 	$(patsubst -I%,-isystem %,$(shell $(PKG_CONFIG) --cflags $(PKGS)))
-LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lfdt
+LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lfdt -pthread
 # library headers are system headers, even from a cross sysroot: their warnings are not ours
 XEN_CFLAGS := $(patsubst -I%,-isystem %,$(shell $(PKG_CONFIG) --cflags $(XEN_PKGS)))
 XEN_LIBS := $(shell $(PKG_CONFIG) --libs $(XEN_PKGS))

@@ -1,5 +1,6 @@
 /* Front end: libyaml events -> model, with the schema-level checks and positions. */
 #include "load.h"
+#include "evstream.h"
 #include "text.h"
 #include "units.h"
 
@@ -14,9 +15,8 @@
  * by recursion, so nesting depth costs nothing.
  */
 struct loader {
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	bool have_ev;
+	struct evstream es;
+	const yaml_event_t *ev;	/* the current event, the stream's until the next */
 	bool failed;		/* yaml-syntax was reported: stop reading */
 	size_t depth;		/* collections open at the current event */
 	struct topology *t;
@@ -87,11 +87,11 @@ static struct srcpos mark_pos(const yaml_mark_t *m)
 /* Position of the current event, underlining a one-line scalar. */
 static struct srcpos ev_pos(const struct loader *ld)
 {
-	struct srcpos p = mark_pos(&ld->ev.start_mark);
+	struct srcpos p = mark_pos(&ld->ev->start_mark);
 
-	if (ld->ev.type == YAML_SCALAR_EVENT && ld->ev.end_mark.line == ld->ev.start_mark.line &&
-	    ld->ev.end_mark.column > ld->ev.start_mark.column)
-		p.len = (uint32_t)(ld->ev.end_mark.column - ld->ev.start_mark.column);
+	if (ld->ev->type == YAML_SCALAR_EVENT && ld->ev->end_mark.line == ld->ev->start_mark.line &&
+	    ld->ev->end_mark.column > ld->ev->start_mark.column)
+		p.len = (uint32_t)(ld->ev->end_mark.column - ld->ev->start_mark.column);
 	return p;
 }
 
@@ -117,7 +117,7 @@ static struct srcpos offset_pos(const struct source *src, size_t off)
 
 static void report_syntax(struct loader *ld)
 {
-	yaml_parser_t *p = &ld->parser;
+	yaml_parser_t *p = &ld->es.parser;
 	struct srcpos pos;
 	struct diagnostic *dg;
 
@@ -152,9 +152,9 @@ static bool within_depth(struct loader *ld)
 {
 	struct srcpos pos;
 
-	if (ld->ev.type == YAML_SEQUENCE_END_EVENT || ld->ev.type == YAML_MAPPING_END_EVENT)
+	if (ld->ev->type == YAML_SEQUENCE_END_EVENT || ld->ev->type == YAML_MAPPING_END_EVENT)
 		ld->depth--;
-	if (ld->ev.type != YAML_SEQUENCE_START_EVENT && ld->ev.type != YAML_MAPPING_START_EVENT)
+	if (ld->ev->type != YAML_SEQUENCE_START_EVENT && ld->ev->type != YAML_MAPPING_START_EVENT)
 		return true;
 	if (++ld->depth <= MAX_DEPTH)
 		return true;
@@ -164,23 +164,23 @@ static bool within_depth(struct loader *ld)
 	return false;
 }
 
+/* what the loader sees once the input failed */
+static const yaml_event_t no_event;
+
 /* Moves to the next event; false (and an empty event) once the input failed. */
 static bool next(struct loader *ld)
 {
-	if (ld->have_ev)
-		yaml_event_delete(&ld->ev);
-	ld->have_ev = false;
 	if (ld->failed) {
-		memset(&ld->ev, 0, sizeof(ld->ev));
+		ld->ev = &no_event;
 		return false;
 	}
-	if (!yaml_parser_parse(&ld->parser, &ld->ev)) {
+	ld->ev = evstream_next(&ld->es);
+	if (!ld->ev) {
 		report_syntax(ld);
 		ld->failed = true;
-		memset(&ld->ev, 0, sizeof(ld->ev));
+		ld->ev = &no_event;
 		return false;
 	}
-	ld->have_ev = true;
 	if (!within_depth(ld)) {
 		ld->failed = true;
 		return false;
@@ -220,12 +220,12 @@ static const yaml_char_t *ev_anchor(const yaml_event_t *ev)
 static void refuse_alias(struct loader *ld)
 {
 	struct srcpos pos = ev_pos(ld);
-	const yaml_char_t *anchor = ev_anchor(&ld->ev);
+	const yaml_char_t *anchor = ev_anchor(ld->ev);
 
-	if (ld->ev.type == YAML_ALIAS_EVENT)
+	if (ld->ev->type == YAML_ALIAS_EVENT)
 		report(ld->d, C_YAML_ALIAS, &pos,
 		       "alias '*%s' refused: aliases can expand exponentially; write the value out",
-		       q((const char *)ld->ev.data.alias.anchor));
+		       q((const char *)ld->ev->data.alias.anchor));
 	else if (anchor)
 		report(ld->d, C_YAML_ALIAS, &pos,
 		       "anchor '&%s' refused: anchors and aliases are not supported; write the value out",
@@ -239,7 +239,7 @@ static void skip_node(struct loader *ld)
 
 	for (;;) {
 		refuse_alias(ld);
-		switch (ld->ev.type) {
+		switch (ld->ev->type) {
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
 			depth++;
@@ -296,29 +296,29 @@ static const char *scalar_text(struct loader *ld, const char *key, const char *w
 
 	*pos_out = pos;
 	refuse_alias(ld);
-	if (ld->ev.type == YAML_ALIAS_EVENT)
+	if (ld->ev->type == YAML_ALIAS_EVENT)
 		return NULL;
-	if (ld->ev.type != YAML_SCALAR_EVENT) {
+	if (ld->ev->type != YAML_SCALAR_EVENT) {
 		report(ld->d, C_TYPE, &pos, "'%s' must be %s, not %s", key, what,
-		       node_kind(&ld->ev));
+		       node_kind(ld->ev));
 		skip_node(ld);
 		return NULL;
 	}
-	if (is_null(&ld->ev)) {
+	if (is_null(ld->ev)) {
 		report(ld->d, C_TYPE, &pos, "'%s' has no value; expected %s", key, what);
 		return NULL;
 	}
-	if (memchr(ld->ev.data.scalar.value, '\0', ld->ev.data.scalar.length)) {
+	if (memchr(ld->ev->data.scalar.value, '\0', ld->ev->data.scalar.length)) {
 		report(ld->d, invalid, &pos, "'%s' contains a NUL character", key);
 		return NULL;
 	}
-	if ((bad = control_char((const char *)ld->ev.data.scalar.value))) {
+	if ((bad = control_char((const char *)ld->ev->data.scalar.value))) {
 		report(ld->d, invalid, &pos, "'%s' contains a control character (byte 0x%02x), "
 		       "which an xl config cannot carry; only tab and newline may appear", key,
 		       (unsigned char)bad);
 		return NULL;
 	}
-	return (const char *)ld->ev.data.scalar.value;
+	return (const char *)ld->ev->data.scalar.value;
 }
 
 static bool read_scalar_as(struct loader *ld, const char *key, const char *what,
@@ -330,7 +330,7 @@ static bool read_scalar_as(struct loader *ld, const char *key, const char *what,
 	if (!text)
 		return false;
 	free(out->s);
-	out->s = xstrndup(text, ld->ev.data.scalar.length);
+	out->s = xstrndup(text, ld->ev->data.scalar.length);
 	return true;
 }
 
@@ -362,10 +362,10 @@ static bool read_int(struct loader *ld, const char *key, struct num_at *out, uin
 		     uint64_t hi)
 {
 	struct num_at n = { 0 };
-	const char *v = (const char *)ld->ev.data.scalar.value;
+	const char *v = (const char *)ld->ev->data.scalar.value;
 
 	/* a word where an integer goes is the wrong type; a malformed number is bad-number */
-	if (ld->ev.type == YAML_SCALAR_EVENT && !is_null(&ld->ev) && v[0] != '-' &&
+	if (ld->ev->type == YAML_SCALAR_EVENT && !is_null(ld->ev) && v[0] != '-' &&
 	    v[0] != '+' && (v[0] < '0' || v[0] > '9')) {
 		struct srcpos pos = ev_pos(ld);
 		refuse_alias(ld);
@@ -427,14 +427,14 @@ static bool enter(struct loader *ld, yaml_event_type_t want, const char *what, b
 	struct srcpos pos = ev_pos(ld);
 
 	refuse_alias(ld);
-	if (ld->ev.type == want)
+	if (ld->ev->type == want)
 		return true;
-	if (ld->ev.type == YAML_ALIAS_EVENT)
+	if (ld->ev->type == YAML_ALIAS_EVENT)
 		return false;
-	if (allow_null && is_null(&ld->ev))
+	if (allow_null && is_null(ld->ev))
 		return false;
 	report(ld->d, C_TYPE, &pos, "%s must be %s, not %s", what,
-	       want == YAML_MAPPING_START_EVENT ? "a mapping" : "a sequence", node_kind(&ld->ev));
+	       want == YAML_MAPPING_START_EVENT ? "a mapping" : "a sequence", node_kind(ld->ev));
 	skip_node(ld);
 	return false;
 }
@@ -530,25 +530,25 @@ static void walk_mapping(struct loader *ld, void *obj, entry_fn fn)
 	seen.used = seen.nsmall = seen.n = seen.alloc = seen.pos_alloc = 0;
 	seen.keys = NULL;
 	seen.pos = NULL;
-	while (next(ld) && ld->ev.type != YAML_MAPPING_END_EVENT) {
+	while (next(ld) && ld->ev->type != YAML_MAPPING_END_EVENT) {
 		struct srcpos kpos = ev_pos(ld);
 		const char *key;
 		bool wanted;
 
 		refuse_alias(ld);
-		if (ld->ev.type != YAML_SCALAR_EVENT ||
-		    memchr(ld->ev.data.scalar.value, '\0', ld->ev.data.scalar.length)) {
-			if (ld->ev.type != YAML_ALIAS_EVENT)
+		if (ld->ev->type != YAML_SCALAR_EVENT ||
+		    memchr(ld->ev->data.scalar.value, '\0', ld->ev->data.scalar.length)) {
+			if (ld->ev->type != YAML_ALIAS_EVENT)
 				report(ld->d, C_TYPE, &kpos, "a key must be a plain string, not %s",
-				       ld->ev.type == YAML_SCALAR_EVENT ? "a string with a NUL character"
-								       : node_kind(&ld->ev));
+				       ld->ev->type == YAML_SCALAR_EVENT ? "a string with a NUL character"
+								       : node_kind(ld->ev));
 			skip_node(ld);
 			if (next(ld))
 				skip_node(ld);
 			continue;
 		}
-		key = seen_add(ld, &seen, (const char *)ld->ev.data.scalar.value,
-			       ld->ev.data.scalar.length, &kpos);
+		key = seen_add(ld, &seen, (const char *)ld->ev->data.scalar.value,
+			       ld->ev->data.scalar.length, &kpos);
 		wanted = key && strncmp(key, "x-", 2);
 		if (next(ld)) {
 			if (wanted)
@@ -565,7 +565,7 @@ static void walk_sequence(struct loader *ld, void *obj, item_fn fn)
 {
 	size_t i = 0;
 
-	while (next(ld) && ld->ev.type != YAML_SEQUENCE_END_EVENT)
+	while (next(ld) && ld->ev->type != YAML_SEQUENCE_END_EVENT)
 		fn(ld, obj, i++);
 }
 
@@ -901,8 +901,8 @@ static void vm_passthrough(struct loader *ld, void *obj, const struct srcpos *kp
 static struct srcpos sub_pos(const struct loader *ld, size_t off, size_t len)
 {
 	struct srcpos p = ev_pos(ld);
-	const char *v = (const char *)ld->ev.data.scalar.value;
-	yaml_scalar_style_t style = ld->ev.data.scalar.style;
+	const char *v = (const char *)ld->ev->data.scalar.value;
+	yaml_scalar_style_t style = ld->ev->data.scalar.style;
 	size_t line_len, i, col, skip = 0;
 	const char *line;
 
@@ -949,18 +949,18 @@ static struct mapping *add_mapping(struct vm *vm, const struct srcpos *pos)
 static void shm_short(struct loader *ld, struct vm *vm)
 {
 	struct srcpos pos = ev_pos(ld);
-	const char *v = (const char *)ld->ev.data.scalar.value;
+	const char *v = (const char *)ld->ev->data.scalar.value;
 	struct short_form sf;
 	struct mapping *m;
 	const char *why;
 	char *part;
 
-	if (is_null(&ld->ev)) {
+	if (is_null(ld->ev)) {
 		report(ld->d, C_TYPE, &pos, "an 'shm' entry must be an ID, \"ADDR+SIZE = ID\" or "
 		       "{ id, at, size }, not null");
 		return;
 	}
-	if (memchr(v, '\0', ld->ev.data.scalar.length)) {
+	if (memchr(v, '\0', ld->ev->data.scalar.length)) {
 		report(ld->d, C_REGION_ID, &pos, "region ID contains a NUL character");
 		return;
 	}
@@ -1026,16 +1026,16 @@ static void shm_item(struct loader *ld, void *obj, size_t i)
 
 	(void)i;
 	refuse_alias(ld);
-	if (ld->ev.type == YAML_SCALAR_EVENT) {
+	if (ld->ev->type == YAML_SCALAR_EVENT) {
 		shm_short(ld, vm);
-	} else if (ld->ev.type == YAML_MAPPING_START_EVENT) {
+	} else if (ld->ev->type == YAML_MAPPING_START_EVENT) {
 		m = add_mapping(vm, &pos);
 		read_schema(ld, &map_schema, m, &pos);
 		if (!m->id.s)	/* missing-key was reported; keep the entry, unlinked */
 			m->id.s = xstrdup("");
-	} else if (ld->ev.type != YAML_ALIAS_EVENT) {
+	} else if (ld->ev->type != YAML_ALIAS_EVENT) {
 		report(ld->d, C_TYPE, &pos, "an 'shm' entry must be an ID, \"ADDR+SIZE = ID\" or "
-		       "{ id, at, size }, not %s", node_kind(&ld->ev));
+		       "{ id, at, size }, not %s", node_kind(ld->ev));
 		skip_node(ld);
 	}
 }
@@ -1091,7 +1091,7 @@ static void xl_entry(struct loader *ld, void *obj, const char *key, const struct
 	ALLOC_GROW(vm->xl, vm->nxl + 1, vm->xl_alloc);
 	x = &vm->xl[vm->nxl];
 	memset(x, 0, sizeof(*x));
-	if (ld->ev.type == YAML_SEQUENCE_START_EVENT && !ev_anchor(&ld->ev)) {
+	if (ld->ev->type == YAML_SEQUENCE_START_EVENT && !ev_anchor(ld->ev)) {
 		x->kind = XL_LIST;
 		x->key.s = xstrdup(key);
 		x->key.pos = *kpos;
@@ -1099,9 +1099,9 @@ static void xl_entry(struct loader *ld, void *obj, const char *key, const struct
 		walk_sequence(ld, x, xl_list_item);
 		return;
 	}
-	if (ld->ev.type == YAML_SCALAR_EVENT &&
-	    ld->ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-	    !parse_number((const char *)ld->ev.data.scalar.value, &v, &why)) {
+	if (ld->ev->type == YAML_SCALAR_EVENT &&
+	    ld->ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	    !parse_number((const char *)ld->ev->data.scalar.value, &v, &why)) {
 		if (v > INT64_MAX) {	/* xl reads integers with strtol */
 			struct srcpos pos = ev_pos(ld);
 			report(ld->d, C_TYPE, &pos, "'%s' is beyond xl's integer range (2^63 - 1)",
@@ -1351,33 +1351,30 @@ int load_topology(struct topology *t, struct diag_set *d)
 	ld.d = d;
 	ld.src = t->src;
 	ld.root_pos = (struct srcpos){ 1, 1, 0 };
-	if (!yaml_parser_initialize(&ld.parser)) {
+	ld.ev = &no_event;
+	if (evstream_init(&ld.es, t->src->text, t->src->size)) {
 		report(d, C_YAML_SYNTAX, &ld.root_pos, "cannot initialise the YAML parser");
 		return -1;
 	}
-	yaml_parser_set_input_string(&ld.parser, (const unsigned char *)t->src->text,
-				     t->src->size);
-	yaml_parser_set_encoding(&ld.parser, YAML_UTF8_ENCODING);
 
 	if (next(&ld) && next(&ld)) {	/* STREAM-START, then a document or the end */
-		if (ld.ev.type == YAML_DOCUMENT_START_EVENT && next(&ld)) {
+		if (ld.ev->type == YAML_DOCUMENT_START_EVENT && next(&ld)) {
 			ld.root_pos = ev_pos(&ld);
 			ld.root_pos.len = 0;
 			if (enter(&ld, YAML_MAPPING_START_EVENT, "the topology", false))
 				read_schema(&ld, &top_schema, t, &ld.root_pos);
-			if (next(&ld) && next(&ld) && ld.ev.type == YAML_DOCUMENT_START_EVENT) {
+			if (next(&ld) && next(&ld) && ld.ev->type == YAML_DOCUMENT_START_EVENT) {
 				struct srcpos pos = ev_pos(&ld);
 				report(d, C_YAML_SYNTAX, &pos,
 				       "a topology is one YAML document; a second one starts here");
 				ld.failed = true;
 			}
-		} else if (ld.ev.type == YAML_STREAM_END_EVENT) {
+		} else if (ld.ev->type == YAML_STREAM_END_EVENT) {
 			want_required(&ld, &top_schema, 0, &ld.root_pos, " (the file is empty)");
 		}
 	}
-	if (ld.have_ev)
-		yaml_event_delete(&ld.ev);
-	yaml_parser_delete(&ld.parser);
+	evstream_release(&ld.es);
+	ld.ev = &no_event;
 	if (ld.failed)
 		return -1;
 	after_load(&ld);

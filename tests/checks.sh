@@ -85,4 +85,18 @@ for chk in $("$bin" explain --list | awk '{print $1}'); do
 		echo "FAIL: coverage: no good- fixture with expect-not: $chk"; fail=1
 	fi
 done
+
+# The parser runs in a thread of its own on large inputs (compiler/evstream.c);
+# forced on for every fixture, the diagnostics must be the same to the byte.
+diffs=""
+for f in tests/checks/*.yaml tests/artifacts/*.yaml; do
+	a=$("$bin" check --format json "$f" 2>&1; echo "exit $?")
+	b=$(XENSHM_PARSE_THREAD_MIN=0 "$bin" check --format json "$f" 2>&1; echo "exit $?")
+	[ "$a" = "$b" ] || diffs="$diffs $f"
+done
+if [ -z "$diffs" ]; then
+	echo "PASS: parse thread: every fixture's diagnostics are the same with the parser in a thread"
+else
+	echo "FAIL: parse thread: diagnostics differ with the parser in a thread:$diffs"; fail=1
+fi
 exit $fail

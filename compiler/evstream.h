@@ -1,0 +1,42 @@
+/* libyaml's events, parsed ahead of the loader by a second thread on large inputs. */
+#ifndef XENSHM_EVSTREAM_H
+#define XENSHM_EVSTREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <yaml.h>
+
+struct evbatch;
+struct evthread;
+
+/*
+ * The loader reads the events one by one. On an input of at least
+ * evstream_thread_min() bytes a thread runs the parser ahead into a few
+ * batches of events, so that parsing and loading share the machine's cores;
+ * below it (and where a thread cannot start) the same batches are filled on
+ * demand. Either way the events, and any error, are libyaml's own.
+ */
+struct evstream {
+	yaml_parser_t parser;
+	struct evbatch *batches;	/* a ring of EVSTREAM_BATCHES */
+	size_t taken;			/* batches the reader has started */
+	size_t pos;			/* the next event in the current batch */
+	struct evthread *thread;	/* NULL when filled on demand */
+	size_t filled;			/* batches filled, on demand */
+	bool started;			/* a batch is being read */
+};
+
+/* Returns 0, or -1 when libyaml cannot start (out of memory). Reads text; keeps no copy. */
+int evstream_init(struct evstream *es, const char *text, size_t size);
+/*
+ * The next event: owned by the stream and valid until the next call. NULL once
+ * the input failed; es->parser then says why (problem, marks, offsets).
+ */
+const yaml_event_t *evstream_next(struct evstream *es);
+/* Stops the parser thread, if any, and frees every event and the parser. */
+void evstream_release(struct evstream *es);
+
+/* The input size from which the parser runs in a thread: XENSHM_PARSE_THREAD_MIN or 256 KiB. */
+size_t evstream_thread_min(void);
+
+#endif
