@@ -5,7 +5,7 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 # GRAPHVIZ=no: graph renders through the dot program instead of libgvc (cross builds)
 GRAPHVIZ ?= yes
-PKGS := yaml-0.1 jansson libmd $(if $(filter yes,$(GRAPHVIZ)),libgvc)
+PKGS := yaml-0.1 jansson nettle $(if $(filter yes,$(GRAPHVIZ)),libgvc)
 XEN_PKGS := xenlight xenstore xentoollog
 
 # -std=c11 plus dtc's extra warnings (STYLE.md 11)
@@ -38,7 +38,7 @@ LIB_OBJS := $(filter-out $(BUILD)/main.o $(BUILD)/rt_%.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 # Debian 12 packages: building, and the tests (real dtc, Graphviz, xl's parser, SARIF validator)
-DEPS_BUILD := build-essential pkg-config libyaml-dev libjansson-dev libmd-dev libgraphviz-dev libxen-dev libfdt-dev
+DEPS_BUILD := build-essential pkg-config libyaml-dev libjansson-dev nettle-dev libgraphviz-dev libxen-dev libfdt-dev
 DEPS_TEST := jq device-tree-compiler graphviz shellcheck file valgrind time clang
 # Node.js for the SARIF and schema validators (ajv); a machine may already have
 # it from elsewhere (NodeSource), whose nodejs conflicts with Debian's npm

@@ -10,7 +10,7 @@
 static void flush(struct dw *w, const char *s, size_t n)
 {
 	if (w->kind == DW_JSON_SHA256)
-		SHA256Update(&w->sha, (const uint8_t *)s, n);
+		sha256_update(&w->sha, n, (const uint8_t *)s);
 	else if (n && fwrite(s, 1, n, w->f) != n)
 		w->err = -1;
 }
@@ -20,18 +20,35 @@ static void flush(struct dw *w, const char *s, size_t n)
  * and handed on in large blocks (stdio per token and SHA-256 per token cost
  * more than the rest of plan.json together).
  */
-static void out(struct dw *w, const char *s, size_t n)
+static void out_slow(struct dw *w, const char *s, size_t n)
 {
-	if (w->used + n > sizeof(w->buf)) {
-		flush(w, w->buf, w->used);
-		w->used = 0;
-		if (n > sizeof(w->buf)) {
-			flush(w, s, n);
-			return;
-		}
+	flush(w, w->buf, w->used);
+	w->used = 0;
+	if (n > sizeof(w->buf)) {
+		flush(w, s, n);
+		return;
 	}
 	memcpy(w->buf + w->used, s, n);
 	w->used += n;
+}
+
+static inline void out(struct dw *w, const char *s, size_t n)
+{
+	if (w->used + n > sizeof(w->buf)) {
+		out_slow(w, s, n);
+		return;
+	}
+	memcpy(w->buf + w->used, s, n);
+	w->used += n;
+}
+
+static inline void outc(struct dw *w, char c)
+{
+	if (w->used == sizeof(w->buf)) {
+		flush(w, w->buf, w->used);
+		w->used = 0;
+	}
+	w->buf[w->used++] = c;
 }
 
 static void outs(struct dw *w, const char *s)
@@ -46,7 +63,7 @@ static void indent(struct dw *w, int depth)
 
 	if (w->kind != DW_JSON)
 		return;
-	out(w, "\n", 1);
+	outc(w, '\n');
 	out(w, spaces, (size_t)(2 * depth));
 }
 
@@ -56,13 +73,15 @@ static void json_string(struct dw *w, const char *s)
 	const char *run = s;
 	char seq[8];
 
-	out(w, "\"", 1);
-	for (; *s; s++) {
+	outc(w, '"');
+	for (;; s++) {
 		unsigned char c = (unsigned char)*s;
 		const char *esc = NULL;
-		if (c != '"' && c != '\\' && c >= 0x20)
+		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		out(w, run, (size_t)(s - run));
+		if (!c)
+			break;
 		run = s + 1;
 		switch (c) {
 		case '"': esc = "\\\""; break;
@@ -78,8 +97,7 @@ static void json_string(struct dw *w, const char *s)
 		}
 		outs(w, esc);
 	}
-	out(w, run, (size_t)(s - run));
-	out(w, "\"", 1);
+	outc(w, '"');
 }
 
 /* before a value or key inside a container: the comma and the line (none for a key's value) */
@@ -92,7 +110,7 @@ static void json_item(struct dw *w)
 	if (!w->depth)
 		return;
 	if (w->items[w->depth])
-		out(w, ",", 1);
+		outc(w, ',');
 	w->items[w->depth] = true;
 	indent(w, w->depth);
 }
@@ -131,6 +149,9 @@ static bool plain_safe(const char *s)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 		      strchr("_./-", *p)))
 			return false;
+	/* every such word is 1 to 5 letters, starting with one of these */
+	if (p - s > 5 || !strchr("yYnNtTfFoO", *s))
+		return true;
 	for (wd = words; *wd; wd++)
 		if (!strcmp(s, *wd))
 			return false;
@@ -162,7 +183,7 @@ void dw_open(struct dw *w, enum dw_kind kind, FILE *f)
 	w->kind = kind;
 	w->f = f;
 	if (kind == DW_JSON_SHA256) {
-		SHA256Init(&w->sha);
+		sha256_init(&w->sha);
 	} else if (kind == DW_YAML) {
 		if (!yaml_emitter_initialize(&w->y)) {
 			w->err = -1;
@@ -178,18 +199,25 @@ void dw_open(struct dw *w, enum dw_kind kind, FILE *f)
 	}
 }
 
-int dw_close(struct dw *w, char hex[SHA256_DIGEST_STRING_LENGTH])
+int dw_close(struct dw *w, char hex[DW_SHA256_HEX])
 {
 	yaml_event_t ev;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	size_t i;
 
 	if (w->kind == DW_JSON)
-		out(w, "\n", 1);
+		outc(w, '\n');
 	if (w->kind != DW_YAML) {
 		flush(w, w->buf, w->used);
 		w->used = 0;
 	}
 	if (w->kind == DW_JSON_SHA256) {
-		SHA256End(&w->sha, hex);
+		sha256_digest(&w->sha, sizeof(digest), digest);
+		for (i = 0; i < sizeof(digest); i++) {
+			hex[2 * i] = "0123456789abcdef"[digest[i] >> 4];
+			hex[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
+		}
+		hex[2 * sizeof(digest)] = '\0';
 	} else if (w->kind == DW_YAML) {
 		yaml_document_end_event_initialize(&ev, 1);
 		emit(w, &ev);
@@ -202,13 +230,13 @@ int dw_close(struct dw *w, char hex[SHA256_DIGEST_STRING_LENGTH])
 	return w->err || w->depth ? -1 : 0;
 }
 
-static void open_container(struct dw *w, const char *json, yaml_event_t *ev)
+static void open_container(struct dw *w, char json, yaml_event_t *ev)
 {
 	if (w->kind == DW_YAML) {
 		emit(w, ev);
 	} else {
 		json_item(w);
-		outs(w, json);
+		outc(w, json);
 	}
 	if (w->depth + 1 >= DW_MAX_DEPTH) {
 		w->err = -1;
@@ -222,17 +250,19 @@ void dw_object(struct dw *w)
 {
 	yaml_event_t ev;
 
-	yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
-	open_container(w, "{", &ev);
+	if (w->kind == DW_YAML)
+		yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
+	open_container(w, '{', &ev);
 }
 
 void dw_array(struct dw *w, bool block)
 {
 	yaml_event_t ev;
 
-	yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-					     block ? YAML_BLOCK_SEQUENCE_STYLE : YAML_FLOW_SEQUENCE_STYLE);
-	open_container(w, "[", &ev);
+	if (w->kind == DW_YAML)
+		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, block ?
+						     YAML_BLOCK_SEQUENCE_STYLE : YAML_FLOW_SEQUENCE_STYLE);
+	open_container(w, '[', &ev);
 }
 
 /* closes the innermost container; which one, JSON learns from what it opened */
@@ -257,7 +287,7 @@ static void close_container(struct dw *w, char json)
 	}
 	if (items)
 		indent(w, w->depth);
-	out(w, &json, 1);
+	outc(w, json);
 }
 
 void dw_end_object(struct dw *w)

@@ -8,20 +8,22 @@
 #ifndef XENSHM_DOCWRITER_H
 #define XENSHM_DOCWRITER_H
 
-#include <sha2.h>
+#include <nettle/sha2.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <yaml.h>
 
 #define DW_MAX_DEPTH 16
+/* a SHA-256 in hex, with its NUL */
+#define DW_SHA256_HEX (2 * SHA256_DIGEST_SIZE + 1)
 
 enum dw_kind { DW_JSON, DW_JSON_SHA256, DW_YAML };
 
 struct dw {
 	enum dw_kind kind;
 	FILE *f;			/* DW_JSON, DW_YAML */
-	SHA2_CTX sha;			/* DW_JSON_SHA256 */
+	struct sha256_ctx sha;		/* DW_JSON_SHA256 (nettle: SHA-NI or Arm's SHA-2 instructions) */
 	yaml_emitter_t y;		/* DW_YAML */
 	char buf[1 << 16];		/* JSON: bytes not yet handed on */
 	size_t used;
@@ -35,7 +37,7 @@ struct dw {
 /* opens a document of that kind: to f, or into the writer's own SHA-256 */
 void dw_open(struct dw *w, enum dw_kind kind, FILE *f);
 /* ends it; 0, or -1 when anything failed. hex: the SHA-256 for DW_JSON_SHA256 */
-int dw_close(struct dw *w, char hex[SHA256_DIGEST_STRING_LENGTH]);
+int dw_close(struct dw *w, char hex[DW_SHA256_HEX]);
 
 void dw_object(struct dw *w);
 /* block: YAML writes it one item a line (lists of mappings); else [a, b] */

@@ -211,7 +211,7 @@ int emit_config(const struct topology *t, enum config_format fmt, FILE *f)
 /* SHA-256 of the compact JSON of the normalized topology, streamed: no copy of it in memory */
 char *topology_hash(const struct topology *t)
 {
-	char hex[SHA256_DIGEST_STRING_LENGTH];
+	char hex[DW_SHA256_HEX];
 	struct dw w;
 
 	dw_open(&w, DW_JSON_SHA256, NULL);

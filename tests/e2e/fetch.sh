@@ -27,8 +27,8 @@ fi
 pkgs="xen-hypervisor-4.17-arm64 xen-utils-4.17 xen-utils-common libxenmisc4.17 libxencall1
 libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxenstore4 libxentoollog1 libxendevicemodel1
 libxenhypfs1 libxentoolcore1 libyajl2 libc6 libncurses6 libtinfo6 libext2fs2 libfdt1 libuuid1
-zlib1g busybox-static libgcc-s1 libyaml-0-2 libjansson4 libmd0 xenstore-utils
-libxen-dev libyaml-dev libjansson-dev libmd-dev libfdt-dev"
+zlib1g busybox-static libgcc-s1 libyaml-0-2 libjansson4 libnettle8 xenstore-utils
+libxen-dev libyaml-dev libjansson-dev nettle-dev libfdt-dev"
 kpkg=$(apt-cache depends linux-image-arm64:arm64 | awk '/Depends: linux-image-6/{print $2}' | head -1)
 # the markers hold the package list: a changed list fetches and unpacks again
 # shellcheck disable=SC2086 # one line of words

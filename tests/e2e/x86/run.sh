@@ -26,7 +26,7 @@ dpkg -s $host_pkgs >/dev/null 2>&1 || apt-get install -y -qq --no-install-recomm
 pkgs="xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common libxenmisc4.17 libxencall1
 libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxenstore4 libxentoollog1 libxendevicemodel1
 libxenhypfs1 libxentoolcore1 libyajl2 libc6 libncurses6 libtinfo6 libext2fs2 libfdt1 libuuid1
-zlib1g busybox-static libgcc-s1 liblzma5 libzstd1 libyaml-0-2 libjansson4 libmd0 xenstore-utils"
+zlib1g busybox-static libgcc-s1 liblzma5 libzstd1 libyaml-0-2 libjansson4 libnettle8 xenstore-utils"
 kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-6/{print $2}' | head -1)
 mkdir -p "$cache/debs"
 if [ ! -f "$cache/debs/.done" ]; then
