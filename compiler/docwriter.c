@@ -117,7 +117,7 @@ static void json_item(struct dw *w)
 
 /* ---- YAML: the style decisions config has always made ---- */
 
-/* keys whose string values are our own numbers: written plain (0x...) */
+/* keys whose values are our own numbers (0x...): written plain */
 static bool numeric_key(const char *key)
 {
 	static const char *const keys[] = { "memory", "at", "size", "base", "host", "align", NULL };
@@ -127,6 +127,17 @@ static bool numeric_key(const char *key)
 		if (!strcmp(key, *k))
 			return true;
 	return false;
+}
+
+/* a number as we write them: a digit, then digits and letters (0x1000, 64) */
+static bool number_like(const char *s)
+{
+	if (!(*s >= '0' && *s <= '9'))
+		return false;
+	for (s++; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+			return false;
+	return true;
 }
 
 /*
@@ -158,59 +169,325 @@ static bool plain_safe(const char *s)
 	return true;
 }
 
-static void emit(struct dw *w, yaml_event_t *ev)
+/*
+ * ---- YAML: written as libyaml 0.2.5's emitter writes it ----
+ *
+ * config's YAML was libyaml's emitter (width 100, unicode), which analyses
+ * and copies every scalar; this is that emitter's layout for the shapes a
+ * document writer makes (block mappings, block and flow sequences, plain and
+ * double-quoted scalars), byte for byte: the same column, indentation and
+ * whitespace state and the same rules for breaking lines, so that configs
+ * stay what they were. tests/unit/test_docwriter.c holds it to libyaml's
+ * emitter on every shape and on hostile strings.
+ */
+#define Y_WIDTH 100
+#define Y_INDENT 2
+#define Y_SIMPLE_KEY_MAX 128	/* a longer key is written "? key" */
+
+static void y_put(struct dw *w, char c)
 {
-	if (!w->err && !yaml_emitter_emit(&w->y, ev))
-		w->err = -1;
+	outc(w, c);
+	w->column++;
 }
 
-static void yaml_scalar(struct dw *w, const char *s, bool plain)
+static void y_break(struct dw *w)
 {
-	yaml_event_t ev;
+	outc(w, '\n');
+	w->column = 0;
+}
 
-	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)(uintptr_t)s, (int)strlen(s), plain, 1,
-				     plain ? YAML_PLAIN_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE);
-	emit(w, &ev);
+static void y_write_indent(struct dw *w)
+{
+	size_t ind = w->indent >= 0 ? (size_t)w->indent : 0;
+
+	if (!w->indention || w->column > ind || (w->column == ind && !w->whitespace))
+		y_break(w);
+	while (w->column < ind)
+		y_put(w, ' ');
+	w->whitespace = w->indention = true;
+}
+
+static void y_indicator(struct dw *w, const char *ind, bool need_ws, bool is_ws, bool is_indention)
+{
+	if (need_ws && !w->whitespace)
+		y_put(w, ' ');
+	for (; *ind; ind++)
+		y_put(w, *ind);
+	w->whitespace = is_ws;
+	w->indention = w->indention && is_indention;
+}
+
+static void y_push_indent(struct dw *w, bool flow, bool indentless)
+{
+	if (w->nindents == DW_MAX_DEPTH * 2) {
+		w->err = -1;
+		return;
+	}
+	w->indents[w->nindents++] = w->indent;
+	if (w->indent < 0)
+		w->indent = flow ? Y_INDENT : 0;
+	else if (!indentless)
+		w->indent += Y_INDENT;
+}
+
+static void y_pop_indent(struct dw *w)
+{
+	if (w->nindents)
+		w->indent = w->indents[--w->nindents];
+}
+
+/* bytes in the UTF-8 character starting with c (libyaml's parser gave valid UTF-8) */
+static size_t u8_width(unsigned char c)
+{
+	return c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+}
+
+/* written as is inside double quotes: printable, not a break, BOM, quote or backslash */
+static bool y_dq_plain_char(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return p[0] >= 0x20 && p[0] <= 0x7E && p[0] != '"' && p[0] != '\\';
+	if (p[0] == 0xC2)
+		return p[1] >= 0xA0;
+	if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9))
+		return false;	/* line and paragraph separators */
+	if (p[0] > 0xC2 && p[0] < 0xED)
+		return true;
+	if (p[0] == 0xED)
+		return p[1] < 0xA0;
+	if (p[0] == 0xEE)
+		return true;
+	if (p[0] == 0xEF)
+		return !(p[1] == 0xBB && p[2] == 0xBF) && !(p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF));
+	return false;
+}
+
+static void y_escape(struct dw *w, const unsigned char *p, size_t width)
+{
+	static const char short_esc[][2] = {
+		{ 0x00, '0' }, { 0x07, 'a' }, { 0x08, 'b' }, { 0x09, 't' }, { 0x0A, 'n' },
+		{ 0x0B, 'v' }, { 0x0C, 'f' }, { 0x0D, 'r' }, { 0x1B, 'e' }, { 0x22, '"' },
+		{ 0x5C, '\\' },
+	};
+	unsigned v = width == 1 ? p[0] : width == 2 ? p[0] & 0x1F : width == 3 ? p[0] & 0x0F : p[0] & 0x07;
+	size_t k, digits;
+
+	for (k = 1; k < width; k++)
+		v = (v << 6) + (p[k] & 0x3F);
+	y_put(w, '\\');
+	for (k = 0; k < sizeof(short_esc) / sizeof(short_esc[0]); k++)
+		if ((unsigned char)short_esc[k][0] == v) {
+			y_put(w, short_esc[k][1]);
+			return;
+		}
+	switch (v) {
+	case 0x85: y_put(w, 'N'); return;
+	case 0xA0: y_put(w, '_'); return;
+	case 0x2028: y_put(w, 'L'); return;
+	case 0x2029: y_put(w, 'P'); return;
+	}
+	digits = v <= 0xFF ? 2 : v <= 0xFFFF ? 4 : 8;
+	y_put(w, digits == 2 ? 'x' : digits == 4 ? 'u' : 'U');
+	for (k = digits; k-- > 0;)
+		y_put(w, "0123456789ABCDEF"[(v >> (4 * k)) & 15]);
+}
+
+static void y_double_quoted(struct dw *w, const char *str, bool allow_breaks)
+{
+	const unsigned char *s = (const unsigned char *)str, *p = s, *end = s + strlen(str);
+	bool spaces = false;
+
+	y_indicator(w, "\"", true, false, false);
+	while (p < end) {
+		size_t width = u8_width(*p);
+		if (*p == ' ') {
+			if (allow_breaks && !spaces && w->column > Y_WIDTH && p != s && p != end - 1) {
+				y_write_indent(w);
+				if (p[1] == ' ')
+					y_put(w, '\\');
+			} else {
+				y_put(w, ' ');
+			}
+			spaces = true;
+			p++;
+		} else if (y_dq_plain_char(p)) {
+			out(w, (const char *)p, width);
+			w->column++;
+			spaces = false;
+			p += width;
+		} else {
+			y_escape(w, p, width);
+			spaces = false;
+			p += width;
+		}
+	}
+	y_indicator(w, "\"", false, false, false);
+	w->whitespace = w->indention = false;
+}
+
+/* a scalar with no space or break, as plain (libyaml's plain writer needs no more) */
+static void y_plain(struct dw *w, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!w->whitespace && n)
+		y_put(w, ' ');
+	out(w, s, n);
+	w->column += n;
+	w->whitespace = w->indention = false;
+}
+
+/*
+ * What libyaml does between one node and the next, inside the innermost
+ * container: a key on a new line, ':' before a value, '- ' before a block
+ * item, ', ' between flow items. Returns whether the node is a simple key.
+ */
+static bool y_before_node(struct dw *w, bool complex_key)
+{
+	struct dw_yctx *c = w->depth ? &w->y[w->depth] : NULL;
+	bool simple = false;
+
+	if (!c)
+		return false;
+	if (c->pending)
+		w->err = -1;	/* opened and not started: the caller's bug */
+	switch (c->kind) {
+	case DW_Y_MAP:
+		if (!c->want_value) {
+			y_write_indent(w);
+			if (complex_key) {
+				y_indicator(w, "?", true, false, true);
+				c->complex = true;
+			} else {
+				simple = true;
+			}
+		} else if (c->complex) {
+			y_write_indent(w);
+			y_indicator(w, ":", true, false, true);
+			c->complex = false;
+		} else {
+			y_indicator(w, ":", false, false, false);
+		}
+		c->want_value = !c->want_value;
+		break;
+	case DW_Y_SEQ:
+		y_write_indent(w);
+		y_indicator(w, "-", true, false, true);
+		break;
+	case DW_Y_FLOW:
+		if (!c->first)
+			y_indicator(w, ",", false, false, false);
+		if (w->column > Y_WIDTH)
+			y_write_indent(w);
+		break;
+	}
+	c->first = false;
+	return simple;
+}
+
+/* a container left pending by its opening starts for real: it has an item */
+static void y_start(struct dw *w)
+{
+	struct dw_yctx *c = w->depth ? &w->y[w->depth] : NULL;
+
+	if (!c || !c->pending)
+		return;
+	c->pending = false;
+	if (c->kind == DW_Y_MAP)
+		y_push_indent(w, false, false);
+	else if (c->kind == DW_Y_SEQ)
+		y_push_indent(w, false, c->mapping_value && !w->indention);
+}
+
+static void y_scalar(struct dw *w, const char *s, bool plain)
+{
+	bool complex_key, simple;
+
+	y_start(w);
+	complex_key = w->depth && w->y[w->depth].kind == DW_Y_MAP && !w->y[w->depth].want_value &&
+		      strlen(s) > Y_SIMPLE_KEY_MAX;
+	simple = y_before_node(w, complex_key);
+	y_push_indent(w, true, false);
+	if (plain)
+		y_plain(w, s);
+	else
+		y_double_quoted(w, s, !simple);
+	y_pop_indent(w);
+}
+
+/* a mapping or sequence opens; libyaml writes an empty one in flow style */
+static void y_open(struct dw *w, enum dw_ykind kind)
+{
+	struct dw_yctx *c;
+	bool mapping_value;
+
+	y_start(w);
+	if (w->depth && w->y[w->depth].kind == DW_Y_FLOW) {
+		w->err = -1;	/* flow sequences hold scalars only */
+		return;
+	}
+	mapping_value = w->depth && w->y[w->depth].kind == DW_Y_MAP && w->y[w->depth].want_value;
+	y_before_node(w, false);
+	if (w->depth + 1 >= DW_MAX_DEPTH) {
+		w->err = -1;
+		return;
+	}
+	c = &w->y[w->depth + 1];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	c->first = true;
+	c->mapping_value = mapping_value;
+	if (kind == DW_Y_FLOW) {
+		y_indicator(w, "[", true, true, false);
+		y_push_indent(w, true, false);
+		w->flow_level++;
+	} else {
+		c->pending = true;
+	}
+}
+
+static void y_close(struct dw *w)
+{
+	struct dw_yctx *c = &w->y[w->depth];
+
+	if (c->pending) {
+		/* empty: "{}" or "[]" */
+		y_indicator(w, c->kind == DW_Y_MAP ? "{" : "[", true, true, false);
+		y_indicator(w, c->kind == DW_Y_MAP ? "}" : "]", false, false, false);
+	} else if (c->kind == DW_Y_FLOW) {
+		w->flow_level--;
+		y_pop_indent(w);
+		y_indicator(w, "]", false, false, false);
+	} else {
+		y_pop_indent(w);
+	}
 }
 
 /* ---- the interface ---- */
 
 void dw_open(struct dw *w, enum dw_kind kind, FILE *f)
 {
-	yaml_event_t ev;
-
 	memset(w, 0, sizeof(*w));
 	w->kind = kind;
 	w->f = f;
-	if (kind == DW_JSON_SHA256) {
+	if (kind == DW_JSON_SHA256)
 		sha256_init(&w->sha);
-	} else if (kind == DW_YAML) {
-		if (!yaml_emitter_initialize(&w->y)) {
-			w->err = -1;
-			return;
-		}
-		yaml_emitter_set_output_file(&w->y, f);
-		yaml_emitter_set_unicode(&w->y, 1);
-		yaml_emitter_set_width(&w->y, 100);
-		yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-		emit(w, &ev);
-		yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
-		emit(w, &ev);
-	}
+	/* libyaml's emitter at the stream's start; the document starts implicitly */
+	w->indent = -1;
+	w->whitespace = w->indention = true;
 }
 
 int dw_close(struct dw *w, char hex[DW_SHA256_HEX])
 {
-	yaml_event_t ev;
 	uint8_t digest[SHA256_DIGEST_SIZE];
 	size_t i;
 
 	if (w->kind == DW_JSON)
 		outc(w, '\n');
-	if (w->kind != DW_YAML) {
-		flush(w, w->buf, w->used);
-		w->used = 0;
-	}
+	else if (w->kind == DW_YAML)
+		y_write_indent(w);	/* the implicit document end */
+	flush(w, w->buf, w->used);
+	w->used = 0;
 	if (w->kind == DW_JSON_SHA256) {
 		sha256_digest(&w->sha, sizeof(digest), digest);
 		for (i = 0; i < sizeof(digest); i++) {
@@ -218,22 +495,14 @@ int dw_close(struct dw *w, char hex[DW_SHA256_HEX])
 			hex[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
 		}
 		hex[2 * sizeof(digest)] = '\0';
-	} else if (w->kind == DW_YAML) {
-		yaml_document_end_event_initialize(&ev, 1);
-		emit(w, &ev);
-		yaml_stream_end_event_initialize(&ev);
-		emit(w, &ev);
-		if (!w->err && !yaml_emitter_flush(&w->y))
-			w->err = -1;
-		yaml_emitter_delete(&w->y);
 	}
 	return w->err || w->depth ? -1 : 0;
 }
 
-static void open_container(struct dw *w, char json, yaml_event_t *ev)
+static void open_container(struct dw *w, char json, enum dw_ykind ykind)
 {
 	if (w->kind == DW_YAML) {
-		emit(w, ev);
+		y_open(w, ykind);
 	} else {
 		json_item(w);
 		outc(w, json);
@@ -248,43 +517,29 @@ static void open_container(struct dw *w, char json, yaml_event_t *ev)
 
 void dw_object(struct dw *w)
 {
-	yaml_event_t ev;
-
-	if (w->kind == DW_YAML)
-		yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
-	open_container(w, '{', &ev);
+	open_container(w, '{', DW_Y_MAP);
 }
 
 void dw_array(struct dw *w, bool block)
 {
-	yaml_event_t ev;
-
-	if (w->kind == DW_YAML)
-		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, block ?
-						     YAML_BLOCK_SEQUENCE_STYLE : YAML_FLOW_SEQUENCE_STYLE);
-	open_container(w, '[', &ev);
+	open_container(w, '[', block ? DW_Y_SEQ : DW_Y_FLOW);
 }
 
 /* closes the innermost container; which one, JSON learns from what it opened */
 static void close_container(struct dw *w, char json)
 {
-	yaml_event_t ev;
 	bool items = w->items[w->depth];
 
 	if (!w->depth) {
 		w->err = -1;
 		return;
 	}
+	if (w->kind == DW_YAML)
+		y_close(w);
 	w->depth--;
 	w->key = NULL;
-	if (w->kind == DW_YAML) {
-		if (json == '}')
-			yaml_mapping_end_event_initialize(&ev);
-		else
-			yaml_sequence_end_event_initialize(&ev);
-		emit(w, &ev);
+	if (w->kind == DW_YAML)
 		return;
-	}
 	if (items)
 		indent(w, w->depth);
 	outc(w, json);
@@ -303,7 +558,7 @@ void dw_end_array(struct dw *w)
 void dw_key(struct dw *w, const char *key)
 {
 	if (w->kind == DW_YAML) {
-		yaml_scalar(w, key, plain_safe(key));
+		y_scalar(w, key, dw_yaml_plain(NULL, key));
 		w->key = key;
 		return;
 	}
@@ -313,10 +568,15 @@ void dw_key(struct dw *w, const char *key)
 	w->after_key = true;
 }
 
+bool dw_yaml_plain(const char *key, const char *s)
+{
+	return plain_safe(s) || (key && numeric_key(key) && number_like(s));
+}
+
 void dw_string(struct dw *w, const char *s)
 {
 	if (w->kind == DW_YAML) {
-		yaml_scalar(w, s, numeric_key(w->key) || plain_safe(s));
+		y_scalar(w, s, dw_yaml_plain(w->key, s));
 		w->key = NULL;
 		return;
 	}
@@ -336,7 +596,7 @@ void dw_int(struct dw *w, long long v)
 
 	snprintf(buf, sizeof(buf), "%lld", v);
 	if (w->kind == DW_YAML) {
-		yaml_scalar(w, buf, true);
+		y_scalar(w, buf, true);
 		w->key = NULL;
 		return;
 	}
@@ -347,7 +607,7 @@ void dw_int(struct dw *w, long long v)
 void dw_bool(struct dw *w, bool v)
 {
 	if (w->kind == DW_YAML) {
-		yaml_scalar(w, v ? "true" : "false", true);
+		y_scalar(w, v ? "true" : "false", true);
 		w->key = NULL;
 		return;
 	}
@@ -358,7 +618,7 @@ void dw_bool(struct dw *w, bool v)
 void dw_null(struct dw *w)
 {
 	if (w->kind == DW_YAML) {
-		yaml_scalar(w, "null", true);
+		y_scalar(w, "null", true);
 		w->key = NULL;
 		return;
 	}

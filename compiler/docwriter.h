@@ -3,7 +3,8 @@
  * come, with no tree in memory. The same walk over the model gives pretty
  * JSON (byte for byte what jansson's JSON_INDENT(2) | JSON_PRESERVE_ORDER
  * wrote), compact JSON straight into a SHA-256 (the topology hash), or
- * YAML through libyaml's emitter. Errors are sticky: check dw_close().
+ * YAML byte for byte as libyaml's emitter wrote it. Errors are sticky:
+ * check dw_close().
  */
 #ifndef XENSHM_DOCWRITER_H
 #define XENSHM_DOCWRITER_H
@@ -12,7 +13,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <yaml.h>
 
 #define DW_MAX_DEPTH 16
 /* a SHA-256 in hex, with its NUL */
@@ -20,16 +20,34 @@
 
 enum dw_kind { DW_JSON, DW_JSON_SHA256, DW_YAML };
 
+/* YAML: a block mapping, a block sequence, a flow sequence (of scalars) */
+enum dw_ykind { DW_Y_MAP, DW_Y_SEQ, DW_Y_FLOW };
+
+struct dw_yctx {
+	enum dw_ykind kind;
+	bool pending;		/* opened, no item yet: empty ones are written {} or [] */
+	bool first;		/* no item written yet */
+	bool want_value;	/* mapping: a key was written */
+	bool complex;		/* mapping: that key was written "? key" */
+	bool mapping_value;	/* this container is a mapping's value */
+};
+
 struct dw {
 	enum dw_kind kind;
 	FILE *f;			/* DW_JSON, DW_YAML */
 	struct sha256_ctx sha;		/* DW_JSON_SHA256 (nettle: SHA-NI or Arm's SHA-2 instructions) */
-	yaml_emitter_t y;		/* DW_YAML */
 	char buf[1 << 16];		/* JSON: bytes not yet handed on */
 	size_t used;
 	int depth;
 	bool items[DW_MAX_DEPTH];	/* the container at each depth has an item already */
 	const char *key;		/* YAML: the key of the value being written */
+	/* YAML: libyaml's emitter state */
+	struct dw_yctx y[DW_MAX_DEPTH];
+	int indent, indents[DW_MAX_DEPTH * 2];
+	int nindents;
+	size_t column;			/* in characters */
+	bool whitespace, indention;
+	int flow_level;
 	bool after_key;			/* JSON: a key was written, its value comes next */
 	int err;
 };
@@ -49,6 +67,8 @@ void dw_key(struct dw *w, const char *key);
    whose values are our own numbers (memory, at, size, ...) */
 void dw_string(struct dw *w, const char *s);
 void dw_key_string(struct dw *w, const char *key, const char *s);	/* dw_key, then dw_string */
+/* YAML: is s written plain, as the value of key (NULL: s is a key)? */
+bool dw_yaml_plain(const char *key, const char *s);
 void dw_int(struct dw *w, long long v);
 void dw_bool(struct dw *w, bool v);
 void dw_null(struct dw *w);

@@ -153,5 +153,6 @@ int main(void)
 	test_ranges_and_names();
 	test_status();
 	test_channel();
+	test_docwriter();
 	return failed;
 }

@@ -18,5 +18,6 @@ extern int failed;
 
 void test_status(void);
 void test_channel(void);
+void test_docwriter(void);
 
 #endif
