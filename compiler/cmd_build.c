@@ -27,6 +27,6 @@ int build_main(int argc, char **argv)
 	else if (ret == EXIT_OK && !o.quiet)
 		printf("%s: wrote %s (%zu VM%s, %zu region%s)\n", c.src.name, o.output, c.t.nvms,
 		       c.t.nvms == 1 ? "" : "s", c.t.nmapped, c.t.nmapped == 1 ? "" : "s");
-	compile_release(&c);
+	compile_release_at_exit(&c);
 	return ret;
 }

@@ -34,6 +34,6 @@ int check_main(int argc, char **argv)
 			printf("%s: ok: %zu VM%s, %zu region%s\n", c.src.name, c.t.nvms,
 			       c.t.nvms == 1 ? "" : "s", c.t.nmapped, c.t.nmapped == 1 ? "" : "s");
 	}
-	compile_release(&c);
+	compile_release_at_exit(&c);
 	return ret;
 }

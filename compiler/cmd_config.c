@@ -25,6 +25,6 @@ int config_main(int argc, char **argv)
 		fprintf(stderr, "xenshm-compose: cannot write the configuration\n");
 		ret = EXIT_USAGE;
 	}
-	compile_release(&c);
+	compile_release_at_exit(&c);
 	return ret;
 }

@@ -148,6 +148,6 @@ int graph_main(int argc, char **argv)
 	ret = compile_checked(&c, o.file, &o.diag, false);
 	if (ret == EXIT_OK && write_graph(&c.t, o.output))
 		ret = EXIT_USAGE;
-	compile_release(&c);
+	compile_release_at_exit(&c);
 	return ret;
 }

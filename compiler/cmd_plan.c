@@ -30,6 +30,6 @@ int plan_main(int argc, char **argv)
 			ret = EXIT_USAGE;
 		free(hash);
 	}
-	compile_release(&c);
+	compile_release_at_exit(&c);
 	return ret;
 }

@@ -38,5 +38,7 @@ int compile_checked(struct compile *c, const char *path, const struct diag_confi
 		    bool for_up);
 /* Safe on a zeroed struct compile, and after a failed compile_file. */
 void compile_release(struct compile *c);
+/* The same, for a command about to exit: the model is left to the kernel (not under sanitizers). */
+void compile_release_at_exit(struct compile *c);
 
 #endif

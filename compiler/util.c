@@ -96,7 +96,7 @@ void grow_array(void **arr, size_t *alloc, size_t need, size_t elem)
 }
 
 /* FNV-1a: short keys, good enough spread, no dependency */
-static size_t hash_str(const char *s)
+static uint32_t hash_str(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 
@@ -104,7 +104,7 @@ static size_t hash_str(const char *s)
 		h ^= (unsigned char)*s;
 		h *= 0x100000001b3ull;
 	}
-	return (size_t)h;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 void strmap_init(struct strmap *m)
@@ -114,16 +114,15 @@ void strmap_init(struct strmap *m)
 
 void strmap_release(struct strmap *m)
 {
-	free(m->keys);
-	free(m->vals);
+	free(m->slots);
 	strmap_init(m);
 }
 
-static size_t strmap_slot(const struct strmap *m, const char *key)
+static size_t find_slot(const struct strmap *m, const char *key, uint32_t hash)
 {
-	size_t i = hash_str(key) & (m->cap - 1);
+	size_t i = hash & (m->cap - 1);
 
-	while (m->keys[i] && strcmp(m->keys[i], key))
+	while (m->slots[i].key && (m->slots[i].hash != hash || strcmp(m->slots[i].key, key)))
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
@@ -134,10 +133,10 @@ bool strmap_get(const struct strmap *m, const char *key, size_t *val)
 
 	if (!m->cap)
 		return false;
-	i = strmap_slot(m, key);
-	if (!m->keys[i])
+	i = find_slot(m, key, hash_str(key));
+	if (!m->slots[i].key)
 		return false;
-	*val = m->vals[i];
+	*val = m->slots[i].val;
 	return true;
 }
 
@@ -147,30 +146,27 @@ static void strmap_rehash(struct strmap *m, size_t cap)
 	size_t i;
 
 	m->cap = cap;
-	m->keys = xcalloc(cap, sizeof(*m->keys));
-	m->vals = xcalloc(cap, sizeof(*m->vals));
-	for (i = 0; i < old.cap; i++) {
-		if (old.keys[i]) {
-			size_t j = strmap_slot(m, old.keys[i]);
-			m->keys[j] = old.keys[i];
-			m->vals[j] = old.vals[i];
-		}
-	}
-	free(old.keys);
-	free(old.vals);
+	m->slots = xcalloc(cap, sizeof(*m->slots));
+	for (i = 0; i < old.cap; i++)
+		if (old.slots[i].key)
+			m->slots[find_slot(m, old.slots[i].key, old.slots[i].hash)] = old.slots[i];
+	free(old.slots);
 }
 
 bool strmap_add(struct strmap *m, const char *key, size_t val)
 {
-	size_t i;
+	uint32_t hash = hash_str(key);
+	struct strmap_slot *e;
 
+	/* values index arrays of at most SOURCE_MAX_BYTES entries: 32 bits hold them */
+	if (val > UINT32_MAX)
+		die_oom();
 	if ((m->count + 1) * 2 > m->cap)
 		strmap_rehash(m, m->cap ? m->cap * 2 : 16);
-	i = strmap_slot(m, key);
-	if (m->keys[i])
+	e = &m->slots[find_slot(m, key, hash)];
+	if (e->key)
 		return false;
-	m->keys[i] = key;
-	m->vals[i] = val;
+	*e = (struct strmap_slot){ key, (uint32_t)val, hash };
 	m->count++;
 	return true;
 }

@@ -29,9 +29,13 @@ void grow_array(void **arr, size_t *alloc, size_t need, size_t elem);
  * open addressing, for O(1) name and ID lookups. Keys are borrowed: they must
  * outlive the set.
  */
+struct strmap_slot {
+	const char *key;	/* NULL: free */
+	uint32_t val;
+	uint32_t hash;		/* compared before the strings: most probes touch one line */
+};
 struct strmap {
-	const char **keys;
-	size_t *vals;
+	struct strmap_slot *slots;
 	size_t cap, count;
 };
 void strmap_init(struct strmap *m);

@@ -30,6 +30,13 @@ dom0_tree() {
 	cp "$bin" "$root"/usr/bin/xenstore-* "$r/usr/bin/"
 	cp "$(dirname "${BASH_SOURCE[0]}")/dom0-init.sh" "$r/init"
 	echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
+	# a library missing from dom0 would show only as a wait until the boot's timeout
+	for m in $(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		[ -e "$r/lib/$triplet/$m" ] || [ -e "$r/usr/lib/$triplet/$m" ] || {
+			echo "e2e: $bin needs $m, which no fetched package holds" >&2
+			return 1
+		}
+	done
 }
 
 # console_filter: what of the serial console the user sees while it runs

@@ -63,7 +63,7 @@ aarch64-linux-gnu-gcc -shared -fPIC -O2 -Wall -Wextra -Werror -o "$work/faults.s
 
 # dom0 initramfs: busybox, Xen's toolstack and libraries, xenshm-compose, the guests
 r=$work/dom0
-dom0_tree "$root" "$r" aarch64-linux-gnu lib/ld-linux-aarch64.so.1 "$top/build/arm64/xenshm-compose"
+dom0_tree "$root" "$r" aarch64-linux-gnu lib/ld-linux-aarch64.so.1 "$top/build/arm64/xenshm-compose" || die "dom0 tree incomplete"
 kver=$(find "$root/lib/modules" -mindepth 1 -maxdepth 1 -printf '%f\n' | head -1)
 cp "$here"/*.sh "$here"/*.yaml "$r/e2e/"
 cp "$topo" "$work/faults.so" "$r/e2e/"

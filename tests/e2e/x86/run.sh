@@ -29,15 +29,19 @@ libxenhypfs1 libxentoolcore1 libyajl2 libc6 libncurses6 libtinfo6 libext2fs2 lib
 zlib1g busybox-static libgcc-s1 liblzma5 libzstd1 libyaml-0-2 libjansson4 libnettle8 xenstore-utils"
 kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-6/{print $2}' | head -1)
 mkdir -p "$cache/debs"
-if [ ! -f "$cache/debs/.done" ]; then
+# the markers hold the package list: a changed list fetches and unpacks again
+# shellcheck disable=SC2086 # one line of words
+want=$(printf "%s " $pkgs "$kpkg")
+if [ "$(cat "$cache/debs/.done" 2>/dev/null)" != "$want" ]; then
+	rm -f "$cache"/debs/*.deb
 	# shellcheck disable=SC2086
 	(cd "$cache/debs" && apt-get download -q=2 $pkgs "$kpkg" >/dev/null) || die "apt-get download failed"
-	touch "$cache/debs/.done"
+	echo "$want" >"$cache/debs/.done"
 fi
-if [ ! -f "$root/.done" ]; then
+if [ "$(cat "$root/.done" 2>/dev/null)" != "$want" ]; then
 	rm -rf "$root" && mkdir -p "$root"
 	for d in "$cache"/debs/*.deb; do dpkg -x "$d" "$root"; done
-	touch "$root/.done"
+	echo "$want" >"$root/.done"
 fi
 t_fetched=$(date +%s)
 
@@ -81,7 +85,7 @@ guests "$here/x86-high.yaml" "$work/guest/high"
 cp "$root/boot/vmlinuz-$kver" "$work/guest/vmlinuz"
 
 r=$work/dom0
-dom0_tree "$root" "$r" x86_64-linux-gnu lib64/ld-linux-x86-64.so.2 "$top/build/x86/xenshm-compose"
+dom0_tree "$root" "$r" x86_64-linux-gnu lib64/ld-linux-x86-64.so.2 "$top/build/x86/xenshm-compose" || die "dom0 tree incomplete"
 cp "$here/x86.sh" "$here/x86.yaml" "$here/x86-high.yaml" "$r/e2e/"
 cp -r "$work"/guest/* "$r/guest/"
 mkcpio "$r" "$work/dom0.cpio"
