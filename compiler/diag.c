@@ -144,6 +144,25 @@ static size_t sift_down(struct diagnostic *v, size_t n, size_t i)
 	}
 }
 
+/* Stores dg, taking its strings, or drops it when the set is full of earlier ones. */
+static struct diagnostic *keep(struct diag_set *d, struct diagnostic *dg)
+{
+	if (d->count == DIAG_MAX) {
+		/* full: the new one takes the place of the last in the file, if it comes before */
+		d->dropped++;
+		if (cmp_diag(dg, &d->items[0]) > 0) {
+			diagnostic_release(dg);
+			return NULL;
+		}
+		diagnostic_release(&d->items[0]);
+		d->items[0] = *dg;
+		return &d->items[sift_down(d->items, d->count, 0)];
+	}
+	ALLOC_GROW(d->items, d->count + 1, d->alloc);
+	d->items[d->count] = *dg;
+	return &d->items[sift_up(d->items, d->count++)];
+}
+
 struct diagnostic *report(struct diag_set *d, enum check_id c, const struct srcpos *pos,
 			  const char *fmt, ...)
 {
@@ -161,24 +180,34 @@ struct diagnostic *report(struct diag_set *d, enum check_id c, const struct srcp
 	else
 		d->warnings++;
 	d->reported++;
-	if (d->count == DIAG_MAX) {
-		/* full: the new one takes the place of the last in the file, if it comes before */
-		d->dropped++;
-		if (cmp_diag(&dg, &d->items[0]) > 0)
-			return NULL;
-		diagnostic_release(&d->items[0]);
-		d->items[0] = dg;
-		va_start(ap, fmt);
-		d->items[0].msg = xvasprintf(fmt, ap);
-		va_end(ap);
-		return &d->items[sift_down(d->items, d->count, 0)];
+	if (d->count == DIAG_MAX && cmp_diag(&dg, &d->items[0]) > 0) {
+		d->dropped++;	/* later in the file than every kept one: not even formatted */
+		return NULL;
 	}
 	va_start(ap, fmt);
 	dg.msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	ALLOC_GROW(d->items, d->count + 1, d->alloc);
-	d->items[d->count] = dg;
-	return &d->items[sift_up(d->items, d->count++)];
+	return keep(d, &dg);
+}
+
+void diag_merge(struct diag_set *d, struct diag_set *from)
+{
+	size_t i;
+
+	for (i = 0; i < C__COUNT; i++)
+		d->fired[i] += from->fired[i];
+	d->fatals += from->fatals;
+	d->errors += from->errors;
+	d->warnings += from->warnings;
+	d->reported += from->reported;
+	d->dropped += from->dropped;
+	/* one check reports into one set: its diagnostics keep their order (seq) */
+	for (i = 0; i < from->count; i++)
+		keep(d, &from->items[i]);
+	free(from->items);
+	from->items = NULL;
+	from->count = from->alloc = 0;
+	diag_release(from);
 }
 
 void diag_note(struct diagnostic *dg, const struct srcpos *pos, const char *fmt, ...)

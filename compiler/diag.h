@@ -78,6 +78,8 @@ struct diagnostic *report(struct diag_set *d, enum check_id c, const struct srcp
 			  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void diag_note(struct diagnostic *dg, const struct srcpos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Moves every diagnostic and count of from (a set of the same file) into d; releases from. */
+void diag_merge(struct diag_set *d, struct diag_set *from);
 
 /* Prints the set in the given format: text to err, JSON and SARIF to out. */
 void diag_print(const struct diag_set *d, enum diag_format fmt, FILE *out, FILE *err);

@@ -9,12 +9,13 @@
 
 /*
  * A ring of result buffers, so several formatted values can share one
- * printf; static, so formatting never allocates (the runtime uses it too).
+ * printf; static, so formatting never allocates (the runtime uses it too);
+ * one per thread, for the checks that run on two (checks.c).
  */
 static char *ring_next(void)
 {
-	static char ring[8][QUOTE_MAX * 4 + 8];
-	static unsigned next;
+	static _Thread_local char ring[8][QUOTE_MAX * 4 + 8];
+	static _Thread_local unsigned next;
 
 	return ring[next++ % ARRAY_SIZE(ring)];
 }
