@@ -953,7 +953,8 @@ void checks_run(const struct topology *t, struct diag_set *d, enum check_order o
 	bool done[C__COUNT] = { false };
 	size_t i;
 
-	if (order == CHECKS_IN_ORDER && t->nvms + t->nmappings >= PARALLEL_MIN_ITEMS) {
+	if (order == CHECKS_IN_ORDER && t->nvms + t->nmappings >= PARALLEL_MIN_ITEMS &&
+	    threads_allowed()) {
 		atomic_size_t next = 0;
 		struct diag_set other;
 		struct check_worker a = { t, d, &next, done }, b = { t, &other, &next, done };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parallel.h"
 #include "util.h"
 
 /*
@@ -143,7 +144,7 @@ int evstream_init(struct evstream *es, const char *text, size_t size)
 	yaml_parser_set_input_string(&es->parser, (const unsigned char *)text, size);
 	yaml_parser_set_encoding(&es->parser, YAML_UTF8_ENCODING);
 	es->batches = xcalloc(EVSTREAM_BATCHES, sizeof(*es->batches));
-	if (size >= evstream_thread_min())
+	if (size >= evstream_thread_min() && threads_allowed())
 		start_thread(es);
 	return 0;
 }

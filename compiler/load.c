@@ -1176,6 +1176,7 @@ static void vms_item(struct loader *ld, void *obj, size_t i)
 	vm = topology_add_vm(t);
 	vm->pos = pos;
 	read_schema(ld, &vm_schema, vm, &pos);
+	topology_link_vm(t, vm);
 }
 
 /* ---- regions ---- */

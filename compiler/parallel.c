@@ -2,6 +2,8 @@
 #include "parallel.h"
 
 #include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
 
 struct half {
 	void (*fn)(void *);
@@ -16,12 +18,19 @@ static void *run_half(void *p)
 	return NULL;
 }
 
+bool threads_allowed(void)
+{
+	const char *v = getenv("XENSHM_THREADS");
+
+	return !v || strcmp(v, "1");
+}
+
 void run_pair(void (*fn)(void *), void *a, void *b, bool worth)
 {
 	struct half second = { fn, b };
 	pthread_t tid;
 
-	if (!worth || pthread_create(&tid, NULL, run_half, &second)) {
+	if (!worth || !threads_allowed() || pthread_create(&tid, NULL, run_half, &second)) {
 		fn(a);
 		fn(b);
 		return;

@@ -13,6 +13,9 @@
  */
 void run_pair(void (*fn)(void *), void *a, void *b, bool worth);
 
+/* false when XENSHM_THREADS=1 asks for one thread: the same results, for tests and tight hosts */
+bool threads_allowed(void);
+
 /* Work enough for a second thread: a topology of this many VMs and mappings together. */
 #define PARALLEL_MIN_ITEMS 4096
 

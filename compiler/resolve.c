@@ -7,59 +7,23 @@
 #include "resolve.h"
 #include "freelist.h"
 #include "order.h"
+#include "parallel.h"
 #include "xenfacts.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Names to objects: the VM index, depends_on, regions and their members in file order. */
+/* Names to objects the loader could not link as it read: depends_on may name a later VM. */
 static void link_names(struct topology *t)
 {
-	size_t i, j, alloc = 0, seq = 0;
+	size_t i, j;
 
-	for (i = 0; i < t->nvms; i++) {
-		struct vm *vm = t->vms[i];
-		size_t first;
-		if (!vm->name.s)
-			continue;
-		if (!strmap_add(&t->vm_index, vm->name.s, i) &&
-		    strmap_get(&t->vm_index, vm->name.s, &first))
-			vm->dup_of = t->vms[first];
-	}
 	for (i = 0; i < t->nvms; i++) {
 		struct vm *vm = t->vms[i];
 		vm->deps = xcalloc(vm->ndepends_on, sizeof(*vm->deps));
 		for (j = 0; j < vm->ndepends_on; j++)
 			vm->deps[j] = topology_find_vm(t, vm->depends_on[j].s);
 	}
-	for (i = 0; i < t->nvms; i++) {
-		struct vm *vm = t->vms[i];
-		for (j = 0; j < vm->nmaps; j++) {
-			struct mapping *m = &vm->maps[j];
-			struct region *r;
-
-			m->vm = vm;
-			m->seq = seq++;
-			if (!m->id.s || !m->id.s[0])
-				continue;	/* invalid ID, reported by the loader */
-			r = topology_region(t, m->id.s);
-			m->region = r;
-			if (r->last_map && r->last_map->vm == vm) {
-				m->dup_of = r->last_map;
-				continue;
-			}
-			r->last_map = m;
-			if (!r->nmembers) {
-				r->file_order = t->nmapped;
-				ALLOC_GROW(t->mapped, t->nmapped + 1, alloc);
-				t->mapped[t->nmapped++] = r;
-			}
-			ALLOC_GROW(r->members, r->nmembers + 1, r->members_alloc);
-			m->member_index = r->nmembers;
-			r->members[r->nmembers++] = m;
-		}
-	}
-	t->nmappings = seq;
 	for (i = 0; i < t->nvms; i++)
 		guest_ram(t, t->vms[i]);
 }
@@ -222,15 +186,35 @@ static void index_owners(struct topology *t)
 	}
 }
 
-void resolve_topology(struct topology *t)
+/* VMs [from, to) of a topology, for one of two threads */
+struct vm_span {
+	const struct topology *t;
+	size_t from, to;
+};
+
+static void place_span(void *arg)
 {
+	const struct vm_span *s = arg;
 	size_t i;
 
+	for (i = s->from; i < s->to; i++)
+		place_guest(s->t, s->t->vms[i]);
+}
+
+/* each VM's guest placement is its own: two threads take half the VMs each */
+static void place_guests(const struct topology *t)
+{
+	struct vm_span a = { t, 0, t->nvms / 2 }, b = { t, t->nvms / 2, t->nvms };
+
+	run_pair(place_span, &a, &b, t->nvms + t->nmappings >= PARALLEL_MIN_ITEMS);
+}
+
+void resolve_topology(struct topology *t)
+{
 	link_names(t);
 	size_regions(t);
 	order_resolve(t);
 	index_owners(t);
-	for (i = 0; i < t->nvms; i++)
-		place_guest(t, t->vms[i]);
+	place_guests(t);
 	place_hosts(t);
 }

@@ -121,6 +121,39 @@ struct region *topology_region(struct topology *t, const char *id)
 	return r;
 }
 
+void topology_link_vm(struct topology *t, struct vm *vm)
+{
+	size_t j, first;
+
+	if (vm->name.s && !strmap_add(&t->vm_index, vm->name.s, vm->index) &&
+	    strmap_get(&t->vm_index, vm->name.s, &first))
+		vm->dup_of = t->vms[first];
+	for (j = 0; j < vm->nmaps; j++) {
+		struct mapping *m = &vm->maps[j];
+		struct region *r;
+
+		m->vm = vm;
+		m->seq = t->nmappings++;
+		if (!m->id.s || !m->id.s[0])
+			continue;	/* invalid ID, reported by the loader */
+		r = topology_region(t, m->id.s);
+		m->region = r;
+		if (r->last_map && r->last_map->vm == vm) {
+			m->dup_of = r->last_map;
+			continue;
+		}
+		r->last_map = m;
+		if (!r->nmembers) {
+			r->file_order = t->nmapped;
+			ALLOC_GROW(t->mapped, t->nmapped + 1, t->mapped_alloc);
+			t->mapped[t->nmapped++] = r;
+		}
+		ALLOC_GROW(r->members, r->nmembers + 1, r->members_alloc);
+		m->member_index = r->nmembers;
+		r->members[r->nmembers++] = m;
+	}
+}
+
 struct vm *topology_find_vm(const struct topology *t, const char *name)
 {
 	size_t i;

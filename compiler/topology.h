@@ -203,7 +203,7 @@ struct topology {
 	size_t nvms, vms_alloc;
 	size_t vms_dropped;	/* beyond MAX_VMS, not kept */
 
-	/* every region, mapped or declared, in order of first mention */
+	/* every region, mapped or declared, in order of first mention in the file */
 	struct region **regions;
 	size_t nregions, regions_alloc;
 	struct strmap region_index;
@@ -211,7 +211,7 @@ struct topology {
 
 	/* resolved */
 	struct region **mapped;		/* regions somebody maps, in file order */
-	size_t nmapped;
+	size_t nmapped, mapped_alloc;
 	struct vm **start_order;	/* all VMs; file order when there is a cycle */
 	bool order_has_cycle;
 	struct order_cycle *cycles;	/* one per cycle found, for start-order-cycle */
@@ -226,6 +226,13 @@ struct vm *topology_add_vm(struct topology *t);
 /* The region with that ID, created (undeclared, unmapped) when new. */
 struct region *topology_region(struct topology *t, const char *id);
 struct vm *topology_find_vm(const struct topology *t, const char *name);
+/*
+ * Once the loader has read a VM whole (its mappings no longer move): its
+ * name in the index, each mapping linked to its region (created on first
+ * mention), a repeat of an ID to the VM's first, the regions' members and
+ * the mapped regions in file order.
+ */
+void topology_link_vm(struct topology *t, struct vm *vm);
 
 /* Fills VM fields not given from `defaults`, keeping the defaults' positions. */
 void topology_apply_defaults(struct topology *t);

@@ -61,6 +61,15 @@ bench/gen.sh 3000 ring | awk '/at: 0x/ && (++n % 7 == 0) { sub(/at: 0x[0-9a-f]+/
 	/size: 64K/ && (++k % 5 == 0) { sub(/size: 64K/, "size: 128K") }
 	/name: vm/ && (++v % 9 == 0) { print "    depends_on: [nobody]" } { print }' >"$big/big-many-errors.yaml"
 "$order" "$big"/*.yaml || fail=1
+# and guest placement shares them too: the same config as on one thread (XENSHM_THREADS=1)
+bench/gen.sh 3000 ring-auto >"$big/big-auto.yaml"
+for f in "$big"/*.yaml; do
+	if cmp -s <("$bin" config "$f" 2>&1) <(XENSHM_THREADS=1 "$bin" config "$f" 2>&1); then
+		echo "PASS: threads: $(basename "$f"): the same config and diagnostics on one thread"
+	else
+		echo "FAIL: threads: $(basename "$f"): XENSHM_THREADS=1 gives another config"; fail=1
+	fi
+done
 rm -rf "$big"
 
 # every check of checks.def has a fixture that fires it, one where it must not,
