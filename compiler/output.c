@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,51 +85,115 @@ static bool safe_component(const char *s, size_t n)
 }
 
 /*
- * Creates rel under the directory dirfd, and the directories on the way,
- * for writing. Every step is openat relative to the one before with
- * O_NOFOLLOW: no symbolic link, "..", or absolute path can lead out of the
- * output. NULL after a message.
+ * The directories of the file created last, open: the next file creates
+ * and opens only what its path does not share with that one. fd[i] is the
+ * directory of the first i + 1 components of path, fd[-1] the output's.
  */
-static FILE *create_file(int dirfd, const char *rel, mode_t mode)
+#define DIR_DEPTH 8
+struct dir_walk {
+	int root;
+	int fd[DIR_DEPTH];
+	size_t end[DIR_DEPTH];	/* where component i ends in path */
+	size_t n;
+	char path[PATH_MAX];
+	char buf[1 << 16];	/* the open file's stdio buffer */
+};
+
+static void walk_close(struct dir_walk *w, size_t keep)
+{
+	while (w->n > keep)
+		close(w->fd[--w->n]);
+}
+
+/*
+ * The directory of rel's parent, made on the way: every step is openat
+ * relative to the one before with O_NOFOLLOW, so no symbolic link, "..",
+ * or absolute path can lead out of the output. -1 when it cannot.
+ */
+static int walk_to_parent(struct dir_walk *w, const char *rel)
 {
 	const char *p = rel, *slash;
-	int at = dirfd, fd = -1;
+	size_t i = 0;
+
+	/* the components shared with the last path stay open */
+	while ((slash = strchr(p, '/')) && i < w->n && (size_t)(slash - rel) == w->end[i] &&
+	       !memcmp(rel, w->path, w->end[i]))
+		p = slash + 1, i++;
+	walk_close(w, i);
+	for (; (slash = strchr(p, '/')); p = slash + 1) {
+		size_t len = (size_t)(slash - p), end = (size_t)(slash - rel);
+		int at = w->n ? w->fd[w->n - 1] : w->root, next = -1;
+		char name[NAME_MAX + 1];
+
+		if (w->n == DIR_DEPTH || end >= sizeof(w->path) || len > NAME_MAX ||
+		    !safe_component(p, len))
+			return -1;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if (mkdirat(at, name, 0777) == 0 || errno == EEXIST)
+			next = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0)
+			return -1;
+		memcpy(w->path, rel, end);
+		w->end[w->n] = end;
+		w->fd[w->n++] = next;
+	}
+	return w->n ? w->fd[w->n - 1] : w->root;
+}
+
+static ssize_t fd_write(void *cookie, const char *buf, size_t n)
+{
+	int fd = (int)(intptr_t)cookie;
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t k = write(fd, buf + done, n - done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return done ? (ssize_t)done : -1;
+		done += (size_t)k;
+	}
+	return (ssize_t)done;
+}
+
+static int fd_close(void *cookie)
+{
+	return close((int)(intptr_t)cookie);
+}
+
+/*
+ * Creates rel under the output for writing; NULL after a message. The stream
+ * writes straight to the file through the walk's buffer: stdio's own file
+ * streams would ask the kernel twice more per file (fcntl, fstat), and a
+ * build writes four files per VM.
+ */
+static FILE *create_file(struct dir_walk *w, const char *rel, mode_t mode)
+{
+	const char *base = strrchr(rel, '/');
+	int at = walk_to_parent(w, rel), fd = -1;
 	FILE *f = NULL;
 
-	while ((slash = strchr(p, '/'))) {
-		char *name = xstrndup(p, (size_t)(slash - p));
-		int next = -1;
-
-		if (safe_component(name, strlen(name)) &&
-		    (mkdirat(at, name, 0777) == 0 || errno == EEXIST))
-			next = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		free(name);
-		if (at != dirfd)
-			close(at);
-		if (next < 0)
-			goto fail;
-		at = next;
-		p = slash + 1;
-	}
-	if (safe_component(p, strlen(p)))
-		fd = openat(at, p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (at != dirfd)
-		close(at);
-	if (fd >= 0 && (f = fdopen(fd, "w")))
+	base = base ? base + 1 : rel;
+	if (at >= 0 && safe_component(base, strlen(base)))
+		fd = openat(at, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd >= 0 && (f = fopencookie((void *)(intptr_t)fd, "w",
+				       (cookie_io_functions_t){ .write = fd_write, .close = fd_close }))) {
+		setvbuf(f, w->buf, _IOFBF, sizeof(w->buf));
 		return f;
+	}
 	if (fd >= 0)
 		close(fd);
-fail:
 	err("cannot create", rel);
 	return NULL;
 }
 
 /* One artifact, for one VM when per_vm; 0 or -1 after a message. */
 static int write_artifact(const struct artifact *a, const struct topology *t,
-			  const struct vm *vm, int dirfd, const char *hash)
+			  const struct vm *vm, struct dir_walk *w, const char *hash)
 {
 	char *rel = vm ? xasprintf(a->path, vm->name.s) : xstrdup(a->path);
-	FILE *f = create_file(dirfd, rel, a->mode);
+	FILE *f = create_file(w, rel, a->mode);
 	int ret = -1;
 
 	if (f) {
@@ -139,22 +205,46 @@ static int write_artifact(const struct artifact *a, const struct topology *t,
 	return ret;
 }
 
+/* a per-VM artifact in a directory of the VM's own (guest/%s/...), not a file of its own in a shared one */
+static bool in_vm_dir(const struct artifact *a)
+{
+	return strchr(a->path, '%') < strrchr(a->path, '/');
+}
+
+static bool applies(const struct artifact *a, const struct topology *t, const struct vm *vm)
+{
+	return (!a->applies || a->applies(t)) && (!vm || !a->vm_applies || a->vm_applies(t, vm));
+}
+
+/*
+ * The whole-topology files, the per-VM files of shared directories (xl/),
+ * then each VM's own directory at once: every directory is made and opened
+ * once.
+ */
 static int write_all(const struct topology *t, int dirfd, const char *hash)
 {
+	struct dir_walk *w = xcalloc(1, sizeof(*w));
 	size_t i, j;
+	int ret = 0;
 
-	for (i = 0; i < ARRAY_SIZE(artifacts); i++) {
+	w->root = dirfd;
+	for (i = 0; i < ARRAY_SIZE(artifacts) && !ret; i++) {
 		const struct artifact *a = &artifacts[i];
-		if (a->applies && !a->applies(t))
-			continue;
-		if (!a->per_vm && write_artifact(a, t, NULL, dirfd, hash))
-			return -1;
-		for (j = 0; a->per_vm && j < t->nvms; j++)
-			if ((!a->vm_applies || a->vm_applies(t, t->vms[j])) &&
-			    write_artifact(a, t, t->vms[j], dirfd, hash))
-				return -1;
+		if (!a->per_vm && applies(a, t, NULL))
+			ret = write_artifact(a, t, NULL, w, hash);
+		for (j = 0; a->per_vm && !in_vm_dir(a) && j < t->nvms && !ret; j++)
+			if (applies(a, t, t->vms[j]))
+				ret = write_artifact(a, t, t->vms[j], w, hash);
 	}
-	return 0;
+	for (j = 0; j < t->nvms && !ret; j++)
+		for (i = 0; i < ARRAY_SIZE(artifacts) && !ret; i++) {
+			const struct artifact *a = &artifacts[i];
+			if (a->per_vm && in_vm_dir(a) && applies(a, t, t->vms[j]))
+				ret = write_artifact(a, t, t->vms[j], w, hash);
+		}
+	walk_close(w, 0);
+	free(w);
+	return ret;
 }
 
 /* An existing dir may be replaced only when empty or an earlier build's output. */
