@@ -48,6 +48,30 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * A wait for the other side: spin while it is short (a ring's latency), sleep
+ * a millisecond per turn once it has lasted 10 ms, so a guest left waiting for
+ * its peer (an owner not booted yet) gives its physical CPU back to the
+ * hypervisor instead of burning it. The clock is read every 256 turns only,
+ * and never for a wait shorter than that.
+ */
+struct wait {
+	double since;	/* 0 until the wait has lasted 256 turns */
+	unsigned turns;
+};
+
+static void wait_turn(struct wait *w)
+{
+	static const struct timespec ms = { 0, 1000000 };
+
+	if (++w->turns % 256)
+		return;
+	if (!w->since)
+		w->since = now();
+	else if (now() - w->since > 0.01)
+		nanosleep(&ms, NULL);
+}
+
 /* the deadline s seconds from now; 0 is none */
 static double deadline(uint32_t s)
 {
@@ -72,9 +96,11 @@ static int reattach(struct xsc *c, double end)
 {
 	int st;
 
+	struct wait w = { 0, 0 };
+
 	fputs("xenshm-guest: the owner laid the ring out again: starting over\n", stderr);
 	while ((st = xsc_attach(c, c->w, region_bytes, XSC_KIND_RING)) == XSC_NOT_READY && now() < end)
-		;
+		wait_turn(&w);
 	return st;
 }
 
@@ -82,6 +108,7 @@ static int reattach(struct xsc *c, double end)
 static int ring(struct xsc *c, volatile void *base, uint64_t size, const struct opts *o)
 {
 	uint32_t sz = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
+	struct wait w = { 0, 0 };
 	double end = deadline(o->timeout_s);
 	int st;
 
@@ -90,7 +117,7 @@ static int ring(struct xsc *c, volatile void *base, uint64_t size, const struct 
 		st = xsc_ring_init(c, base, sz, o->slot, o->slots);
 	else
 		while ((st = xsc_attach(c, base, sz, XSC_KIND_RING)) == XSC_NOT_READY && now() < end)
-			;
+			wait_turn(&w);
 	if (st)
 		fprintf(stderr, "xenshm-guest: %s\n", xsc_strerror(st));
 	return st;
@@ -101,6 +128,7 @@ static int sender(struct xsc *c, const struct opts *o, const char *text, double 
 {
 	unsigned char m[MSG_MAX];
 	double t0 = now(), end = deadline(o->timeout_s);
+	struct wait w;
 	uint32_t k, n;
 	int st;
 
@@ -110,7 +138,7 @@ static int sender(struct xsc *c, const struct opts *o, const char *text, double 
 			memcpy(m, text, n);
 		else
 			xsm_make(m, k, n);
-		while ((st = xsc_send(c, m, n)) == XSC_AGAIN)
+		for (w = (struct wait){ 0, 0 }; (st = xsc_send(c, m, n)) == XSC_AGAIN; wait_turn(&w))
 			if (now() > end) {
 				fprintf(stderr, "xenshm-guest: timed out sending message %u\n", k);
 				return 1;
@@ -133,13 +161,14 @@ static int receiver(struct xsc *c, const struct opts *o, int print, double *secs
 {
 	unsigned char m[MSG_MAX + 1];
 	double t0 = 0, end = deadline(o->timeout_s);
+	struct wait w;
 	uint32_t k, len = 0;
 	const char *why;
 	int st;
 
 	*bad = 0;
 	for (k = 0; !o->count || k < o->count; k++) {
-		while ((st = xsc_recv(c, m, MSG_MAX, &len)) == XSC_AGAIN)
+		for (w = (struct wait){ 0, 0 }; (st = xsc_recv(c, m, MSG_MAX, &len)) == XSC_AGAIN; wait_turn(&w))
 			if (now() > end) {
 				fprintf(stderr, "xenshm-guest: timed out after %u messages\n", k);
 				return 1;

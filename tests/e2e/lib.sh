@@ -58,6 +58,10 @@ tally() {
 		esac
 	done < <(grep -a -E '^E2E (PASS|FAIL): ' "$log")
 	if [ $((passed + failed)) -lt "$want" ]; then
+		# a CI log may be all there is to read: what crashed, and where the run stood
+		grep -a -i -E 'segfault|general protection|traps:|triple fault|kernel panic|oops|domain_crash|\(XEN\) .*(BUG|WARN)' \
+			"$log" | head -n 20 | sed "s/^/e2e: ${label}crash: /"
+		tail -n 30 "$log" | sed "s/^/e2e: ${label}log tail: /"
 		echo "FAIL: e2e ${label}only $((passed + failed)) of $want steps reported (QEMU exit $qemu_rc; see $log)"
 		failed=$((failed + 1))
 	fi

@@ -67,17 +67,19 @@ $X ps --format json >/tmp/ps.json
 xenstore-ls -fp /local/shared_mem | tee /tmp/xs.txt
 ok=1
 # ps: the project, its three VMs alive with their domids, both regions
-grep -q '^project e2e-x86 ' /tmp/ps.txt || ok=0
+grep -q '^project e2e-x86 ' /tmp/ps.txt || { echo "E2E: ps does not show project e2e-x86"; ok=0; }
 for vm in "alpha $a" "beta $b" "gamma $g"; do
 	set -- $vm
 	grep -q "^  $1 *$2 " /tmp/ps.txt || { echo "E2E: ps does not show $1 as domain $2"; ok=0; }
 done
 [ "$(grep -c '"state": "\(running\|blocked\)"' /tmp/ps.json)" = 3 ] || { echo "E2E: ps: not 3 live VMs"; ok=0; }
 grep -q '^  all ' /tmp/ps.txt && grep -q '^  pair ' /tmp/ps.txt || { echo "E2E: ps: a region is missing"; ok=0; }
-grep -q "^/local/shared_mem/all/owner = \"$b\"" /tmp/xs.txt || ok=0
-grep -q "^/local/shared_mem/all/mappings/$g = \"0x3b000000-0x3b00ffff\"" /tmp/xs.txt || ok=0
-grep -q "^/local/shared_mem/pair/host = \"0xfe010000\"" /tmp/xs.txt || ok=0
-grep '^/local/shared_mem/pair/owner ' /tmp/xs.txt | grep -q "(n0,r$a,r$b)" || ok=0
+grep -q "^/local/shared_mem/all/owner = \"$b\"" /tmp/xs.txt || { echo "E2E: xenstore: all/owner is not beta's $b"; ok=0; }
+grep -q "^/local/shared_mem/all/mappings/$g = \"0x3b000000-0x3b00ffff\"" /tmp/xs.txt ||
+	{ echo "E2E: xenstore: all/mappings/$g is not gamma's 0x3b000000-0x3b00ffff"; ok=0; }
+grep -q "^/local/shared_mem/pair/host = \"0xfe010000\"" /tmp/xs.txt || { echo "E2E: xenstore: pair/host is not 0xfe010000"; ok=0; }
+grep '^/local/shared_mem/pair/owner ' /tmp/xs.txt | grep -q "(n0,r$a,r$b)" ||
+	{ echo "E2E: xenstore: pair/owner's permissions are not (n0,r$a,r$b)"; ok=0; }
 [ $ok = 1 ] && pass "2 ps and xenstore: 3 live VMs and 2 regions in ps; seed layout, domids $a $b $g, readable by members only" ||
 	fail "2 ps and xenstore records"
 
