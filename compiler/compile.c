@@ -30,6 +30,13 @@ int compile_file(struct compile *c, const char *path, const struct diag_config *
 		return EXIT_USAGE;
 	}
 	compile_source(c, cfg, for_up);
+	if ((err = source_read_error(&c->src))) {
+		/* the file failed under the parser: an I/O error, whatever it left half-read */
+		fprintf(stderr, "xenshm-compose: %s\n", err);
+		free(err);
+		compile_release(c);
+		return EXIT_USAGE;
+	}
 	return 0;
 }
 

@@ -136,12 +136,28 @@ static void start_thread(struct evstream *es)
 	}
 }
 
-int evstream_init(struct evstream *es, const char *text, size_t size)
+/* libyaml's read handler: the source's bytes, from a file on demand or from memory */
+static int read_source(void *data, unsigned char *buf, size_t size, size_t *got)
 {
+	struct evstream *es = data;
+	long n = source_pread(es->src, es->read, buf, size);
+
+	if (n < 0)
+		return 0;
+	es->read += (size_t)n;
+	*got = (size_t)n;
+	return 1;
+}
+
+int evstream_init(struct evstream *es, struct source *src)
+{
+	size_t size = src->size;
+
 	memset(es, 0, sizeof(*es));
 	if (!yaml_parser_initialize(&es->parser))
 		return -1;
-	yaml_parser_set_input_string(&es->parser, (const unsigned char *)text, size);
+	es->src = src;
+	yaml_parser_set_input(&es->parser, read_source, es);
 	yaml_parser_set_encoding(&es->parser, YAML_UTF8_ENCODING);
 	es->batches = xcalloc(EVSTREAM_BATCHES, sizeof(*es->batches));
 	if (size >= evstream_thread_min() && threads_allowed())

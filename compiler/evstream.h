@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <yaml.h>
 
+#include "srcpos.h"
+
 struct evbatch;
 struct evthread;
 
@@ -24,10 +26,16 @@ struct evstream {
 	struct evthread *thread;	/* NULL when filled on demand */
 	size_t filled;			/* batches filled, on demand */
 	bool started;			/* a batch is being read */
+	struct source *src;		/* the text, pulled by the parser */
+	size_t read;			/* bytes of it the parser has had */
 };
 
-/* Returns 0, or -1 when libyaml cannot start (out of memory). Reads text; keeps no copy. */
-int evstream_init(struct evstream *es, const char *text, size_t size);
+/*
+ * Returns 0, or -1 when libyaml cannot start (out of memory). The parser
+ * pulls src's text as it goes (source_pread); a read error ends the stream
+ * as libyaml's reader error, with src->read_errno set.
+ */
+int evstream_init(struct evstream *es, struct source *src);
 /*
  * The next event: owned by the stream and valid until the next call. NULL once
  * the input failed; es->parser then says why (problem, marks, offsets).

@@ -98,8 +98,9 @@ static struct srcpos ev_pos(const struct loader *ld)
 /* line:col of a byte offset (libyaml's reader errors give only that) */
 static struct srcpos offset_pos(const struct source *src, size_t off)
 {
-	size_t lo = 0, hi = source_nlines(src), i;
+	size_t lo = 0, hi = source_nlines(src), i, start, len;
 	struct srcpos p = { 1, 1, 0 };
+	const char *text;
 
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -109,8 +110,10 @@ static struct srcpos offset_pos(const struct source *src, size_t off)
 			hi = mid;
 	}
 	p.line = (uint32_t)lo + 1;
-	for (i = source_line_start(src, p.line); i < off && i < src->size; i++)
-		if (((unsigned char)src->text[i] & 0xC0) != 0x80)
+	start = source_line_start(src, p.line);
+	text = source_line(src, p.line, &len);
+	for (i = 0; start + i < off && i < len; i++)
+		if (((unsigned char)text[i] & 0xC0) != 0x80)
 			p.col++;
 	return p;
 }
@@ -1353,7 +1356,7 @@ int load_topology(struct topology *t, struct diag_set *d)
 	ld.src = t->src;
 	ld.root_pos = (struct srcpos){ 1, 1, 0 };
 	ld.ev = &no_event;
-	if (evstream_init(&ld.es, t->src->text, t->src->size)) {
+	if (evstream_init(&ld.es, t->src)) {
 		report(d, C_YAML_SYNTAX, &ld.root_pos, "cannot initialise the YAML parser");
 		return -1;
 	}

@@ -2,6 +2,7 @@
 #ifndef XENSHM_SRCPOS_H
 #define XENSHM_SRCPOS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,27 +12,57 @@ struct srcpos {
 	uint32_t len;		/* characters to underline on that line, 0 = caret only */
 };
 
+/*
+ * A topology's text. A regular file is read on demand: the parser pulls it
+ * through source_pread, excerpts read their line again, and nothing holds
+ * the whole file (at 32 752 VMs it was the model's largest single block).
+ * Standard input, pipes, devices and buffers are held in memory.
+ */
 struct source {
 	char *name;		/* as given on the command line, "<stdin>" for - */
-	char *text;		/* the whole file, NUL-terminated (may hold more NULs) */
-	size_t size;
+	char *text;		/* in memory: the whole text, NUL-terminated; NULL when on demand */
+	size_t size;		/* bytes of text, a byte-order mark excluded */
+	int fd;			/* on demand: the open file; -1 in memory */
+	size_t skip;		/* on demand: 3 past a byte-order mark, else 0 */
+	struct stat_id {	/* on demand: the file as opened, to tell an edit since */
+		unsigned long long dev, ino, size;
+		long long mtime_s, mtime_ns;
+	} id;
+	int read_errno;		/* a read on demand failed (EFBIG: past the limit) */
+	bool stale;		/* the file changed since it was parsed: no excerpts */
 	size_t *lines;		/* byte offset of each line start: built on first use, */
 	size_t nlines;		/* read them through source_nlines/source_line_start */
+	char *line;		/* source_line's copy of a line read on demand */
+	size_t line_alloc;
 };
 
 /* Largest input accepted: bounds memory on hostile input (docs/limits.md). */
 #define SOURCE_MAX_BYTES ((size_t)64 << 20)
 
 /*
- * Reads path ("-" = standard input) whole. Returns 0, or -1 with a message
- * in *err (caller frees) on I/O errors and inputs over SOURCE_MAX_BYTES.
+ * Opens path ("-" = standard input): a regular file to be read on demand,
+ * anything else read whole. Returns 0, or -1 with a message in *err (caller
+ * frees) on I/O errors and inputs over SOURCE_MAX_BYTES.
  */
 int source_read(struct source *src, const char *path, char **err);
 /* A source from memory (fuzzing, tests); copies data. */
 void source_from_buffer(struct source *src, const char *name, const char *data, size_t n);
 void source_release(struct source *src);
 
-/* The text of a 1-based line without its newline; *len receives its length. */
+/*
+ * Up to n bytes of the text from offset off, as the parser reads it (safe
+ * from any one thread at a time besides the main thread's excerpts): the
+ * bytes read, 0 at the end, -1 on a read error or past SOURCE_MAX_BYTES,
+ * recorded in src->read_errno.
+ */
+long source_pread(struct source *src, size_t off, void *buf, size_t n);
+/* After a read on demand failed: the message (caller frees), as source_read gives; else NULL. */
+char *source_read_error(const struct source *src);
+
+/*
+ * The text of a 1-based line without its newline; *len receives its length.
+ * Valid until the next call; empty once the file changed since it was read.
+ */
 const char *source_line(const struct source *src, uint32_t line, size_t *len);
 
 /* lines in the source; the byte offset where a 1-based line starts */

@@ -203,6 +203,41 @@ run "utf8-bom before a block mapping" 2 check "$tmp/bom.yaml" &&
 	{ grep -q "^$tmp/bom.yaml:5:47: error: \[type\]" "$tmp/out" || failed "utf8-bom before a block mapping" "position not counted from after the BOM"; } &&
 	pass "utf8-bom before a block mapping"
 
+# inputs of every kind: a regular file is read on demand, the rest whole, all
+# bounded by the 64 MiB limit (docs/limits.md)
+truncate -s $((64 * 1048576 + 1)) "$tmp/huge.yaml"
+run "input over 64 MiB, a file" 1 check "$tmp/huge.yaml" &&
+	{ grep -q "is larger than 64 MiB, the limit for a topology" "$tmp/out" || failed "input over 64 MiB, a file" "no limit named"; } &&
+	pass "input over 64 MiB, a file"
+if "$bin" check - <"$tmp/huge.yaml" >"$tmp/out" 2>&1; [ $? = 1 ] && grep -q "larger than 64 MiB" "$tmp/out"; then
+	pass "input over 64 MiB, standard input"
+else
+	failed "input over 64 MiB, standard input" "not refused by its size"
+fi
+rm -f "$tmp/huge.yaml"
+run "input a directory" 1 check "$tmp" &&
+	{ grep -q "^xenshm-compose: cannot read '$tmp': Is a directory" "$tmp/out" || failed "input a directory" "no I/O error"; } &&
+	pass "input a directory"
+mkfifo "$tmp/fifo.yaml"
+cat "$tmp/bom.yaml" >"$tmp/fifo.yaml" &
+run "input a fifo, read whole" 2 check "$tmp/fifo.yaml" &&
+	{ grep -q "^$tmp/fifo.yaml:5:47: error: \[type\]" "$tmp/out" && grep -q '^ 5 |   - { name: a' "$tmp/out" ||
+		failed "input a fifo, read whole" "position or excerpt lost"; } &&
+	pass "input a fifo, read whole"
+wait
+# the excerpt is read again from the file: CR LF, NEL and LS breaks, and a line
+# past the first 64 KiB block
+{
+	printf 'version: 1\r\nname: lab\xc2\x85xen: { arch: arm64 }\xe2\x80\xa8# '
+	head -c 70000 /dev/zero | tr '\0' '#'
+	printf '\nvms:\n  - { name: a, kernel: /k, memory: 64M, type: hvm }\n'
+} >"$tmp/breaks.yaml"
+run "excerpt read on demand past the first block" 2 check "$tmp/breaks.yaml" &&
+	{ grep -q "^$tmp/breaks.yaml:6:47: error: \[type\]" "$tmp/out" &&
+		grep -q '^ 6 |   - { name: a, kernel: /k, memory: 64M, type: hvm }$' "$tmp/out" ||
+		failed "excerpt read on demand past the first block" "line or excerpt wrong"; } &&
+	pass "excerpt read on demand past the first block"
+
 # one region shared by 8 000 VMs: output grows with the input, not with its square
 {
 	printf '%s\n' 'version: 1' 'name: lab' 'xen: { arch: arm64, pool: { base: 0x60000000, size: 16M } }' \

@@ -154,5 +154,6 @@ int main(void)
 	test_status();
 	test_channel();
 	test_docwriter();
+	test_source();
 	return failed;
 }

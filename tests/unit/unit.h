@@ -19,5 +19,6 @@ extern int failed;
 void test_status(void);
 void test_channel(void);
 void test_docwriter(void);
+void test_source(void);
 
 #endif
