@@ -23,6 +23,8 @@ struct loader {
 	struct diag_set *d;
 	const struct source *src;
 	struct srcpos root_pos;
+	struct mapping *maps;	/* the VM being read grows its mappings here */
+	size_t maps_alloc;
 };
 
 /* A key reader: consumes the value node of one key of a schema mapping. */
@@ -332,8 +334,7 @@ static bool read_scalar_as(struct loader *ld, const char *key, const char *what,
 
 	if (!text)
 		return false;
-	free(out->s);
-	out->s = xstrndup(text, ld->ev->data.scalar.length);
+	out->s = arena_strndup(&ld->t->arena, text, ld->ev->data.scalar.length);
 	return true;
 }
 
@@ -416,7 +417,6 @@ static bool read_enum(struct loader *ld, const char *key, const struct enum_word
 	else
 		report(ld->d, C_TYPE, &text->pos, "'%s' must be %s, not '%s'", key, list, q(text->s));
 	free(list);
-	free(text->s);
 	text->s = NULL;
 	return false;
 }
@@ -804,7 +804,6 @@ static void vm_dom0less_node(struct loader *ld, void *obj, const struct srcpos *
 		report(ld->d, C_TYPE, &vm->dom0less_node.pos,
 		       "'dom0less_node' must be a device-tree node name (1 to 31 of "
 		       "[A-Za-z0-9,._+-]), not '%s'", q(vm->dom0less_node.s));
-		free(vm->dom0less_node.s);
 		vm->dom0less_node.s = NULL;
 	}
 }
@@ -969,7 +968,7 @@ static void shm_short(struct loader *ld, struct vm *vm)
 	}
 	m = add_mapping(vm, &pos);
 	if (!strchr(v, '=')) {
-		m->id.s = xstrdup(v);
+		m->id.s = arena_strdup(&ld->t->arena, v);
 		m->id.pos = pos;
 		if (!check_region_id(ld, m->id.s, &m->id.pos, strchr(v, '+') ?
 				     "; a range is written \"ADDR+SIZE = ID\"" : NULL))
@@ -980,10 +979,10 @@ static void shm_short(struct loader *ld, struct vm *vm)
 		report(ld->d, C_BAD_NUMBER, &pos,
 		       "'%s' is not a valid mapping: expected \"ADDR+SIZE = ID\", e.g. "
 		       "\"0x05000000+2M = ring0\"", q(v));
-		m->id.s = xstrdup("");
+		m->id.s = arena_strdup(&ld->t->arena, "");
 		return;
 	}
-	m->id.s = xstrndup(v + sf.id_off, sf.id_len);
+	m->id.s = arena_strndup(&ld->t->arena, v + sf.id_off, sf.id_len);
 	m->id.pos = sub_pos(ld, sf.id_off, sf.id_len);
 	if (!check_region_id(ld, m->id.s, &m->id.pos, NULL))
 		m->id.s[0] = '\0';
@@ -1035,7 +1034,7 @@ static void shm_item(struct loader *ld, void *obj, size_t i)
 		m = add_mapping(vm, &pos);
 		read_schema(ld, &map_schema, m, &pos);
 		if (!m->id.s)	/* missing-key was reported; keep the entry, unlinked */
-			m->id.s = xstrdup("");
+			m->id.s = arena_strdup(&ld->t->arena, "");
 	} else if (ld->ev->type != YAML_ALIAS_EVENT) {
 		report(ld->d, C_TYPE, &pos, "an 'shm' entry must be an ID, \"ADDR+SIZE = ID\" or "
 		       "{ id, at, size }, not %s", node_kind(ld->ev));
@@ -1096,7 +1095,7 @@ static void xl_entry(struct loader *ld, void *obj, const char *key, const struct
 	memset(x, 0, sizeof(*x));
 	if (ld->ev->type == YAML_SEQUENCE_START_EVENT && !ev_anchor(ld->ev)) {
 		x->kind = XL_LIST;
-		x->key.s = xstrdup(key);
+		x->key.s = arena_strdup(&ld->t->arena, key);
 		x->key.pos = *kpos;
 		vm->nxl++;
 		walk_sequence(ld, x, xl_list_item);
@@ -1117,7 +1116,7 @@ static void xl_entry(struct loader *ld, void *obj, const char *key, const struct
 	}
 	if (!read_scalar(ld, key, "a string, an integer or a list of strings", &x->value))
 		return;
-	x->key.s = xstrdup(key);
+	x->key.s = arena_strdup(&ld->t->arena, key);
 	x->key.pos = *kpos;
 	vm->nxl++;
 }
@@ -1178,7 +1177,14 @@ static void vms_item(struct loader *ld, void *obj, size_t i)
 	}
 	vm = topology_add_vm(t);
 	vm->pos = pos;
+	/* the mappings grow in the loader's array, then move to the arena at their size */
+	vm->maps = ld->maps;
+	vm->maps_alloc = ld->maps_alloc;
 	read_schema(ld, &vm_schema, vm, &pos);
+	ld->maps = vm->maps;
+	ld->maps_alloc = vm->maps_alloc;
+	vm->maps = arena_memdup(&t->arena, ld->maps, vm->nmaps * sizeof(*vm->maps));
+	vm->maps_alloc = vm->nmaps;
 	topology_link_vm(t, vm);
 }
 
@@ -1226,7 +1232,6 @@ static void top_version(struct loader *ld, void *obj, const struct srcpos *kpos)
 		       "version 1", q(s.s));
 	else
 		t->version = (struct num_at){ v, true, s.pos };
-	free(s.s);
 }
 
 static void top_name(struct loader *ld, void *obj, const struct srcpos *kpos)
@@ -1241,7 +1246,6 @@ static void top_name(struct loader *ld, void *obj, const struct srcpos *kpos)
 	if (!name_valid(NAME_PROJECT, s)) {
 		report(ld->d, C_TYPE, &t->name.pos, "invalid project name '%s': it must match "
 		       "[a-z0-9][a-z0-9_-]{0,31}", q(s));
-		free(t->name.s);
 		t->name.s = NULL;
 	}
 }
@@ -1378,6 +1382,7 @@ int load_topology(struct topology *t, struct diag_set *d)
 		}
 	}
 	evstream_release(&ld.es);
+	free(ld.maps);
 	ld.ev = &no_event;
 	if (ld.failed)
 		return -1;

@@ -17,70 +17,31 @@ void topology_init(struct topology *t, struct source *src)
 	strmap_init(&t->vm_index);
 }
 
-static void str_release(struct str_at *s)
-{
-	free(s->s);
-	s->s = NULL;
-}
-
+/* what the arena does not hold: the lists still grown with ALLOC_GROW */
 static void vm_release(struct vm *vm)
 {
-	size_t i, j;
+	size_t i;
 
-	str_release(&vm->name);
-	str_release(&vm->type_text);
-	str_release(&vm->kernel);
-	str_release(&vm->ramdisk);
-	str_release(&vm->cmdline);
-	str_release(&vm->device_tree);
-	str_release(&vm->vuart);
-	str_release(&vm->dom0less_node);
-	for (i = 0; i < vm->npt_iomem; i++)
-		str_release(&vm->pt_iomem[i].text);
 	free(vm->pt_iomem);
 	free(vm->pt_irqs);
-	for (i = 0; i < vm->npt_dtdev; i++)
-		str_release(&vm->pt_dtdev[i]);
 	free(vm->pt_dtdev);
-	for (i = 0; i < vm->nxl; i++) {
-		str_release(&vm->xl[i].key);
-		str_release(&vm->xl[i].value);
-		for (j = 0; j < vm->xl[i].nitems; j++)
-			str_release(&vm->xl[i].items[j]);
+	for (i = 0; i < vm->nxl; i++)
 		free(vm->xl[i].items);
-	}
 	free(vm->xl);
-	for (i = 0; i < vm->ndepends_on; i++)
-		str_release(&vm->depends_on[i]);
 	free(vm->depends_on);
 	free(vm->deps);
-	for (i = 0; i < vm->nmaps; i++)
-		str_release(&vm->maps[i].id);
-	free(vm->maps);
 }
 
 void topology_release(struct topology *t)
 {
 	size_t i;
 
-	str_release(&t->name);
-	str_release(&t->arch_text);
-	str_release(&t->xen_version);
-	str_release(&t->backend_text);
 	vm_release(&t->defaults);
-	for (i = 0; i < t->nvms; i++) {
+	for (i = 0; i < t->nvms; i++)
 		vm_release(t->vms[i]);
-		free(t->vms[i]);
-	}
 	free(t->vms);
-	for (i = 0; i < t->nregions; i++) {
-		struct region *r = t->regions[i];
-		str_release(&r->owner_name);
-		str_release(&r->description);
-		free(r->id);
-		free(r->members);
-		free(r);
-	}
+	for (i = 0; i < t->nregions; i++)
+		free(t->regions[i]->members);
 	free(t->regions);
 	free(t->start_order);
 	for (i = 0; i < t->ncycles; i++)
@@ -89,12 +50,13 @@ void topology_release(struct topology *t)
 	free(t->mapped);
 	strmap_release(&t->region_index);
 	strmap_release(&t->vm_index);
+	arena_release(&t->arena);
 	memset(t, 0, sizeof(*t));
 }
 
 struct vm *topology_add_vm(struct topology *t)
 {
-	struct vm *vm = xcalloc(1, sizeof(*vm));
+	struct vm *vm = arena_alloc(&t->arena, sizeof(*vm));
 
 	vm->index = t->nvms;
 	vm->type = VM_PVH;
@@ -111,9 +73,9 @@ struct region *topology_region(struct topology *t, const char *id)
 
 	if (strmap_get(&t->region_index, id, &i))
 		return t->regions[i];
-	r = xcalloc(1, sizeof(*r));
+	r = arena_alloc(&t->arena, sizeof(*r));
 	r->index = t->nregions;
-	r->id = xstrdup(id);
+	r->id = arena_strdup(&t->arena, id);
 	r->file_order = SIZE_MAX;
 	ALLOC_GROW(t->regions, t->nregions + 1, t->regions_alloc);
 	t->regions[t->nregions++] = r;
@@ -168,7 +130,7 @@ struct vm *topology_find_vm(const struct topology *t, const char *name)
 static void inherit_str(struct str_at *dst, const struct str_at *src)
 {
 	if (!dst->s && !srcpos_valid(&dst->pos) && srcpos_valid(&src->pos)) {
-		dst->s = src->s ? xstrdup(src->s) : NULL;
+		dst->s = src->s;	/* the arena's: shared, never freed alone */
 		dst->pos = src->pos;
 	}
 }
@@ -191,8 +153,7 @@ static void inherit_lists(struct vm *vm, const struct vm *d)
 		vm->passthrough_set = true;
 		for (i = 0; i < d->npt_iomem; i++) {
 			ALLOC_GROW(vm->pt_iomem, vm->npt_iomem + 1, vm->pt_iomem_alloc);
-			vm->pt_iomem[vm->npt_iomem] = d->pt_iomem[i];
-			vm->pt_iomem[vm->npt_iomem++].text.s = xstrdup(d->pt_iomem[i].text.s);
+			vm->pt_iomem[vm->npt_iomem++] = d->pt_iomem[i];
 		}
 		for (i = 0; i < d->npt_irqs; i++) {
 			ALLOC_GROW(vm->pt_irqs, vm->npt_irqs + 1, vm->pt_irqs_alloc);
@@ -200,8 +161,7 @@ static void inherit_lists(struct vm *vm, const struct vm *d)
 		}
 		for (i = 0; i < d->npt_dtdev; i++) {
 			ALLOC_GROW(vm->pt_dtdev, vm->npt_dtdev + 1, vm->pt_dtdev_alloc);
-			vm->pt_dtdev[vm->npt_dtdev].pos = d->pt_dtdev[i].pos;
-			vm->pt_dtdev[vm->npt_dtdev++].s = xstrdup(d->pt_dtdev[i].s);
+			vm->pt_dtdev[vm->npt_dtdev++] = d->pt_dtdev[i];
 		}
 	}
 	if (!vm->xl_set && d->xl_set) {
@@ -212,14 +172,11 @@ static void inherit_lists(struct vm *vm, const struct vm *d)
 			ALLOC_GROW(vm->xl, vm->nxl + 1, vm->xl_alloc);
 			x = &vm->xl[vm->nxl++];
 			*x = d->xl[i];
-			x->key.s = xstrdup(d->xl[i].key.s);
-			x->value.s = d->xl[i].value.s ? xstrdup(d->xl[i].value.s) : NULL;
-			x->items = NULL;
+			x->items = NULL;	/* the strings are shared, the list is the VM's own */
 			x->nitems = x->alloc = 0;
 			for (j = 0; j < d->xl[i].nitems; j++) {
 				ALLOC_GROW(x->items, x->nitems + 1, x->alloc);
-				x->items[x->nitems].pos = d->xl[i].items[j].pos;
-				x->items[x->nitems++].s = xstrdup(d->xl[i].items[j].s);
+				x->items[x->nitems++] = d->xl[i].items[j];
 			}
 		}
 	}

@@ -22,7 +22,7 @@ enum vm_type { VM_PVH, VM_HVM, VM_PV };
 
 /* A string value and where it was written. */
 struct str_at {
-	char *s;		/* NULL when absent */
+	char *s;		/* NULL when absent; in the topology's arena */
 	struct srcpos pos;
 };
 
@@ -177,6 +177,7 @@ struct order_cycle {
 };
 
 struct topology {
+	struct arena arena;	/* the VMs, regions, mappings and strings */
 	bool for_up;		/* checking for `up`: raw xl keys are refused */
 	struct source *src;
 

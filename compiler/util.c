@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void die_oom(void)
 {
@@ -93,6 +94,126 @@ void grow_array(void **arr, size_t *alloc, size_t need, size_t elem)
 		die_oom();
 	*arr = xrealloc(*arr, n * elem);
 	*alloc = n;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_MALLOC 1
+#endif
+#endif
+
+#define ARENA_CHUNK ((size_t)2 << 20)	/* a huge page on x86_64 and on arm64 with 4 KiB pages */
+#define ARENA_ALIGN 16
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t size;		/* of the mapping, this header included */
+};
+_Static_assert(sizeof(struct arena_chunk) <= ARENA_ALIGN, "a chunk's header fits before its first object");
+
+#ifndef ARENA_MALLOC
+/*
+ * A chunk of at least n bytes, aligned to 2 MiB so that the kernel can back
+ * it with huge pages (transparent huge pages, asked for; where they are not
+ * to be had it is ordinary zeroed memory).
+ */
+static struct arena_chunk *chunk_map(size_t n)
+{
+	size_t size = (n + sizeof(struct arena_chunk) + ARENA_CHUNK - 1) & ~(ARENA_CHUNK - 1);
+	char *p, *aligned;
+
+	if (size < n)
+		die_oom();
+	p = mmap(NULL, size + ARENA_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		die_oom();
+	aligned = (char *)(((uintptr_t)p + ARENA_CHUNK - 1) & ~(uintptr_t)(ARENA_CHUNK - 1));
+	if (aligned > p)
+		munmap(p, (size_t)(aligned - p));
+	munmap(aligned + size, (size_t)(p + ARENA_CHUNK - aligned));
+#ifdef MADV_HUGEPAGE
+	madvise(aligned, size, MADV_HUGEPAGE);
+#endif
+	((struct arena_chunk *)aligned)->size = size;
+	return (struct arena_chunk *)aligned;
+}
+#endif
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	char *p;
+
+	if (n > SIZE_MAX / 2)
+		die_oom();
+	n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+#ifdef ARENA_MALLOC
+	p = xcalloc(1, n);
+	ALLOC_GROW(a->objects, a->nobjects + 1, a->objects_alloc);
+	a->objects[a->nobjects++] = p;
+	return p;
+#else
+	if ((size_t)(a->end - a->next) < n) {
+		struct arena_chunk *c;
+		if (n > ARENA_CHUNK / 4) {
+			/* a large block: a chunk of its own, behind the current one */
+			c = chunk_map(n + ARENA_ALIGN);
+			if (a->chunks) {
+				c->next = a->chunks->next;
+				a->chunks->next = c;
+			} else {
+				a->chunks = c;
+			}
+			return (char *)c + ARENA_ALIGN;
+		}
+		c = chunk_map(ARENA_CHUNK - ARENA_ALIGN);
+		c->next = a->chunks;
+		a->chunks = c;
+		a->next = (char *)c + ARENA_ALIGN;
+		a->end = (char *)c + c->size;
+	}
+	p = a->next;
+	a->next += n;
+	return p;	/* fresh anonymous memory: already zero */
+#endif
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+void *arena_memdup(struct arena *a, const void *p, size_t n)
+{
+	void *q = arena_alloc(a, n);
+
+	if (n)
+		memcpy(q, p, n);
+	return q;
+}
+
+void arena_release(struct arena *a)
+{
+	struct arena_chunk *c, *next;
+	size_t i;
+
+	for (c = a->chunks; c; c = next) {
+		next = c->next;
+		munmap(c, c->size);
+	}
+	for (i = 0; i < a->nobjects; i++)
+		free(a->objects[i]);
+	free(a->objects);
+	memset(a, 0, sizeof(*a));
 }
 
 /* FNV-1a: short keys, good enough spread, no dependency */
