@@ -82,8 +82,7 @@ struct schema {
 
 static struct srcpos mark_pos(const yaml_mark_t *m)
 {
-	struct srcpos p = { (uint32_t)m->line + 1, (uint32_t)m->column + 1, 0 };
-	return p;
+	return srcpos_at(m->line + 1, m->column + 1, 0);
 }
 
 /* Position of the current event, underlining a one-line scalar. */
@@ -93,15 +92,14 @@ static struct srcpos ev_pos(const struct loader *ld)
 
 	if (ld->ev->type == YAML_SCALAR_EVENT && ld->ev->end_mark.line == ld->ev->start_mark.line &&
 	    ld->ev->end_mark.column > ld->ev->start_mark.column)
-		p.len = (uint32_t)(ld->ev->end_mark.column - ld->ev->start_mark.column);
+		p = srcpos_at(p.line, p.col, ld->ev->end_mark.column - ld->ev->start_mark.column);
 	return p;
 }
 
 /* line:col of a byte offset (libyaml's reader errors give only that) */
 static struct srcpos offset_pos(const struct source *src, size_t off)
 {
-	size_t lo = 0, hi = source_nlines(src), i, start, len;
-	struct srcpos p = { 1, 1, 0 };
+	size_t lo = 0, hi = source_nlines(src), i, start, len, col = 1;
 	const char *text;
 
 	while (hi - lo > 1) {
@@ -111,13 +109,12 @@ static struct srcpos offset_pos(const struct source *src, size_t off)
 		else
 			hi = mid;
 	}
-	p.line = (uint32_t)lo + 1;
-	start = source_line_start(src, p.line);
-	text = source_line(src, p.line, &len);
+	start = source_line_start(src, (uint32_t)lo + 1);
+	text = source_line(src, (uint32_t)lo + 1, &len);
 	for (i = 0; start + i < off && i < len; i++)
 		if (((unsigned char)text[i] & 0xC0) != 0x80)
-			p.col++;
-	return p;
+			col++;
+	return srcpos_at(lo + 1, col, 0);
 }
 
 static void report_syntax(struct loader *ld)
@@ -930,9 +927,7 @@ static struct srcpos sub_pos(const struct loader *ld, size_t off, size_t len)
 		if (b + len > line_len || memcmp(line + b, v + off, len))
 			return p;
 	}
-	p.col = (uint32_t)col;
-	p.len = (uint32_t)len;
-	return p;
+	return srcpos_at(p.line, col, len);
 }
 
 static struct mapping *add_mapping(struct vm *vm, const struct srcpos *pos)

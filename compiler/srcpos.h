@@ -6,11 +6,31 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 1-based line and column (characters); line 0 means "no position" */
+/*
+ * 1-based line and column (characters); line 0 means "no position". Eight
+ * bytes, for a model that holds several per mapping: a 64 MiB input has at
+ * most 2^26 + 1 columns (the last two shown as SRCPOS_COL_MAX), and an
+ * underline longer than SRCPOS_LEN_MAX is cut there (an excerpt shows 120
+ * characters around the caret anyway).
+ */
 struct srcpos {
-	uint32_t line, col;
-	uint32_t len;		/* characters to underline on that line, 0 = caret only */
+	uint32_t line;
+	uint32_t col : 26;
+	uint32_t len : 6;	/* characters to underline on that line, 0 = caret only */
 };
+#define SRCPOS_COL_MAX ((1u << 26) - 1)
+#define SRCPOS_LEN_MAX 63u
+
+/* a position from counts that may pass the fields' widths: clamped to them */
+static inline struct srcpos srcpos_at(size_t line, size_t col, size_t len)
+{
+	struct srcpos p;
+
+	p.line = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
+	p.col = col > SRCPOS_COL_MAX ? SRCPOS_COL_MAX : (uint32_t)col;
+	p.len = len > SRCPOS_LEN_MAX ? SRCPOS_LEN_MAX : (uint32_t)len;
+	return p;
+}
 
 /*
  * A topology's text. A regular file is read on demand: the parser pulls it

@@ -76,7 +76,7 @@ struct region *topology_region(struct topology *t, const char *id)
 	r = arena_alloc(&t->arena, sizeof(*r));
 	r->index = t->nregions;
 	r->id = arena_strdup(&t->arena, id);
-	r->file_order = SIZE_MAX;
+	r->file_order = UINT32_MAX;
 	ALLOC_GROW(t->regions, t->nregions + 1, t->regions_alloc);
 	t->regions[t->nregions++] = r;
 	strmap_add(&t->region_index, r->id, r->index);

@@ -80,20 +80,23 @@ struct xl_extra {
 struct vm;
 struct region;
 
-/* One `shm` entry: a VM maps a region at a guest address. */
+/*
+ * One `shm` entry: a VM maps a region at a guest address. A topology holds
+ * up to a few hundred thousand: pointers first, the indices in 32 bits (a
+ * 64 MiB input has fewer than 2^32 entries), 120 bytes in all.
+ */
 struct mapping {
 	struct vm *vm;
-	size_t index;		/* in vm->maps */
+	struct region *region;
+	struct mapping *dup_of;	/* the same VM mapped this ID earlier */
+	uint64_t gaddr;		/* resolved: the guest address */
 	struct str_at id;
 	struct num_at at;	/* explicit guest address */
 	struct num_at size;	/* explicit size */
 	struct srcpos pos;	/* the entry */
-	struct region *region;
-	struct mapping *dup_of;	/* the same VM mapped this ID earlier */
-	size_t seq;		/* global file order of mappings */
-	size_t member_index;	/* in region->members */
-	/* resolved */
-	uint64_t gaddr;
+	uint32_t index;		/* in vm->maps */
+	uint32_t seq;		/* global file order of mappings */
+	uint32_t member_index;	/* in region->members */
 	bool placed;		/* gaddr is known (explicit, or placed) */
 	bool no_room;		/* guest placement was tried and found no room */
 };
@@ -136,31 +139,31 @@ struct vm {
 };
 
 struct region {
-	size_t index;		/* order of first sighting, see topology.regions */
 	char *id;
-	bool declared;		/* has a `regions` entry */
-	struct srcpos key_pos;	/* the `regions` key */
-	struct num_at size, host, align;
-	struct str_at owner_name, description;
-
 	struct mapping **members;	/* in file order of the mappings */
 	size_t nmembers, members_alloc;
+	struct num_at size, host, align;
+	struct str_at owner_name, description;
 
 	/* resolved */
 	uint64_t eff_size;	/* the size in force; 0 while unknown */
 	const struct num_at *size_from;	/* where eff_size is given; NULL when nowhere */
 	uint64_t eff_align;
 	struct vm *owner;	/* explicit if valid, else the default owner */
-	size_t owner_index;	/* the owner's in members */
-	bool owner_explicit;	/* owner is a valid explicit owner */
 	uint64_t host_base;
-	bool host_placed;	/* host_base is known (fixed, or placed in the pool) */
 	struct pool_miss {	/* placement in the pool was tried and found no room */
-		bool no_room;
 		uint64_t free_total, largest_free;	/* what the pool had left */
+		bool no_room;
 	} pool_miss;
-	size_t file_order;	/* by first mapping; SIZE_MAX when unmapped */
 	struct mapping *last_map;	/* linking scratch: latest mapping seen */
+
+	struct srcpos key_pos;	/* the `regions` key */
+	uint32_t index;		/* order of first sighting, see topology.regions */
+	uint32_t owner_index;	/* the owner's in members */
+	uint32_t file_order;	/* by first mapping; UINT32_MAX when unmapped */
+	bool declared;		/* has a `regions` entry */
+	bool owner_explicit;	/* owner is a valid explicit owner */
+	bool host_placed;	/* host_base is known (fixed, or placed in the pool) */
 };
 
 /* An edge of the start-order graph: 'from' must be created before 'to'. */
