@@ -5,39 +5,67 @@
 #include <string.h>
 
 
+/*
+ * An edge as the sort keeps it: 12 bytes, for the few hundred thousand owner
+ * edges of a large topology; order_edge (positions, region) is made only for
+ * the edges of a cycle. ref is the depends_on item j of 'to', or OWNER_EDGE
+ * with the region's index.
+ */
+struct gedge {
+	uint32_t from, to, ref;
+};
+#define OWNER_EDGE 0x80000000u
+
 struct graph {
+	const struct topology *t;
 	size_t n;
 	bool *cut;		/* per edge index: left out of cycle search */
-	struct order_edge *edges;
+	struct gedge *edges;
 	size_t nedges, alloc;
-	size_t *first;		/* CSR: edges of node v are by_from[first[v] .. first[v+1]) */
-	struct order_edge **by_from;
+	uint32_t *first;	/* CSR: edges of node v are by_from[first[v] .. first[v+1]) */
+	uint32_t *by_from;	/* edge indices */
 };
 
-static void add_edge(struct graph *g, struct vm *from, struct vm *to, const struct srcpos *pos,
-		     const struct region *r)
+static void add_edge(struct graph *g, const struct vm *from, const struct vm *to, uint32_t ref)
 {
 	ALLOC_GROW(g->edges, g->nedges + 1, g->alloc);
-	g->edges[g->nedges++] = (struct order_edge){ from, to, pos, r };
+	g->edges[g->nedges++] = (struct gedge){ (uint32_t)from->index, (uint32_t)to->index, ref };
+}
+
+/* the edge with its VMs, where it is written, and its region */
+static struct order_edge full_edge(const struct graph *g, const struct gedge *e)
+{
+	const struct topology *t = g->t;
+	struct order_edge o = { t->vms[e->from], t->vms[e->to], NULL, NULL };
+
+	if (e->ref & OWNER_EDGE) {
+		const struct region *r = t->regions[e->ref & ~OWNER_EDGE];
+		o.region = r;
+		o.pos = r->owner_explicit ? &r->owner_name.pos : region_pos(r);
+	} else {
+		o.pos = &o.to->depends_on[e->ref].pos;
+	}
+	return o;
 }
 
 static void graph_index(struct graph *g)
 {
-	size_t i, *fill;
+	size_t i;
+	uint32_t *fill;
 
 	free(g->first);
 	free(g->by_from);
 	g->first = xcalloc(g->n + 1, sizeof(*g->first));
 	g->by_from = xmalloc(sizeof(*g->by_from) * (g->nedges ? g->nedges : 1));
 	for (i = 0; i < g->nedges; i++)
-		g->first[g->edges[i].from->index + 1]++;
+		g->first[g->edges[i].from + 1]++;
 	for (i = 0; i < g->n; i++)
 		g->first[i + 1] += g->first[i];
 	fill = xmalloc(sizeof(*fill) * (g->n + 1));
 	memcpy(fill, g->first, sizeof(*fill) * (g->n + 1));
 	/* edges keep their insertion order within a node: deterministic cycles */
 	for (i = 0; i < g->nedges; i++)
-		g->by_from[fill[g->edges[i].from->index]++] = &g->edges[i];
+		g->by_from[fill[g->edges[i].from]++] = (uint32_t)i;
 	free(fill);
 }
 
@@ -49,9 +77,9 @@ static void graph_release(struct graph *g)
 	free(g->by_from);
 }
 
-static bool live(const struct graph *g, const struct order_edge *e)
+static bool live(const struct graph *g, uint32_t e)
 {
-	return !g->cut || !g->cut[e - g->edges];
+	return !g->cut || !g->cut[e];
 }
 
 /* min-heap of VM indices: Kahn always takes the earliest ready VM in the file */
@@ -94,7 +122,7 @@ static size_t kahn(const struct topology *t, const struct graph *g, struct vm **
 	size_t nheap = 0, nout = 0, i;
 
 	for (i = 0; i < g->nedges; i++)
-		indeg[g->edges[i].to->index]++;
+		indeg[g->edges[i].to]++;
 	for (i = 0; i < g->n; i++)
 		if (!indeg[i])
 			heap_push(heap, &nheap, i);
@@ -102,7 +130,7 @@ static size_t kahn(const struct topology *t, const struct graph *g, struct vm **
 		size_t v = heap_pop(heap, &nheap), e;
 		out[nout++] = t->vms[v];
 		for (e = g->first[v]; e < g->first[v + 1]; e++) {
-			size_t w = g->by_from[e]->to->index;
+			size_t w = g->edges[g->by_from[e]].to;
 			if (!--indeg[w])
 				heap_push(heap, &nheap, w);
 		}
@@ -137,8 +165,8 @@ static void tarjan(const struct graph *g, size_t *comp)
 		while (csp) {
 			struct frame *f = &call[csp - 1];
 			if (f->e < g->first[f->v + 1]) {
-				const struct order_edge *ed = g->by_from[f->e++];
-				size_t w = ed->to->index;
+				uint32_t ed = g->by_from[f->e++];
+				size_t w = g->edges[ed].to;
 				if (!live(g, ed))
 					continue;
 				if (index[w] == SIZE_MAX) {
@@ -174,47 +202,48 @@ static void tarjan(const struct graph *g, size_t *comp)
 
 /*
  * A shortest cycle through start inside its component, by BFS; *closing
- * receives its edge back to start.
+ * receives the index of its edge back to start, UINT32_MAX when none.
  */
 static struct order_cycle find_cycle(const struct graph *g, const size_t *comp, size_t start,
-				     struct order_edge **closing_out)
+				     uint32_t *closing_out)
 {
-	struct order_edge **via = xcalloc(g->n + 1, sizeof(*via));
+	uint32_t *via = xmalloc(sizeof(*via) * (g->n + 1));	/* edge into each VM reached */
 	size_t *queue = xmalloc(sizeof(*queue) * (g->n + 1));
 	size_t head = 0, tail = 0, e;
-	struct order_edge *closing = NULL;
+	uint32_t closing = UINT32_MAX;
 	struct order_cycle c = { 0 };
 
+	memset(via, 0xff, sizeof(*via) * (g->n + 1));
 	queue[tail++] = start;
-	while (head < tail && !closing) {
+	while (head < tail && closing == UINT32_MAX) {
 		size_t v = queue[head++];
 		for (e = g->first[v]; e < g->first[v + 1]; e++) {
-			struct order_edge *ed = g->by_from[e];
-			size_t w = ed->to->index;
+			uint32_t ed = g->by_from[e];
+			size_t w = g->edges[ed].to;
 			if (!live(g, ed) || comp[w] != comp[start])
 				continue;
 			if (w == start) {
 				closing = ed;
 				break;
 			}
-			if (!via[w]) {
+			if (via[w] == UINT32_MAX) {
 				via[w] = ed;
 				queue[tail++] = w;
 			}
 		}
 	}
 	*closing_out = closing;
-	if (closing) {
-		size_t n = 1, v = closing->from->index, i;
+	if (closing != UINT32_MAX) {
+		size_t n = 1, v = g->edges[closing].from, i;
 		while (v != start) {
 			n++;
-			v = via[v]->from->index;
+			v = g->edges[via[v]].from;
 		}
 		c.edges = xmalloc(sizeof(*c.edges) * n);
 		c.nedges = n;
-		c.edges[n - 1] = *closing;
-		for (i = n - 1, v = closing->from->index; v != start; v = via[v]->from->index)
-			c.edges[--i] = *via[v];
+		c.edges[n - 1] = full_edge(g, &g->edges[closing]);
+		for (i = n - 1, v = g->edges[closing].from; v != start; v = g->edges[via[v]].from)
+			c.edges[--i] = full_edge(g, &g->edges[via[v]]);
 	}
 	free(via);
 	free(queue);
@@ -246,19 +275,19 @@ static void collect_cycles(struct graph *g, struct order_cycle **cycles, size_t 
 		/* walking VMs in file order meets each part at its earliest VM */
 		for (v = 0; v < g->n && *ncycles < CYCLES_MAX; v++) {
 			bool self = false;
-			struct order_edge *closing;
+			uint32_t closing;
 			struct order_cycle c;
 			if (done[comp[v]])
 				continue;
 			done[comp[v]] = true;
 			for (e = g->first[v]; e < g->first[v + 1]; e++)
-				self |= live(g, g->by_from[e]) && g->by_from[e]->to->index == v;
+				self |= live(g, g->by_from[e]) && g->edges[g->by_from[e]].to == v;
 			if (size[comp[v]] < 2 && !self)
 				continue;
 			c = find_cycle(g, comp, v, &closing);
 			if (!c.nedges)
 				continue;
-			g->cut[closing - g->edges] = true;
+			g->cut[closing] = true;
 			ALLOC_GROW(*cycles, *ncycles + 1, alloc);
 			(*cycles)[(*ncycles)++] = c;
 			found++;
@@ -283,19 +312,18 @@ static struct vm *explicit_owner(const struct topology *t, const struct region *
 	return NULL;
 }
 
-static void add_owner_edges(struct graph *g, struct region *r, struct vm *owner,
-			    const struct srcpos *pos)
+static void add_owner_edges(struct graph *g, const struct region *r, const struct vm *owner)
 {
 	size_t i;
 
 	for (i = 0; i < r->nmembers; i++)
 		if (r->members[i]->vm != owner)
-			add_edge(g, owner, r->members[i]->vm, pos, r);
+			add_edge(g, owner, r->members[i]->vm, OWNER_EDGE | r->index);
 }
 
 void order_resolve(struct topology *t)
 {
-	struct graph g = { .n = t->nvms };
+	struct graph g = { .t = t, .n = t->nvms };
 	size_t i, j, *rank;
 
 	free(t->start_order);
@@ -303,14 +331,13 @@ void order_resolve(struct topology *t)
 	for (i = 0; i < t->nvms; i++)
 		for (j = 0; j < t->vms[i]->ndepends_on; j++)
 			if (t->vms[i]->deps[j])
-				add_edge(&g, t->vms[i]->deps[j], t->vms[i],
-					 &t->vms[i]->depends_on[j].pos, NULL);
+				add_edge(&g, t->vms[i]->deps[j], t->vms[i], (uint32_t)j);
 	for (i = 0; i < t->nmapped; i++) {
 		struct region *r = t->mapped[i];
 		r->owner = explicit_owner(t, r);
 		r->owner_explicit = r->owner != NULL;
 		if (r->owner)
-			add_owner_edges(&g, r, r->owner, &r->owner_name.pos);
+			add_owner_edges(&g, r, r->owner);
 	}
 	graph_index(&g);
 
@@ -337,7 +364,7 @@ void order_resolve(struct topology *t)
 		for (j = 1; j < r->nmembers; j++)
 			if (rank[r->members[j]->vm->index] < rank[r->owner->index])
 				r->owner = r->members[j]->vm;
-		add_owner_edges(&g, r, r->owner, region_pos(r));
+		add_owner_edges(&g, r, r->owner);
 	}
 	free(rank);
 	graph_index(&g);
