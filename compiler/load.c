@@ -930,6 +930,25 @@ static struct srcpos sub_pos(const struct loader *ld, size_t off, size_t len)
 	return srcpos_at(p.line, col, len);
 }
 
+/* the ID of a mapping whose ID is invalid or missing: linked to no region */
+static char no_id[1];
+
+/*
+ * The mapping's ID, checked: a valid one is its region's own string (the
+ * region made at its first mention), so that the mappings of a region share
+ * one copy of its ID; an invalid one is reported and leaves the mapping
+ * unlinked.
+ */
+static void set_map_id(struct loader *ld, struct mapping *m, const char *id, const char *hint)
+{
+	if (check_region_id(ld, id, &m->id.pos, hint)) {
+		m->region = topology_region(ld->t, id);
+		m->id.s = m->region->id;
+	} else {
+		m->id.s = no_id;
+	}
+}
+
 static struct mapping *add_mapping(struct vm *vm, const struct srcpos *pos)
 {
 	struct mapping *m;
@@ -963,24 +982,21 @@ static void shm_short(struct loader *ld, struct vm *vm)
 	}
 	m = add_mapping(vm, &pos);
 	if (!strchr(v, '=')) {
-		m->id.s = arena_strdup(&ld->t->arena, v);
 		m->id.pos = pos;
-		if (!check_region_id(ld, m->id.s, &m->id.pos, strchr(v, '+') ?
-				     "; a range is written \"ADDR+SIZE = ID\"" : NULL))
-			m->id.s[0] = '\0';
+		set_map_id(ld, m, v, strchr(v, '+') ? "; a range is written \"ADDR+SIZE = ID\"" : NULL);
 		return;
 	}
 	if (split_short_form(v, &sf) || !sf.addr_len || !sf.size_len || !sf.id_len) {
 		report(ld->d, C_BAD_NUMBER, &pos,
 		       "'%s' is not a valid mapping: expected \"ADDR+SIZE = ID\", e.g. "
 		       "\"0x05000000+2M = ring0\"", q(v));
-		m->id.s = arena_strdup(&ld->t->arena, "");
+		m->id.s = no_id;
 		return;
 	}
-	m->id.s = arena_strndup(&ld->t->arena, v + sf.id_off, sf.id_len);
+	part = xstrndup(v + sf.id_off, sf.id_len);
 	m->id.pos = sub_pos(ld, sf.id_off, sf.id_len);
-	if (!check_region_id(ld, m->id.s, &m->id.pos, NULL))
-		m->id.s[0] = '\0';
+	set_map_id(ld, m, part, NULL);
+	free(part);
 
 	part = xstrndup(v + sf.addr_off, sf.addr_len);
 	m->at.pos = sub_pos(ld, sf.addr_off, sf.addr_len);
@@ -1003,9 +1019,11 @@ static void map_id(struct loader *ld, void *obj, const struct srcpos *kpos)
 {
 	struct mapping *m = obj;
 
+	const char *text = scalar_text(ld, "id", "a region ID", C_REGION_ID, &m->id.pos);
+
 	(void)kpos;
-	if (read_scalar_as(ld, "id", "a region ID", &m->id, C_REGION_ID) && !check_region_id(ld, m->id.s, &m->id.pos, NULL))
-		m->id.s[0] = '\0';
+	if (text)
+		set_map_id(ld, m, text, NULL);
 }
 
 static const struct key_row map_keys[] = {
@@ -1029,7 +1047,7 @@ static void shm_item(struct loader *ld, void *obj, size_t i)
 		m = add_mapping(vm, &pos);
 		read_schema(ld, &map_schema, m, &pos);
 		if (!m->id.s)	/* missing-key was reported; keep the entry, unlinked */
-			m->id.s = arena_strdup(&ld->t->arena, "");
+			m->id.s = no_id;
 	} else if (ld->ev->type != YAML_ALIAS_EVENT) {
 		report(ld->d, C_TYPE, &pos, "an 'shm' entry must be an ID, \"ADDR+SIZE = ID\" or "
 		       "{ id, at, size }, not %s", node_kind(ld->ev));

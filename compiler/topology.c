@@ -96,10 +96,9 @@ void topology_link_vm(struct topology *t, struct vm *vm)
 
 		m->vm = vm;
 		m->seq = t->nmappings++;
-		if (!m->id.s || !m->id.s[0])
+		r = m->region;	/* the loader's, from a valid ID */
+		if (!r)
 			continue;	/* invalid ID, reported by the loader */
-		r = topology_region(t, m->id.s);
-		m->region = r;
 		if (r->last_map && r->last_map->vm == vm) {
 			m->dup_of = r->last_map;
 			continue;

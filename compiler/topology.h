@@ -232,9 +232,9 @@ struct region *topology_region(struct topology *t, const char *id);
 struct vm *topology_find_vm(const struct topology *t, const char *name);
 /*
  * Once the loader has read a VM whole (its mappings no longer move): its
- * name in the index, each mapping linked to its region (created on first
- * mention), a repeat of an ID to the VM's first, the regions' members and
- * the mapped regions in file order.
+ * name in the index, each mapping with a region (the loader's, found or made
+ * at the ID) numbered and kept a member, a repeat of an ID to the VM's
+ * first, and the mapped regions in file order.
  */
 void topology_link_vm(struct topology *t, struct vm *vm);
 
