@@ -95,8 +95,8 @@ static void check_unknown_vm(const struct topology *t, struct diag_set *d)
 				report_unknown(t, d, &t->vms[i]->depends_on[j], "'depends_on' item");
 	for (i = 0; i < t->nregions; i++) {
 		const struct region *r = t->regions[i];
-		if (r->owner_name.s && !topology_find_vm(t, r->owner_name.s))
-			report_unknown(t, d, &r->owner_name, "owner");
+		if (r->decl->owner_name.s && !topology_find_vm(t, r->decl->owner_name.s))
+			report_unknown(t, d, &r->decl->owner_name, "owner");
 	}
 }
 
@@ -138,9 +138,10 @@ static void check_owner_not_member(const struct topology *t, struct diag_set *d)
 		const struct vm *o;
 		struct diagnostic *dg;
 
-		if (!r->owner_name.s || !(o = topology_find_vm(t, r->owner_name.s)) || is_member(r, o))
+		if (!r->decl->owner_name.s || !(o = topology_find_vm(t, r->decl->owner_name.s)) ||
+		    is_member(r, o))
 			continue;
-		dg = report(d, C_OWNER_NOT_MEMBER, &r->owner_name.pos,
+		dg = report(d, C_OWNER_NOT_MEMBER, &r->decl->owner_name.pos,
 			    "owner '%s' of region '%s' does not map it; the owner must be one of "
 			    "its members", vname(o), q(r->id));
 		if (r->nmembers)
@@ -208,8 +209,8 @@ static void check_zero_size(const struct topology *t, struct diag_set *d)
 	if (t->defaults.memory.set && !t->defaults.memory.v)
 		report(d, C_ZERO_SIZE, &t->defaults.memory.pos, "'defaults' give 0 bytes of memory");
 	for (i = 0; i < t->nregions; i++)
-		if (t->regions[i]->size.set && !t->regions[i]->size.v)
-			report(d, C_ZERO_SIZE, &t->regions[i]->size.pos, "region '%s' has size 0",
+		if (t->regions[i]->decl->size.set && !t->regions[i]->decl->size.v)
+			report(d, C_ZERO_SIZE, &t->regions[i]->decl->size.pos, "region '%s' has size 0",
 			       q(t->regions[i]->id));
 }
 
@@ -262,7 +263,7 @@ static void check_size_missing(const struct topology *t, struct diag_set *d)
 
 	for (i = 0; i < t->nmapped; i++) {
 		const struct region *r = t->mapped[i];
-		bool given = srcpos_valid(&r->size.pos);
+		bool given = srcpos_valid(&r->decl->size.pos);
 
 		for (j = 0; j < r->nmembers && !given; j++)
 			given = srcpos_valid(&r->members[j]->size.pos);
@@ -304,12 +305,12 @@ static void check_alignment(const struct topology *t, struct diag_set *d)
 	}
 	for (i = 0; i < t->nregions; i++) {
 		const struct region *r = t->regions[i];
-		if (r->align.set && (!is_pow2(r->align.v) || r->align.v < PAGE_SIZE))
-			report(d, C_ALIGNMENT, &r->align.pos,
+		if (r->decl->align.set && (!is_pow2(r->decl->align.v) || r->decl->align.v < PAGE_SIZE))
+			report(d, C_ALIGNMENT, &r->decl->align.pos,
 			       "align %s of region '%s' must be a power of two of at least 4 KiB",
-			       hex(r->align.v), q(r->id));
-		want_multiple(d, &r->size, PAGE_SIZE, "size", " (a page)");
-		want_multiple(d, &r->host, r->eff_align, "host address",
+			       hex(r->decl->align.v), q(r->id));
+		want_multiple(d, &r->decl->size, PAGE_SIZE, "size", " (a page)");
+		want_multiple(d, &r->decl->host, r->eff_align, "host address",
 			      r->eff_align > PAGE_SIZE ? " (the region's align)" : " (a page)");
 	}
 }
@@ -345,14 +346,14 @@ static void check_address_overflow(const struct topology *t, struct diag_set *d)
 		       hsize(t->pool_size.v), host_bits(t), arch_name(t->arch));
 	for (i = 0; i < t->nmapped; i++) {
 		const struct region *r = t->mapped[i];
-		if (r->host.set && r->eff_size && r->host.v + (r->eff_size - 1) < r->host.v)
-			report(d, C_ADDRESS_OVERFLOW, &r->host.pos,
+		if (r->decl->host.set && r->eff_size && r->decl->host.v + (r->eff_size - 1) < r->decl->host.v)
+			report(d, C_ADDRESS_OVERFLOW, &r->decl->host.pos,
 			       "host range %s + %s of '%s' wraps past the end of the address space",
-			       hex(r->host.v), hsize(r->eff_size), q(r->id));
-		else if (r->host.set && r->eff_size && past_host_limit(t, r->host.v, r->eff_size))
-			report(d, C_ADDRESS_OVERFLOW, &r->host.pos,
+			       hex(r->decl->host.v), hsize(r->eff_size), q(r->id));
+		else if (r->decl->host.set && r->eff_size && past_host_limit(t, r->decl->host.v, r->eff_size))
+			report(d, C_ADDRESS_OVERFLOW, &r->decl->host.pos,
 			       "host range %s + %s of '%s' ends past 2^%u, the host physical "
-			       "address limit of %s Xen: mapping it fails (EINVAL)", hex(r->host.v),
+			       "address limit of %s Xen: mapping it fails (EINVAL)", hex(r->decl->host.v),
 			       hsize(r->eff_size), q(r->id), host_bits(t), arch_name(t->arch));
 	}
 	for (i = 0; i < t->nvms; i++) {
@@ -387,7 +388,7 @@ static void check_unused_region(const struct topology *t, struct diag_set *d)
 
 	for (i = 0; i < t->nregions; i++)
 		if (t->regions[i]->declared && !t->regions[i]->nmembers)
-			report(d, C_UNUSED_REGION, &t->regions[i]->key_pos,
+			report(d, C_UNUSED_REGION, &t->regions[i]->decl->key_pos,
 			       "region '%s' is declared but no VM maps it", q(t->regions[i]->id));
 }
 
@@ -412,8 +413,8 @@ static void check_backend_unsupported(const struct topology *t, struct diag_set 
 	}
 	if (t->backend == BACKEND_STATIC_SHM)
 		for (i = 0; i < t->nregions; i++)
-			if (t->regions[i]->host.set)
-				report(d, C_BACKEND_UNSUPPORTED, &t->regions[i]->host.pos,
+			if (t->regions[i]->decl->host.set)
+				report(d, C_BACKEND_UNSUPPORTED, &t->regions[i]->decl->host.pos,
 				       "the static-shm backend cannot honour 'host' of '%s': Xen "
 				       "allocates the owner's memory", q(t->regions[i]->id));
 }
@@ -717,11 +718,11 @@ static void check_host_outside_pool(const struct topology *t, struct diag_set *d
 		const struct region *r = t->regions[i];
 		uint64_t size = r->eff_size ? r->eff_size : 1;
 		struct diagnostic *dg;
-		if (!r->host.set || inside(r->host.v, size, &pool))
+		if (!r->decl->host.set || inside(r->decl->host.v, size, &pool))
 			continue;
-		dg = report(d, C_HOST_OUTSIDE_POOL, &r->host.pos,
+		dg = report(d, C_HOST_OUTSIDE_POOL, &r->decl->host.pos,
 			    "host range %s + %s of '%s' is not inside the pool",
-			    hex(r->host.v), hsize(r->eff_size), q(r->id));
+			    hex(r->decl->host.v), hsize(r->eff_size), q(r->id));
 		diag_note(dg, &t->pool_base.pos, "the pool is %s-%s",
 			  hex(pool.base),
 			  hex(pool.base + pool.size - 1));
@@ -733,16 +734,16 @@ static void report_host_overlap(struct diag_set *d, const void *pa, const void *
 	const struct region *later = pb, *earlier = pa;
 	struct diagnostic *dg;
 
-	if (srcpos_cmp(&earlier->host.pos, &later->host.pos) > 0) {
+	if (srcpos_cmp(&earlier->decl->host.pos, &later->decl->host.pos) > 0) {
 		later = pa;
 		earlier = pb;
 	}
-	dg = report(d, C_HOST_OVERLAP, &later->host.pos,
+	dg = report(d, C_HOST_OVERLAP, &later->decl->host.pos,
 		    "host range %s + %s of '%s' overlaps '%s': two regions would share host "
-		    "memory", hex(later->host.v), hsize(later->eff_size),
+		    "memory", hex(later->decl->host.v), hsize(later->eff_size),
 		    q(later->id), q(earlier->id));
-	diag_note(dg, &earlier->host.pos, "'%s' is at %s + %s", q(earlier->id),
-		  hex(earlier->host.v), hsize(earlier->eff_size));
+	diag_note(dg, &earlier->decl->host.pos, "'%s' is at %s + %s", q(earlier->id),
+		  hex(earlier->decl->host.v), hsize(earlier->eff_size));
 }
 
 /* every overlapping pair of fixed host ranges */
@@ -753,8 +754,8 @@ static void check_host_overlap(const struct topology *t, struct diag_set *d)
 
 	for (i = 0; i < t->nregions; i++) {
 		const struct region *r = t->regions[i];
-		if (r->host.set && r->eff_size && r->host.v + (r->eff_size - 1) >= r->host.v)
-			v[n++] = (struct span){ r->host.v, r->host.v + r->eff_size - 1, i, r };
+		if (r->decl->host.set && r->eff_size && r->decl->host.v + (r->eff_size - 1) >= r->decl->host.v)
+			v[n++] = (struct span){ r->decl->host.v, r->decl->host.v + r->eff_size - 1, i, r };
 	}
 	overlapping_pairs(v, n, d, report_host_overlap);
 	free(v);

@@ -151,13 +151,13 @@ static void region_doc(const struct region *r, struct dw *w)
 	if (r->nmembers) {
 		key_hex(w, "size", r->eff_size);
 		dw_key_string(w, "owner", r->owner->name.s);
-	} else if (r->size.set) {
-		key_hex(w, "size", r->size.v);
+	} else if (r->decl->size.set) {
+		key_hex(w, "size", r->decl->size.v);
 	}
 	if (r->host_placed)
 		key_hex(w, "host", r->host_base);
 	key_hex(w, "align", r->eff_align ? r->eff_align : PAGE_SIZE);
-	opt_str(w, "description", &r->description);
+	opt_str(w, "description", &r->decl->description);
 	dw_key(w, "x-members");
 	dw_array(w, false);
 	for (i = 0; i < r->nmembers; i++)

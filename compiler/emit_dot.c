@@ -45,8 +45,8 @@ int emit_dot(const struct topology *t, FILE *f)
 		const struct region *r = t->mapped[i];
 		char *host = r->host_placed ? xasprintf("\nhost %s", haddr(r->host_base)) : xstrdup("");
 		char *text = xasprintf("%s\n%s%s%s%s", r->id, hsize(r->eff_size), host,
-				       r->description.s ? "\n" : "",
-				       r->description.s ? r->description.s : "");
+				       r->decl->description.s ? "\n" : "",
+				       r->decl->description.s ? r->decl->description.s : "");
 		label = dot_quote(text);
 		fputc('\t', f);
 		node_id(f, "region", r->id);

@@ -71,8 +71,8 @@ int emit_guest_header(const struct topology *t, const struct vm *vm, const char 
 		bool owner = mapping_is_owner(m);
 
 		fprintf(f, "\n/* region '%s'", r->id);
-		if (r->description.s) {
-			char *d = comment_text(r->description.s);
+		if (r->decl->description.s) {
+			char *d = comment_text(r->decl->description.s);
 			fprintf(f, ": %s", d);
 			free(d);
 		}

@@ -87,8 +87,8 @@ static void region_plan(const struct region *r, struct dw *w)
 	else
 		dw_null(w);
 	dw_key_string(w, "owner", r->owner->name.s);
-	if (r->description.s)
-		dw_key_string(w, "description", r->description.s);
+	if (r->decl->description.s)
+		dw_key_string(w, "description", r->decl->description.s);
 	dw_key(w, "mappings");
 	dw_array(w, true);
 	for (i = 0; i < r->nmembers; i++) {

@@ -77,7 +77,7 @@ struct schema {
 /* where a row's value goes */
 #define TOPO(f) offsetof(struct topology, f)
 #define VM(f) offsetof(struct vm, f)
-#define REGION(f) offsetof(struct region, f)
+#define REGION(f) offsetof(struct region_decl, f)
 #define MAP(f) offsetof(struct mapping, f)
 
 static struct srcpos mark_pos(const yaml_mark_t *m)
@@ -1216,16 +1216,22 @@ static void regions_entry(struct loader *ld, void *obj, const char *key, const s
 {
 	struct topology *t = obj;
 	struct region *r;
+	struct region_decl *decl;
 
 	if (!check_region_id(ld, key, kpos, NULL)) {
 		skip_node(ld);
 		return;
 	}
 	r = topology_region(t, key);
+	if (r->declared) {	/* duplicate-key reads only the first */
+		skip_node(ld);
+		return;
+	}
 	r->declared = true;
-	r->key_pos = *kpos;
+	r->decl = decl = arena_alloc(&t->arena, sizeof(*decl));
+	decl->key_pos = *kpos;
 	if (enter(ld, YAML_MAPPING_START_EVENT, "a region", true))
-		read_schema(ld, &region_schema, r, NULL);
+		read_schema(ld, &region_schema, decl, NULL);
 }
 
 /* ---- top level ---- */

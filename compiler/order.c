@@ -41,7 +41,7 @@ static struct order_edge full_edge(const struct graph *g, const struct gedge *e)
 	if (e->ref & OWNER_EDGE) {
 		const struct region *r = t->regions[e->ref & ~OWNER_EDGE];
 		o.region = r;
-		o.pos = r->owner_explicit ? &r->owner_name.pos : region_pos(r);
+		o.pos = r->owner_explicit ? &r->decl->owner_name.pos : region_pos(r);
 	} else {
 		o.pos = &o.to->depends_on[e->ref].pos;
 	}
@@ -304,7 +304,7 @@ static struct vm *explicit_owner(const struct topology *t, const struct region *
 	struct vm *o;
 	size_t i;
 
-	if (!r->owner_name.s || !(o = topology_find_vm(t, r->owner_name.s)))
+	if (!r->decl->owner_name.s || !(o = topology_find_vm(t, r->decl->owner_name.s)))
 		return NULL;
 	for (i = 0; i < r->nmembers; i++)
 		if (r->members[i]->vm == o)

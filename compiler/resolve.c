@@ -39,10 +39,11 @@ static void size_regions(struct topology *t)
 
 	for (i = 0; i < t->nregions; i++) {
 		struct region *r = t->regions[i];
+		const struct region_decl *dc = r->decl;
 
-		r->eff_align = r->align.set && is_pow2(r->align.v) && r->align.v >= PAGE_SIZE ?
-				       r->align.v : PAGE_SIZE;
-		r->size_from = r->size.set && r->size.v ? &r->size : NULL;
+		r->eff_align = dc->align.set && is_pow2(dc->align.v) && dc->align.v >= PAGE_SIZE ?
+				       dc->align.v : PAGE_SIZE;
+		r->size_from = dc->size.set && dc->size.v ? &dc->size : NULL;
 		for (j = 0; j < r->nmembers && !r->size_from; j++)
 			if (r->members[j]->size.set && r->members[j]->size.v)
 				r->size_from = &r->members[j]->size;
@@ -144,8 +145,8 @@ static void place_hosts(struct topology *t)
 
 	for (i = 0; i < t->nmapped; i++) {
 		struct region *r = t->mapped[i];
-		r->host_placed = r->host.set;
-		r->host_base = r->host.v;
+		r->host_placed = r->decl->host.set;
+		r->host_base = r->decl->host.v;
 	}
 	if (!topology_uses_pool(t) || !t->has_pool || !t->pool_base.set || !t->pool_size.set)
 		return;
@@ -153,8 +154,8 @@ static void place_hosts(struct topology *t)
 	todo = xmalloc(sizeof(*todo) * (t->nmapped + 1));
 	for (i = 0; i < t->nmapped; i++) {
 		struct region *r = t->mapped[i];
-		if (r->host.set)
-			add_range(&obs, &nobs, &obs_alloc, r->host.v, r->eff_size);
+		if (r->decl->host.set)
+			add_range(&obs, &nobs, &obs_alloc, r->decl->host.v, r->eff_size);
 		else if (r->eff_size)
 			todo[ntodo++] = r;
 	}

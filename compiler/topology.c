@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+const struct region_decl region_no_decl;
+
 void topology_init(struct topology *t, struct source *src)
 {
 	memset(t, 0, sizeof(*t));
@@ -74,6 +76,7 @@ struct region *topology_region(struct topology *t, const char *id)
 	if (strmap_get(&t->region_index, id, &i))
 		return t->regions[i];
 	r = arena_alloc(&t->arena, sizeof(*r));
+	r->decl = &region_no_decl;
 	r->index = t->nregions;
 	r->id = arena_strdup(&t->arena, id);
 	r->file_order = UINT32_MAX;
@@ -300,7 +303,7 @@ const struct srcpos *mapping_addr_pos(const struct mapping *m)
 
 const struct srcpos *region_pos(const struct region *r)
 {
-	return r->nmembers ? &r->members[0]->id.pos : &r->key_pos;
+	return r->nmembers ? &r->members[0]->id.pos : &r->decl->key_pos;
 }
 
 const char *arch_name(enum arch a)

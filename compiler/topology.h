@@ -138,12 +138,20 @@ struct vm {
 	struct range ram[2];	/* RAM0/low and RAM1/high; size 0 when none */
 };
 
-struct region {
-	char *id;
-	struct mapping **members;	/* in file order of the mappings */
-	size_t nmembers, members_alloc;
+/* What a `regions` entry gives; most regions of a large topology have none. */
+struct region_decl {
 	struct num_at size, host, align;
 	struct str_at owner_name, description;
+	struct srcpos key_pos;	/* the `regions` key */
+};
+/* the entry of a region not in `regions`: nothing given */
+extern const struct region_decl region_no_decl;
+
+struct region {
+	char *id;
+	const struct region_decl *decl;	/* its `regions` entry; &region_no_decl when none */
+	struct mapping **members;	/* in file order of the mappings */
+	size_t nmembers, members_alloc;
 
 	/* resolved */
 	uint64_t eff_size;	/* the size in force; 0 while unknown */
@@ -157,7 +165,6 @@ struct region {
 	} pool_miss;
 	struct mapping *last_map;	/* linking scratch: latest mapping seen */
 
-	struct srcpos key_pos;	/* the `regions` key */
 	uint32_t index;		/* order of first sighting, see topology.regions */
 	uint32_t owner_index;	/* the owner's in members */
 	uint32_t file_order;	/* by first mapping; UINT32_MAX when unmapped */
