@@ -1,6 +1,7 @@
 /* The model: construction, lookups, defaults and release. */
 #include "topology.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,7 +79,7 @@ struct region *topology_region(struct topology *t, const char *id)
 	r = arena_alloc(&t->arena, sizeof(*r));
 	r->decl = &region_no_decl;
 	r->index = t->nregions;
-	r->id = arena_strdup(&t->arena, id);
+	snprintf(r->id, sizeof(r->id), "%s", id);	/* valid IDs only: at most 15 characters */
 	r->file_order = UINT32_MAX;
 	ALLOC_GROW(t->regions, t->nregions + 1, t->regions_alloc);
 	t->regions[t->nregions++] = r;

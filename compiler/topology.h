@@ -147,8 +147,10 @@ struct region_decl {
 /* the entry of a region not in `regions`: nothing given */
 extern const struct region_decl region_no_decl;
 
+#define REGION_ID_MAX 15	/* Xen's limit for a shm ID (NAME_REGION_ID) */
+
 struct region {
-	char *id;
+	char id[REGION_ID_MAX + 1];	/* inline: a lookup's compare reads the line it then uses */
 	const struct region_decl *decl;	/* its `regions` entry; &region_no_decl when none */
 	struct mapping **members;	/* in file order of the mappings */
 	size_t nmembers, members_alloc;
