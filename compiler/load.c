@@ -1402,6 +1402,7 @@ int load_topology(struct topology *t, struct diag_set *d)
 	}
 	evstream_release(&ld.es);
 	free(ld.maps);
+	topology_gather_members(t);
 	ld.ev = &no_event;
 	if (ld.failed)
 		return -1;

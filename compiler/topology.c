@@ -43,8 +43,6 @@ void topology_release(struct topology *t)
 	for (i = 0; i < t->nvms; i++)
 		vm_release(t->vms[i]);
 	free(t->vms);
-	for (i = 0; i < t->nregions; i++)
-		free(t->regions[i]->members);
 	free(t->regions);
 	free(t->start_order);
 	for (i = 0; i < t->ncycles; i++)
@@ -113,10 +111,25 @@ void topology_link_vm(struct topology *t, struct vm *vm)
 			ALLOC_GROW(t->mapped, t->nmapped + 1, t->mapped_alloc);
 			t->mapped[t->nmapped++] = r;
 		}
-		ALLOC_GROW(r->members, r->nmembers + 1, r->members_alloc);
-		m->member_index = r->nmembers;
-		r->members[r->nmembers++] = m;
+		m->member_index = (uint32_t)r->nmembers++;
 	}
+}
+
+void topology_gather_members(struct topology *t)
+{
+	struct mapping **all = arena_alloc(&t->arena, sizeof(*all) * (t->nmappings + 1));
+	size_t i, j, at = 0;
+
+	for (i = 0; i < t->nregions; i++) {
+		t->regions[i]->members = all + at;
+		at += t->regions[i]->nmembers;
+	}
+	for (i = 0; i < t->nvms; i++)
+		for (j = 0; j < t->vms[i]->nmaps; j++) {
+			struct mapping *m = &t->vms[i]->maps[j];
+			if (m->region && !m->dup_of)
+				m->region->members[m->member_index] = m;
+		}
 }
 
 struct vm *topology_find_vm(const struct topology *t, const char *name)

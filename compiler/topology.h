@@ -152,8 +152,8 @@ extern const struct region_decl region_no_decl;
 struct region {
 	char id[REGION_ID_MAX + 1];	/* inline: a lookup's compare reads the line it then uses */
 	const struct region_decl *decl;	/* its `regions` entry; &region_no_decl when none */
-	struct mapping **members;	/* in file order of the mappings */
-	size_t nmembers, members_alloc;
+	struct mapping **members;	/* in file order of the mappings: a slice of one block */
+	size_t nmembers;
 
 	/* resolved */
 	uint64_t eff_size;	/* the size in force; 0 while unknown */
@@ -242,10 +242,16 @@ struct vm *topology_find_vm(const struct topology *t, const char *name);
 /*
  * Once the loader has read a VM whole (its mappings no longer move): its
  * name in the index, each mapping with a region (the loader's, found or made
- * at the ID) numbered and kept a member, a repeat of an ID to the VM's
+ * at the ID) numbered and counted a member, a repeat of an ID to the VM's
  * first, and the mapped regions in file order.
  */
 void topology_link_vm(struct topology *t, struct vm *vm);
+/*
+ * Once every VM is linked: each region's members, counted while linking,
+ * as slices of one block in the arena (one allocation instead of a growing
+ * array per region).
+ */
+void topology_gather_members(struct topology *t);
 
 /* Fills VM fields not given from `defaults`, keeping the defaults' positions. */
 void topology_apply_defaults(struct topology *t);
