@@ -108,12 +108,12 @@ static void check_duplicate_mapping(const struct topology *t, struct diag_set *d
 		for (j = 0; j < t->vms[i]->nmaps; j++) {
 			const struct mapping *m = &t->vms[i]->maps[j];
 			struct diagnostic *dg;
-			if (!m->dup_of)
+			if (!m->dup)
 				continue;
 			dg = report(d, C_DUPLICATE_MAPPING, &m->id.pos,
 				    "region '%s' is mapped twice by VM '%s'; a region is mapped at most "
 				    "once per VM", q(m->id.s), vname(m->vm));
-			diag_note(dg, &m->dup_of->id.pos, "first mapping of '%s' in '%s'",
+			diag_note(dg, &mapping_first(m)->id.pos, "first mapping of '%s' in '%s'",
 				  q(m->id.s), vname(m->vm));
 		}
 	}
@@ -497,7 +497,7 @@ static void overlapping_pairs(struct span *v, size_t n, struct diag_set *d,
 /* placed, sized, non-duplicate mappings */
 static bool usable(const struct mapping *m)
 {
-	return m->placed && !m->dup_of && m->region && mapping_size(m);
+	return m->placed && !m->dup && m->region && mapping_size(m);
 }
 
 static void report_guest_overlap(struct diag_set *d, const void *pa, const void *pb)
@@ -874,7 +874,7 @@ static void check_dom0less_limits(const struct topology *t, struct diag_set *d)
 		size_t n = 0;
 		for (j = 0; j < t->vms[i]->nmaps; j++) {
 			const struct mapping *m = &t->vms[i]->maps[j];
-			if (m->dup_of || !m->region || ++n != DOM0LESS_MAX_REGIONS + 1)
+			if (m->dup || !m->region || ++n != DOM0LESS_MAX_REGIONS + 1)
 				continue;
 			report(d, C_DOM0LESS_LIMITS, &m->id.pos,
 			       "more than %d regions in VM '%s', dom0less Xen's limit per domain",

@@ -957,7 +957,7 @@ static struct mapping *add_mapping(struct vm *vm, const struct srcpos *pos)
 	m = &vm->maps[vm->nmaps];
 	memset(m, 0, sizeof(*m));
 	m->pos = *pos;
-	m->index = vm->nmaps++;
+	vm->nmaps++;
 	return m;
 }
 

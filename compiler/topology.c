@@ -102,7 +102,7 @@ void topology_link_vm(struct topology *t, struct vm *vm)
 		if (!r)
 			continue;	/* invalid ID, reported by the loader */
 		if (r->last_map && r->last_map->vm == vm) {
-			m->dup_of = r->last_map;
+			m->dup = true;
 			continue;
 		}
 		r->last_map = m;
@@ -127,7 +127,7 @@ void topology_gather_members(struct topology *t)
 	for (i = 0; i < t->nvms; i++)
 		for (j = 0; j < t->vms[i]->nmaps; j++) {
 			struct mapping *m = &t->vms[i]->maps[j];
-			if (m->region && !m->dup_of)
+			if (m->region && !m->dup)
 				m->region->members[m->member_index] = m;
 		}
 }
@@ -298,6 +298,15 @@ bool name_valid(enum name_kind k, const char *s)
 size_t name_max(enum name_kind k)
 {
 	return name_rules[k].max;
+}
+
+const struct mapping *mapping_first(const struct mapping *m)
+{
+	const struct mapping *f = m->vm->maps;
+
+	while (f < m && f->region != m->region)
+		f++;
+	return f;
 }
 
 bool mapping_is_owner(const struct mapping *m)

@@ -88,15 +88,14 @@ struct region;
 struct mapping {
 	struct vm *vm;
 	struct region *region;
-	struct mapping *dup_of;	/* the same VM mapped this ID earlier */
 	uint64_t gaddr;		/* resolved: the guest address */
 	struct str_at id;
 	struct num_at at;	/* explicit guest address */
 	struct num_at size;	/* explicit size */
 	struct srcpos pos;	/* the entry */
-	uint32_t index;		/* in vm->maps */
 	uint32_t seq;		/* global file order of mappings */
 	uint32_t member_index;	/* in region->members */
+	bool dup;		/* the same VM mapped this ID earlier: mapping_first() */
 	bool placed;		/* gaddr is known (explicit, or placed) */
 	bool no_room;		/* guest placement was tried and found no room */
 };
@@ -263,6 +262,8 @@ bool topology_uses_pool(const struct topology *t);
 uint64_t topology_guest_limit(const struct topology *t);
 
 bool mapping_is_owner(const struct mapping *m);
+/* the VM's first mapping of m's region: m itself unless m->dup */
+const struct mapping *mapping_first(const struct mapping *m);
 /* the mapping's size: its own when given, else its region's size in force; 0 while unknown */
 uint64_t mapping_size(const struct mapping *m);
 /* where to point for address problems: `at` when explicit, else the ID */
