@@ -193,23 +193,23 @@ static void check_zero_size(const struct topology *t, struct diag_set *d)
 {
 	size_t i, j;
 
-	if (t->pool_size.set && !t->pool_size.v)
+	if (t->pool_size.pos.set && !t->pool_size.v)
 		report(d, C_ZERO_SIZE, &t->pool_size.pos, "the pool's size is 0");
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *vm = t->vms[i];
-		if (vm->memory.set && !vm->memory.v && !inherits_memory(vm, t))
+		if (vm->memory.pos.set && !vm->memory.v && !inherits_memory(vm, t))
 			report(d, C_ZERO_SIZE, &vm->memory.pos, "memory of VM '%s' is 0 bytes",
 			       vname(vm));
 		for (j = 0; j < vm->nmaps; j++)
-			if (vm->maps[j].size.set && !vm->maps[j].size.v)
+			if (vm->maps[j].size.pos.set && !vm->maps[j].size.v)
 				report(d, C_ZERO_SIZE, &vm->maps[j].size.pos,
 				       "mapping of '%s' in VM '%s' has size 0", q(vm->maps[j].id.s),
 				       vname(vm));
 	}
-	if (t->defaults.memory.set && !t->defaults.memory.v)
+	if (t->defaults.memory.pos.set && !t->defaults.memory.v)
 		report(d, C_ZERO_SIZE, &t->defaults.memory.pos, "'defaults' give 0 bytes of memory");
 	for (i = 0; i < t->nregions; i++)
-		if (t->regions[i]->decl->size.set && !t->regions[i]->decl->size.v)
+		if (t->regions[i]->decl->size.pos.set && !t->regions[i]->decl->size.v)
 			report(d, C_ZERO_SIZE, &t->regions[i]->decl->size.pos, "region '%s' has size 0",
 			       q(t->regions[i]->id));
 }
@@ -243,7 +243,7 @@ static void check_size_mismatch(const struct topology *t, struct diag_set *d)
 			const struct num_at *later = &r->members[j]->size, *earlier = r->size_from;
 			struct diagnostic *dg;
 
-			if (!later->set || !later->v || later->v == r->eff_size)
+			if (!later->pos.set || !later->v || later->v == r->eff_size)
 				continue;
 			if (srcpos_cmp(&later->pos, &earlier->pos) < 0) {
 				later = r->size_from;
@@ -277,7 +277,7 @@ static void check_size_missing(const struct topology *t, struct diag_set *d)
 static void want_multiple(struct diag_set *d, const struct num_at *n, uint64_t of,
 			  const char *what, const char *why)
 {
-	if (n->set && n->v % of)
+	if (n->pos.set && n->v % of)
 		report(d, C_ALIGNMENT, &n->pos, "%s %s is not a multiple of %s%s", what,
 		       hex(n->v), hsize(of), why);
 }
@@ -305,7 +305,7 @@ static void check_alignment(const struct topology *t, struct diag_set *d)
 	}
 	for (i = 0; i < t->nregions; i++) {
 		const struct region *r = t->regions[i];
-		if (r->decl->align.set && (!is_pow2(r->decl->align.v) || r->decl->align.v < PAGE_SIZE))
+		if (r->decl->align.pos.set && (!is_pow2(r->decl->align.v) || r->decl->align.v < PAGE_SIZE))
 			report(d, C_ALIGNMENT, &r->decl->align.pos,
 			       "align %s of region '%s' must be a power of two of at least 4 KiB",
 			       hex(r->decl->align.v), q(r->id));
@@ -333,12 +333,12 @@ static void check_address_overflow(const struct topology *t, struct diag_set *d)
 	size_t i, j;
 
 	/* a range may end exactly at 2^64: only its last byte must be addressable */
-	if (t->pool_base.set && t->pool_size.set && t->pool_size.v &&
+	if (t->pool_base.pos.set && t->pool_size.pos.set && t->pool_size.v &&
 	    t->pool_base.v + (t->pool_size.v - 1) < t->pool_base.v)
 		report(d, C_ADDRESS_OVERFLOW, &t->pool_base.pos,
 		       "pool %s + %s wraps past the end of the address space",
 		       hex(t->pool_base.v), hsize(t->pool_size.v));
-	else if (t->pool_base.set && t->pool_size.set && t->pool_size.v &&
+	else if (t->pool_base.pos.set && t->pool_size.pos.set && t->pool_size.v &&
 		 past_host_limit(t, t->pool_base.v, t->pool_size.v))
 		report(d, C_ADDRESS_OVERFLOW, &t->pool_base.pos,
 		       "pool %s + %s ends past 2^%u, the host physical address limit of %s "
@@ -346,11 +346,11 @@ static void check_address_overflow(const struct topology *t, struct diag_set *d)
 		       hsize(t->pool_size.v), host_bits(t), arch_name(t->arch));
 	for (i = 0; i < t->nmapped; i++) {
 		const struct region *r = t->mapped[i];
-		if (r->decl->host.set && r->eff_size && r->decl->host.v + (r->eff_size - 1) < r->decl->host.v)
+		if (r->decl->host.pos.set && r->eff_size && r->decl->host.v + (r->eff_size - 1) < r->decl->host.v)
 			report(d, C_ADDRESS_OVERFLOW, &r->decl->host.pos,
 			       "host range %s + %s of '%s' wraps past the end of the address space",
 			       hex(r->decl->host.v), hsize(r->eff_size), q(r->id));
-		else if (r->decl->host.set && r->eff_size && past_host_limit(t, r->decl->host.v, r->eff_size))
+		else if (r->decl->host.pos.set && r->eff_size && past_host_limit(t, r->decl->host.v, r->eff_size))
 			report(d, C_ADDRESS_OVERFLOW, &r->decl->host.pos,
 			       "host range %s + %s of '%s' ends past 2^%u, the host physical "
 			       "address limit of %s Xen: mapping it fails (EINVAL)", hex(r->decl->host.v),
@@ -360,7 +360,7 @@ static void check_address_overflow(const struct topology *t, struct diag_set *d)
 		for (j = 0; j < t->vms[i]->nmaps; j++) {
 			const struct mapping *m = &t->vms[i]->maps[j];
 			uint64_t size = mapping_size(m);
-			if (!m->at.set || (m->at.v < limit && limit - m->at.v >= size))
+			if (!m->at.pos.set || (m->at.v < limit && limit - m->at.v >= size))
 				continue;
 			report(d, C_ADDRESS_OVERFLOW, &m->at.pos,
 			       "'%s' at %s + %s in VM '%s' ends past the guest address space "
@@ -413,7 +413,7 @@ static void check_backend_unsupported(const struct topology *t, struct diag_set 
 	}
 	if (t->backend == BACKEND_STATIC_SHM)
 		for (i = 0; i < t->nregions; i++)
-			if (t->regions[i]->decl->host.set)
+			if (t->regions[i]->decl->host.pos.set)
 				report(d, C_BACKEND_UNSUPPORTED, &t->regions[i]->decl->host.pos,
 				       "the static-shm backend cannot honour 'host' of '%s': Xen "
 				       "allocates the owner's memory", q(t->regions[i]->id));
@@ -551,7 +551,7 @@ static void check_guest_ram_overlap(const struct topology *t, struct diag_set *d
 		const struct vm *vm = t->vms[i];
 		for (j = 0; j < vm->nmaps; j++) {
 			const struct mapping *m = &vm->maps[j];
-			if (!usable(m) || !vm->memory.set)
+			if (!usable(m) || !vm->memory.pos.set)
 				continue;
 			for (k = 0; k < 2; k++) {
 				if (!ranges_overlap(m->gaddr, mapping_size(m), vm->ram[k].base, vm->ram[k].size))
@@ -610,7 +610,7 @@ static void check_extended_region_overlap(const struct topology *t, struct diag_
 		return;
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *vm = t->vms[i];
-		if (!vm->memory.set)
+		if (!vm->memory.pos.set)
 			continue;
 		n = guest_extended_space(t, vm, ext);
 		for (j = 0; j < vm->nmaps; j++) {
@@ -648,7 +648,7 @@ static void check_static_shm_owner_range(const struct topology *t, struct diag_s
 		for (j = 0; j < vm->nmaps; j++) {
 			const struct mapping *m = &vm->maps[j];
 			bool in;
-			if (!usable(m) || !vm->memory.set)
+			if (!usable(m) || !vm->memory.pos.set)
 				continue;
 			in = inside(m->gaddr, mapping_size(m), &vm->ram[0]) ||
 			     inside(m->gaddr, mapping_size(m), &vm->ram[1]);
@@ -692,7 +692,7 @@ static void check_guest_device_tree(const struct topology *t, struct diag_set *d
 
 static const struct srcpos *xen_pos(const struct topology *t)
 {
-	static const struct srcpos top = { 1, 1, 0 };
+	static const struct srcpos top = { 1, 1, 0, 0 };
 
 	return srcpos_valid(&t->xen_pos) ? &t->xen_pos : &top;
 }
@@ -712,13 +712,13 @@ static void check_host_outside_pool(const struct topology *t, struct diag_set *d
 	struct range pool = { t->pool_base.v, t->pool_size.v };
 	size_t i;
 
-	if (!topology_uses_pool(t) || !t->pool_base.set || !t->pool_size.set)
+	if (!topology_uses_pool(t) || !t->pool_base.pos.set || !t->pool_size.pos.set)
 		return;
 	for (i = 0; i < t->nregions; i++) {
 		const struct region *r = t->regions[i];
 		uint64_t size = r->eff_size ? r->eff_size : 1;
 		struct diagnostic *dg;
-		if (!r->decl->host.set || inside(r->decl->host.v, size, &pool))
+		if (!r->decl->host.pos.set || inside(r->decl->host.v, size, &pool))
 			continue;
 		dg = report(d, C_HOST_OUTSIDE_POOL, &r->decl->host.pos,
 			    "host range %s + %s of '%s' is not inside the pool",
@@ -754,7 +754,7 @@ static void check_host_overlap(const struct topology *t, struct diag_set *d)
 
 	for (i = 0; i < t->nregions; i++) {
 		const struct region *r = t->regions[i];
-		if (r->decl->host.set && r->eff_size && r->decl->host.v + (r->eff_size - 1) >= r->decl->host.v)
+		if (r->decl->host.pos.set && r->eff_size && r->decl->host.v + (r->eff_size - 1) >= r->decl->host.v)
 			v[n++] = (struct span){ r->decl->host.v, r->decl->host.v + r->eff_size - 1, i, r };
 	}
 	overlapping_pairs(v, n, d, report_host_overlap);
@@ -798,7 +798,7 @@ static void check_passthrough_overlap(const struct topology *t, struct diag_set 
 	struct mapping **maps = NULL;
 	size_t nuse = 0, alloc = 0, i, j, k;
 
-	if (t->has_pool && t->pool_base.set && t->pool_size.set)
+	if (t->has_pool && t->pool_base.pos.set && t->pool_size.pos.set)
 		use[nuse++] = (struct host_use){ t->pool_base.v, t->pool_size.v, NULL };
 	for (i = 0; i < t->nmapped; i++)
 		if (t->mapped[i]->host_placed && t->mapped[i]->eff_size)

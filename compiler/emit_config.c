@@ -151,7 +151,7 @@ static void region_doc(const struct region *r, struct dw *w)
 	if (r->nmembers) {
 		key_hex(w, "size", r->eff_size);
 		dw_key_string(w, "owner", r->owner->name.s);
-	} else if (r->decl->size.set) {
+	} else if (r->decl->size.pos.set) {
 		key_hex(w, "size", r->decl->size.v);
 	}
 	if (r->host_placed)

@@ -160,7 +160,7 @@ int emit_xl(const struct topology *t, const struct vm *vm, const char *hash, FIL
 		free(dtb);
 	}
 	put_str(f, "vuart", vm->vuart.s);
-	if (t->arch == ARCH_ARM64 && t->gic.set)
+	if (t->arch == ARCH_ARM64 && t->gic.pos.set)
 		put_str(f, "gic_version", t->gic.v == 2 ? "v2" : "v3");
 
 	if (vm->nmaps)

@@ -354,7 +354,7 @@ static bool read_num(struct loader *ld, const char *key, struct num_at *out,
 		return false;
 	}
 	out->v = v;
-	out->set = true;
+	out->pos.set = true;
 	return true;
 }
 
@@ -1003,7 +1003,7 @@ static void shm_short(struct loader *ld, struct vm *vm)
 	if (parse_addr(part, &m->at.v, &why))
 		report(ld->d, C_BAD_NUMBER, &m->at.pos, "'%s' is not a valid address: %s", q(part), why);
 	else
-		m->at.set = true;
+		m->at.pos.set = true;
 	free(part);
 
 	part = xstrndup(v + sf.size_off, sf.size_len);
@@ -1011,7 +1011,7 @@ static void shm_short(struct loader *ld, struct vm *vm)
 	if (parse_size(part, &m->size.v, &why))
 		report(ld->d, C_BAD_NUMBER, &m->size.pos, "'%s' is not a valid size: %s", q(part), why);
 	else
-		m->size.set = true;
+		m->size.pos.set = true;
 	free(part);
 }
 
@@ -1249,8 +1249,10 @@ static void top_version(struct loader *ld, void *obj, const struct srcpos *kpos)
 	if (parse_number(s.s, &v, &why) || v != 1)
 		report(ld->d, C_VERSION, &s.pos, "unsupported format version '%s'; this tool reads "
 		       "version 1", q(s.s));
-	else
-		t->version = (struct num_at){ v, true, s.pos };
+	else {
+		t->version = (struct num_at){ v, s.pos };
+		t->version.pos.set = true;
+	}
 }
 
 static void top_name(struct loader *ld, void *obj, const struct srcpos *kpos)
@@ -1326,7 +1328,7 @@ static void after_load(struct loader *ld)
 	bool arm = t->arch == ARCH_ARM64;
 	size_t i;
 
-	if (!arm && t->gic.set)
+	if (!arm && t->gic.pos.set)
 		report(ld->d, C_TYPE, &t->gic.pos, "'gic' applies to arm64 only");
 	/* x86 misfits given in defaults: said once there, not once per VM */
 	if (!arm && t->defaults.vuart.s)
@@ -1361,7 +1363,7 @@ static void after_load(struct loader *ld)
 			report(ld->d, C_TYPE, &vm->name.pos, "name '%s' is longer than 31 characters, "
 			       "the limit of a device-tree node name; set 'dom0less_node'",
 			       q(vm->name.s));
-		if (!vm->memory.set && !vm->memory.pos.line)
+		if (!vm->memory.pos.set && !vm->memory.pos.line)
 			report(ld->d, C_MISSING_KEY, &vm->pos, "missing key 'memory' in VM '%s' "
 			       "(give it there or in 'defaults')", vm->name.s ? q(vm->name.s) : "?");
 		if (!vm->kernel.s && !vm->kernel.pos.line)
@@ -1377,7 +1379,7 @@ int load_topology(struct topology *t, struct diag_set *d)
 	ld.t = t;
 	ld.d = d;
 	ld.src = t->src;
-	ld.root_pos = (struct srcpos){ 1, 1, 0 };
+	ld.root_pos = srcpos_at(1, 1, 0);
 	ld.ev = &no_event;
 	if (evstream_init(&ld.es, t->src)) {
 		report(d, C_YAML_SYNTAX, &ld.root_pos, "cannot initialise the YAML parser");

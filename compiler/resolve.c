@@ -41,11 +41,11 @@ static void size_regions(struct topology *t)
 		struct region *r = t->regions[i];
 		const struct region_decl *dc = r->decl;
 
-		r->eff_align = dc->align.set && is_pow2(dc->align.v) && dc->align.v >= PAGE_SIZE ?
+		r->eff_align = dc->align.pos.set && is_pow2(dc->align.v) && dc->align.v >= PAGE_SIZE ?
 				       dc->align.v : PAGE_SIZE;
-		r->size_from = dc->size.set && dc->size.v ? &dc->size : NULL;
+		r->size_from = dc->size.pos.set && dc->size.v ? &dc->size : NULL;
 		for (j = 0; j < r->nmembers && !r->size_from; j++)
-			if (r->members[j]->size.set && r->members[j]->size.v)
+			if (r->members[j]->size.pos.set && r->members[j]->size.v)
 				r->size_from = &r->members[j]->size;
 		r->eff_size = r->size_from ? r->size_from->v : 0;
 	}
@@ -79,7 +79,7 @@ static void place_guest(const struct topology *t, struct vm *vm)
 		struct mapping *m = &vm->maps[i];
 		uint64_t size = mapping_size(m);
 		/* out of the address space: address-overflow; not a usable mapping */
-		m->placed = m->at.set && m->at.v < limit && limit - m->at.v >= size;
+		m->placed = m->at.pos.set && m->at.v < limit && limit - m->at.v >= size;
 		m->gaddr = m->at.v;
 		if (m->placed)
 			add_range(&obs, &nobs, &alloc, m->at.v, size);
@@ -108,7 +108,7 @@ static void place_guest(const struct topology *t, struct vm *vm)
 		struct mapping *m = &vm->maps[i];
 		uint64_t size = mapping_size(m), align;
 
-		if (m->at.set || m->dup || !m->region || !size || !vm->memory.set)
+		if (m->at.pos.set || m->dup || !m->region || !size || !vm->memory.pos.set)
 			continue;
 		align = m->region->eff_align ? m->region->eff_align : PAGE_SIZE;
 		if (static_shm && mapping_is_owner(m))
@@ -145,16 +145,16 @@ static void place_hosts(struct topology *t)
 
 	for (i = 0; i < t->nmapped; i++) {
 		struct region *r = t->mapped[i];
-		r->host_placed = r->decl->host.set;
+		r->host_placed = r->decl->host.pos.set;
 		r->host_base = r->decl->host.v;
 	}
-	if (!topology_uses_pool(t) || !t->has_pool || !t->pool_base.set || !t->pool_size.set)
+	if (!topology_uses_pool(t) || !t->has_pool || !t->pool_base.pos.set || !t->pool_size.pos.set)
 		return;
 	pool = (struct range){ t->pool_base.v, t->pool_size.v };
 	todo = xmalloc(sizeof(*todo) * (t->nmapped + 1));
 	for (i = 0; i < t->nmapped; i++) {
 		struct region *r = t->mapped[i];
-		if (r->decl->host.set)
+		if (r->decl->host.pos.set)
 			add_range(&obs, &nobs, &obs_alloc, r->decl->host.v, r->eff_size);
 		else if (r->eff_size)
 			todo[ntodo++] = r;

@@ -11,15 +11,18 @@
  * bytes, for a model that holds several per mapping: a 64 MiB input has at
  * most 2^26 + 1 columns (the last two shown as SRCPOS_COL_MAX), and an
  * underline longer than SRCPOS_LEN_MAX is cut there (an excerpt shows 120
- * characters around the caret anyway).
+ * characters around the caret anyway). The last bit is the value's: a
+ * num_at's "given and parsed", so that a number with its position is 16
+ * bytes, not 24; a position made anew has it clear.
  */
 struct srcpos {
 	uint32_t line;
 	uint32_t col : 26;
-	uint32_t len : 6;	/* characters to underline on that line, 0 = caret only */
+	uint32_t len : 5;	/* characters to underline on that line, 0 = caret only */
+	uint32_t set : 1;	/* num_at: the value was given and parsed */
 };
 #define SRCPOS_COL_MAX ((1u << 26) - 1)
-#define SRCPOS_LEN_MAX 63u
+#define SRCPOS_LEN_MAX 31u
 
 /* a position from counts that may pass the fields' widths: clamped to them */
 static inline struct srcpos srcpos_at(size_t line, size_t col, size_t len)
@@ -29,6 +32,7 @@ static inline struct srcpos srcpos_at(size_t line, size_t col, size_t len)
 	p.line = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
 	p.col = col > SRCPOS_COL_MAX ? SRCPOS_COL_MAX : (uint32_t)col;
 	p.len = len > SRCPOS_LEN_MAX ? SRCPOS_LEN_MAX : (uint32_t)len;
+	p.set = 0;
 	return p;
 }
 

@@ -153,7 +153,7 @@ static void inherit_str(struct str_at *dst, const struct str_at *src)
 
 static void inherit_num(struct num_at *dst, const struct num_at *src)
 {
-	if (!dst->set && !srcpos_valid(&dst->pos) && srcpos_valid(&src->pos))
+	if (!dst->pos.set && !srcpos_valid(&dst->pos) && srcpos_valid(&src->pos))
 		*dst = *src;
 }
 
@@ -316,12 +316,12 @@ bool mapping_is_owner(const struct mapping *m)
 
 uint64_t mapping_size(const struct mapping *m)
 {
-	return m->size.set ? m->size.v : m->region ? m->region->eff_size : 0;
+	return m->size.pos.set ? m->size.v : m->region ? m->region->eff_size : 0;
 }
 
 const struct srcpos *mapping_addr_pos(const struct mapping *m)
 {
-	return m->at.set ? &m->at.pos : &m->id.pos;
+	return m->at.pos.set ? &m->at.pos : &m->id.pos;
 }
 
 const struct srcpos *region_pos(const struct region *r)

@@ -26,10 +26,9 @@ struct str_at {
 	struct srcpos pos;
 };
 
-/* A number value; 'set' only when it was given and parsed. */
+/* A number value; pos.set only when it was given and parsed. */
 struct num_at {
 	uint64_t v;
-	bool set;
 	struct srcpos pos;
 };
 

@@ -98,7 +98,7 @@ static uint64_t x86_low_ceiling(const struct vm *vm)
 
 void guest_ram(const struct topology *t, struct vm *vm)
 {
-	uint64_t mem = vm->memory.set ? vm->memory.v : 0, low;
+	uint64_t mem = vm->memory.pos.set ? vm->memory.v : 0, low;
 
 	memset(vm->ram, 0, sizeof(vm->ram));
 	if (t->arch == ARCH_ARM64) {

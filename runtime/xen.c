@@ -244,7 +244,7 @@ static int fill_config(struct xen *x, const struct topology *t, const struct vm 
 		return fail(x, "out of memory");
 	if (vm->vuart.s)
 		b->arch_arm.vuart = LIBXL_VUART_TYPE_SBSA_UART;
-	if (t->arch == ARCH_ARM64 && t->gic.set)
+	if (t->arch == ARCH_ARM64 && t->gic.pos.set)
 		b->arch_arm.gic_version = t->gic.v == 2 ? LIBXL_GIC_VERSION_V2 : LIBXL_GIC_VERSION_V3;
 
 	b->iomem = calloc(vm->nmaps + vm->npt_iomem + 1, sizeof(*b->iomem));

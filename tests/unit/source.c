@@ -171,8 +171,9 @@ static void positions(void)
 	struct srcpos p = srcpos_at(7, 12, 5), big = srcpos_at(70000000, 67108865, 200);
 
 	EXPECT("srcpos: eight bytes", sizeof(struct srcpos) == 8);
-	EXPECT("srcpos: line, column and underline kept", p.line == 7 && p.col == 12 && p.len == 5);
-	EXPECT("srcpos: a column past 2^26 - 1 and an underline past 63 are clamped",
+	EXPECT("srcpos: line, column and underline kept, a value's bit clear",
+	       p.line == 7 && p.col == 12 && p.len == 5 && !p.set);
+	EXPECT("srcpos: a column past 2^26 - 1 and an underline past 31 are clamped",
 	       big.line == 70000000 && big.col == SRCPOS_COL_MAX && big.len == SRCPOS_LEN_MAX);
 }
 
