@@ -110,11 +110,11 @@ static void check_duplicate_mapping(const struct topology *t, struct diag_set *d
 			struct diagnostic *dg;
 			if (!m->dup)
 				continue;
-			dg = report(d, C_DUPLICATE_MAPPING, &m->id.pos,
+			dg = report(d, C_DUPLICATE_MAPPING, &m->id_pos,
 				    "region '%s' is mapped twice by VM '%s'; a region is mapped at most "
-				    "once per VM", q(m->id.s), vname(m->vm));
-			diag_note(dg, &mapping_first(m)->id.pos, "first mapping of '%s' in '%s'",
-				  q(m->id.s), vname(m->vm));
+				    "once per VM", q(mapping_id(m)), vname(m->vm));
+			diag_note(dg, &mapping_first(m)->id_pos, "first mapping of '%s' in '%s'",
+				  q(mapping_id(m)), vname(m->vm));
 		}
 	}
 }
@@ -203,7 +203,7 @@ static void check_zero_size(const struct topology *t, struct diag_set *d)
 		for (j = 0; j < vm->nmaps; j++)
 			if (vm->maps[j].size.pos.set && !vm->maps[j].size.v)
 				report(d, C_ZERO_SIZE, &vm->maps[j].size.pos,
-				       "mapping of '%s' in VM '%s' has size 0", q(vm->maps[j].id.s),
+				       "mapping of '%s' in VM '%s' has size 0", q(mapping_id(&vm->maps[j])),
 				       vname(vm));
 	}
 	if (t->defaults.memory.pos.set && !t->defaults.memory.v)
@@ -364,7 +364,7 @@ static void check_address_overflow(const struct topology *t, struct diag_set *d)
 				continue;
 			report(d, C_ADDRESS_OVERFLOW, &m->at.pos,
 			       "'%s' at %s + %s in VM '%s' ends past the guest address space "
-			       "(2^%llu bytes, xen.gpaddr_bits)", q(m->id.s),
+			       "(2^%llu bytes, xen.gpaddr_bits)", q(mapping_id(m)),
 			       hex(m->at.v), hsize(size), vname(m->vm),
 			       (unsigned long long)(t->gpaddr_bits.v ? t->gpaddr_bits.v : 40));
 		}
@@ -443,9 +443,9 @@ static void check_guest_space_exhausted(const struct topology *t, struct diag_se
 			const struct mapping *m = &vm->maps[j];
 			if (!m->no_room)
 				continue;
-			report(d, C_GUEST_SPACE_EXHAUSTED, &m->id.pos,
+			report(d, C_GUEST_SPACE_EXHAUSTED, &m->id_pos,
 			       "no room for '%s' (%s, aligned to %s) in the guest address space of "
-			       "'%s'; give it an explicit 'at'", q(m->id.s), hsize(mapping_size(m)),
+			       "'%s'; give it an explicit 'at'", q(mapping_id(m)), hsize(mapping_size(m)),
 			       hsize(m->region->eff_align), vname(vm));
 		}
 	}
@@ -510,11 +510,11 @@ static void report_guest_overlap(struct diag_set *d, const void *pa, const void 
 		earlier = pb;
 	}
 	dg = report(d, C_GUEST_OVERLAP, mapping_addr_pos(later),
-		    "'%s' at %s-%s overlaps '%s' in VM '%s'", q(later->id.s),
+		    "'%s' at %s-%s overlaps '%s' in VM '%s'", q(mapping_id(later)),
 		    hex(later->gaddr),
-		    hex(later->gaddr + mapping_size(later) - 1), q(earlier->id.s),
+		    hex(later->gaddr + mapping_size(later) - 1), q(mapping_id(earlier)),
 		    vname(later->vm));
-	diag_note(dg, mapping_addr_pos(earlier), "'%s' is at %s-%s", q(earlier->id.s),
+	diag_note(dg, mapping_addr_pos(earlier), "'%s' is at %s-%s", q(mapping_id(earlier)),
 		  hex(earlier->gaddr),
 		  hex(earlier->gaddr + mapping_size(earlier) - 1));
 }
@@ -558,7 +558,7 @@ static void check_guest_ram_overlap(const struct topology *t, struct diag_set *d
 					continue;
 				report(d, C_GUEST_RAM_OVERLAP, mapping_addr_pos(m),
 				       "'%s' at %s-%s overlaps the RAM of VM '%s' "
-				       "(%s-%s, %s)", q(m->id.s), hex(m->gaddr),
+				       "(%s-%s, %s)", q(mapping_id(m)), hex(m->gaddr),
 				       hex(m->gaddr + mapping_size(m) - 1), vname(vm),
 				       hex(vm->ram[k].base),
 				       hex(vm->ram[k].base + vm->ram[k].size - 1),
@@ -586,7 +586,7 @@ static void check_guest_reserved_overlap(const struct topology *t, struct diag_s
 					continue;
 				report(d, C_GUEST_RESERVED_OVERLAP, mapping_addr_pos(m),
 				       "'%s' at %s-%s overlaps the %s at %s-%s, "
-				       "reserved in %s", q(m->id.s),
+				       "reserved in %s", q(mapping_id(m)),
 				       hex(m->gaddr),
 				       hex(m->gaddr + mapping_size(m) - 1), res[k].name,
 				       hex(res[k].base),
@@ -623,7 +623,7 @@ static void check_extended_region_overlap(const struct topology *t, struct diag_
 				report(d, C_EXTENDED_REGION_OVERLAP, mapping_addr_pos(m),
 				       "'%s' at %s lies in %s space above the RAM of VM '%s', which "
 				       "Xen 4.%u advertises to the guest as free (extended regions, "
-				       "fixed in 4.%u)", q(m->id.s), hex(m->gaddr),
+				       "fixed in 4.%u)", q(mapping_id(m)), hex(m->gaddr),
 				       ext[k].name, vname(vm), t->xen_minor, fixed_in);
 				break;
 			}
@@ -655,14 +655,14 @@ static void check_static_shm_owner_range(const struct topology *t, struct diag_s
 			if (mapping_is_owner(m) && !in)
 				report(d, C_STATIC_SHM_OWNER_RANGE, mapping_addr_pos(m),
 				       "'%s' at %s is owned by '%s' but not inside its RAM: "
-				       "static_shm takes an owner's range from its own RAM", q(m->id.s),
+				       "static_shm takes an owner's range from its own RAM", q(mapping_id(m)),
 				       hex(m->gaddr), vname(vm));
 			else if (mapping_is_owner(m) &&
 				 ranges_overlap(m->gaddr, mapping_size(m), mods.base, mods.size))
 				report(d, C_STATIC_SHM_OWNER_RANGE, mapping_addr_pos(m),
 				       "'%s' at %s-%s is owned by '%s' but lies where libxc loads its "
 				       "device tree%s (%s-%s), which would overwrite it at boot",
-				       q(m->id.s), hex(m->gaddr), hex(m->gaddr + mapping_size(m) - 1),
+				       q(mapping_id(m)), hex(m->gaddr), hex(m->gaddr + mapping_size(m) - 1),
 				       vname(vm), vm->ramdisk.s ? " and ramdisk" : "", hex(mods.base),
 				       hex(mods.base + mods.size - 1));
 			else if (!mapping_is_owner(m) &&
@@ -670,7 +670,7 @@ static void check_static_shm_owner_range(const struct topology *t, struct diag_s
 				  ranges_overlap(m->gaddr, mapping_size(m), vm->ram[1].base, vm->ram[1].size)))
 				report(d, C_STATIC_SHM_OWNER_RANGE, mapping_addr_pos(m),
 				       "'%s' at %s is borrowed by '%s' but overlaps its RAM: a "
-				       "borrower's range must lie outside its RAM", q(m->id.s),
+				       "borrower's range must lie outside its RAM", q(mapping_id(m)),
 				       hex(m->gaddr), vname(vm));
 		}
 	}
@@ -847,9 +847,9 @@ static void check_passthrough_overlap(const struct topology *t, struct diag_set 
 					    "passthrough iomem guest range %s-%s of '%s' "
 					    "overlaps its mapping of '%s'", hex(gb),
 					    hex(gb + sz - 1), vname(vm),
-					    q(maps[k]->id.s));
+					    q(mapping_id(maps[k])));
 				diag_note(dg, mapping_addr_pos(maps[k]), "'%s' is at %s-%s",
-					  q(maps[k]->id.s), hex(maps[k]->gaddr),
+					  q(mapping_id(maps[k])), hex(maps[k]->gaddr),
 					  hex(maps[k]->gaddr + mapping_size(maps[k]) - 1));
 				break;
 			}
@@ -876,7 +876,7 @@ static void check_dom0less_limits(const struct topology *t, struct diag_set *d)
 			const struct mapping *m = &t->vms[i]->maps[j];
 			if (m->dup || !m->region || ++n != DOM0LESS_MAX_REGIONS + 1)
 				continue;
-			report(d, C_DOM0LESS_LIMITS, &m->id.pos,
+			report(d, C_DOM0LESS_LIMITS, &m->id_pos,
 			       "more than %d regions in VM '%s', dom0less Xen's limit per domain",
 			       DOM0LESS_MAX_REGIONS, vname(t->vms[i]));
 		}

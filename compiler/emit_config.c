@@ -128,7 +128,7 @@ static void vm_doc(const struct topology *t, const struct vm *vm, struct dw *w)
 	for (i = 0; i < vm->nmaps; i++) {
 		const struct mapping *m = &vm->maps[i];
 		dw_object(w);
-		dw_key_string(w, "id", m->id.s);
+		dw_key_string(w, "id", mapping_id(m));
 		key_hex(w, "at", m->gaddr);
 		key_hex(w, "size", m->region->eff_size);
 		dw_key_string(w, "x-role", mapping_is_owner(m) ? "owner" : "borrower");

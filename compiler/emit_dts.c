@@ -127,7 +127,7 @@ int emit_guest_dtsi(const struct topology *t, const struct vm *vm, const char *h
 	      "\t\tranges;\n", f);
 	for (i = 0; i < vm->nmaps; i++) {
 		const struct mapping *m = &vm->maps[i];
-		char *id = dts_quote(m->id.s);
+		char *id = dts_quote(mapping_id(m));
 		fprintf(f, "\n\t\txen-shmem@%llx {\n", (unsigned long long)m->gaddr);
 		fputs("\t\t\tcompatible = \"xen,shared-memory-v1\";\n\t\t\treg = <", f);
 		cells(f, m->gaddr);
@@ -189,7 +189,7 @@ static int guest_fdt(const struct vm *vm, void *buf, int size)
 		r = fdt_begin_node(buf, name);
 		r = r ? r : fdt_property_string(buf, "compatible", "xen,shared-memory-v1");
 		r = r ? r : fdt_property(buf, "reg", reg, sizeof(reg));
-		r = r ? r : fdt_property_string(buf, "xen,id", m->id.s);
+		r = r ? r : fdt_property_string(buf, "xen,id", mapping_id(m));
 		r = r ? r : fdt_property(buf, "xen,offset", &offset, sizeof(offset));
 		r = r ? r : fdt_end_node(buf);
 	}

@@ -30,7 +30,7 @@ static char **prefixes(const struct vm *vm)
 
 	strmap_init(&seen);
 	for (i = 0; i < vm->nmaps; i++) {
-		char *id = ident(vm->maps[i].id.s);
+		char *id = ident(mapping_id(&vm->maps[i]));
 		p[i] = xasprintf("XENSHM_%s", id);
 		if (!strmap_add(&seen, p[i], i)) {
 			free(p[i]);

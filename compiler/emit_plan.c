@@ -50,7 +50,7 @@ static void vm_plan(const struct vm *vm, struct dw *w)
 	for (i = 0; i < vm->nmaps; i++) {
 		const struct mapping *m = &vm->maps[i];
 		dw_object(w);
-		dw_key_string(w, "region", m->id.s);
+		dw_key_string(w, "region", mapping_id(m));
 		key_addr(w, "guest", m->gaddr);
 		key_addr(w, "size", m->region->eff_size);
 		dw_key_string(w, "role", mapping_is_owner(m) ? "owner" : "borrower");
@@ -237,7 +237,7 @@ int emit_plan_text(const struct topology *t, const char *hash, bool scrub, FILE 
 		free(kernel);
 		for (j = 0; j < vm->nmaps; j++) {
 			const struct mapping *m = &vm->maps[j];
-			fprintf(f, "       map %s (%s, %s) at guest %s", m->id.s,
+			fprintf(f, "       map %s (%s, %s) at guest %s", mapping_id(m),
 				mapping_is_owner(m) ? "owner" : "borrower", hsize(m->region->eff_size),
 				haddr(m->gaddr));
 			if (m->region->host_placed)

@@ -88,7 +88,7 @@ static size_t static_shm_entries(const struct vm *vm, char ***out)
 	for (i = 0; i < vm->nmaps; i++) {
 		const struct mapping *m = &vm->maps[i];
 		bool owner = mapping_is_owner(m);
-		v[i] = xasprintf("id=%s, begin=0x%llx, size=0x%llx, role=%s%s", m->id.s,
+		v[i] = xasprintf("id=%s, begin=0x%llx, size=0x%llx, role=%s%s", mapping_id(m),
 				 (unsigned long long)m->gaddr,
 				 (unsigned long long)m->region->eff_size,
 				 owner ? "owner" : "borrower",

@@ -930,23 +930,15 @@ static struct srcpos sub_pos(const struct loader *ld, size_t off, size_t len)
 	return srcpos_at(p.line, col, len);
 }
 
-/* the ID of a mapping whose ID is invalid or missing: linked to no region */
-static char no_id[1];
-
 /*
- * The mapping's ID, checked: a valid one is its region's own string (the
- * region made at its first mention), so that the mappings of a region share
- * one copy of its ID; an invalid one is reported and leaves the mapping
- * unlinked.
+ * The mapping's ID, checked: a valid one links the mapping to its region
+ * (made at its first mention), whose ID the mapping then reads; an invalid
+ * one is reported and leaves the mapping unlinked.
  */
 static void set_map_id(struct loader *ld, struct mapping *m, const char *id, const char *hint)
 {
-	if (check_region_id(ld, id, &m->id.pos, hint)) {
+	if (check_region_id(ld, id, &m->id_pos, hint))
 		m->region = topology_region(ld->t, id);
-		m->id.s = m->region->id;
-	} else {
-		m->id.s = no_id;
-	}
 }
 
 static struct mapping *add_mapping(struct vm *vm, const struct srcpos *pos)
@@ -982,7 +974,7 @@ static void shm_short(struct loader *ld, struct vm *vm)
 	}
 	m = add_mapping(vm, &pos);
 	if (!strchr(v, '=')) {
-		m->id.pos = pos;
+		m->id_pos = pos;
 		set_map_id(ld, m, v, strchr(v, '+') ? "; a range is written \"ADDR+SIZE = ID\"" : NULL);
 		return;
 	}
@@ -990,11 +982,10 @@ static void shm_short(struct loader *ld, struct vm *vm)
 		report(ld->d, C_BAD_NUMBER, &pos,
 		       "'%s' is not a valid mapping: expected \"ADDR+SIZE = ID\", e.g. "
 		       "\"0x05000000+2M = ring0\"", q(v));
-		m->id.s = no_id;
 		return;
 	}
 	part = xstrndup(v + sf.id_off, sf.id_len);
-	m->id.pos = sub_pos(ld, sf.id_off, sf.id_len);
+	m->id_pos = sub_pos(ld, sf.id_off, sf.id_len);
 	set_map_id(ld, m, part, NULL);
 	free(part);
 
@@ -1019,7 +1010,7 @@ static void map_id(struct loader *ld, void *obj, const struct srcpos *kpos)
 {
 	struct mapping *m = obj;
 
-	const char *text = scalar_text(ld, "id", "a region ID", C_REGION_ID, &m->id.pos);
+	const char *text = scalar_text(ld, "id", "a region ID", C_REGION_ID, &m->id_pos);
 
 	(void)kpos;
 	if (text)
@@ -1045,9 +1036,7 @@ static void shm_item(struct loader *ld, void *obj, size_t i)
 		shm_short(ld, vm);
 	} else if (ld->ev->type == YAML_MAPPING_START_EVENT) {
 		m = add_mapping(vm, &pos);
-		read_schema(ld, &map_schema, m, &pos);
-		if (!m->id.s)	/* missing-key was reported; keep the entry, unlinked */
-			m->id.s = no_id;
+		read_schema(ld, &map_schema, m, &pos);	/* a missing or invalid ID: no region */
 	} else if (ld->ev->type != YAML_ALIAS_EVENT) {
 		report(ld->d, C_TYPE, &pos, "an 'shm' entry must be an ID, \"ADDR+SIZE = ID\" or "
 		       "{ id, at, size }, not %s", node_kind(ld->ev));

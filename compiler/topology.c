@@ -321,12 +321,12 @@ uint64_t mapping_size(const struct mapping *m)
 
 const struct srcpos *mapping_addr_pos(const struct mapping *m)
 {
-	return m->at.pos.set ? &m->at.pos : &m->id.pos;
+	return m->at.pos.set ? &m->at.pos : &m->id_pos;
 }
 
 const struct srcpos *region_pos(const struct region *r)
 {
-	return r->nmembers ? &r->members[0]->id.pos : &r->decl->key_pos;
+	return r->nmembers ? &r->members[0]->id_pos : &r->decl->key_pos;
 }
 
 const char *arch_name(enum arch a)

@@ -88,7 +88,7 @@ struct mapping {
 	struct vm *vm;
 	struct region *region;
 	uint64_t gaddr;		/* resolved: the guest address */
-	struct str_at id;
+	struct srcpos id_pos;	/* the ID: mapping_id() */
 	struct num_at at;	/* explicit guest address */
 	struct num_at size;	/* explicit size */
 	struct srcpos pos;	/* the entry */
@@ -261,6 +261,11 @@ bool topology_uses_pool(const struct topology *t);
 uint64_t topology_guest_limit(const struct topology *t);
 
 bool mapping_is_owner(const struct mapping *m);
+/* the region ID the mapping gives: "" where it is missing or invalid (reported) */
+static inline const char *mapping_id(const struct mapping *m)
+{
+	return m->region ? m->region->id : "";
+}
 /* the VM's first mapping of m's region: m itself unless m->dup */
 const struct mapping *mapping_first(const struct mapping *m);
 /* the mapping's size: its own when given, else its region's size in force; 0 while unknown */
