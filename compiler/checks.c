@@ -794,10 +794,15 @@ static int cmp_use(const void *pa, const void *pb)
 
 static void check_passthrough_overlap(const struct topology *t, struct diag_set *d)
 {
-	struct host_use *use = xmalloc(sizeof(*use) * (t->nmapped + 2));
+	struct host_use *use;
 	struct mapping **maps = NULL;
 	size_t nuse = 0, alloc = 0, i, j, k;
 
+	for (i = 0; i < t->nvms && !t->vms[i]->npt_iomem; i++)
+		;
+	if (i == t->nvms)
+		return;	/* no passthrough: no table of the host ranges to build */
+	use = xmalloc(sizeof(*use) * (t->nmapped + 2));
 	if (t->has_pool && t->pool_base.pos.set && t->pool_size.pos.set)
 		use[nuse++] = (struct host_use){ t->pool_base.v, t->pool_size.v, NULL };
 	for (i = 0; i < t->nmapped; i++)

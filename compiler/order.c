@@ -326,6 +326,13 @@ void order_resolve(struct topology *t)
 	struct graph g = { .t = t, .n = t->nvms };
 	size_t i, j, *rank;
 
+	/* every edge there can be, reserved at once: no doubling at Xen's limit */
+	for (i = 0; i < t->nvms; i++)
+		g.alloc += t->vms[i]->ndepends_on;
+	for (i = 0; i < t->nmapped; i++)
+		g.alloc += t->mapped[i]->nmembers - 1;
+	g.edges = xmalloc(sizeof(*g.edges) * (g.alloc ? g.alloc : 1));
+
 	free(t->start_order);
 	t->start_order = xmalloc(sizeof(*t->start_order) * (t->nvms + 1));
 	for (i = 0; i < t->nvms; i++)

@@ -120,6 +120,7 @@ void topology_gather_members(struct topology *t)
 	struct mapping **all = arena_alloc(&t->arena, sizeof(*all) * (t->nmappings + 1));
 	size_t i, j, at = 0;
 
+	strmap_release(&t->region_index);	/* no region is made after the load */
 	for (i = 0; i < t->nregions; i++) {
 		t->regions[i]->members = all + at;
 		at += t->regions[i]->nmembers;

@@ -217,7 +217,7 @@ struct topology {
 	/* every region, mapped or declared, in order of first mention in the file */
 	struct region **regions;
 	size_t nregions, regions_alloc;
-	struct strmap region_index;
+	struct strmap region_index;	/* the loader's: released once it is done */
 	struct strmap vm_index;	/* name -> first VM with it */
 
 	/* resolved */
@@ -234,7 +234,7 @@ void topology_init(struct topology *t, struct source *src);
 void topology_release(struct topology *t);
 
 struct vm *topology_add_vm(struct topology *t);
-/* The region with that ID, created (undeclared, unmapped) when new. */
+/* The region with that ID, created (undeclared, unmapped) when new; the loader's only. */
 struct region *topology_region(struct topology *t, const char *id);
 struct vm *topology_find_vm(const struct topology *t, const char *name);
 /*
@@ -247,7 +247,7 @@ void topology_link_vm(struct topology *t, struct vm *vm);
 /*
  * Once every VM is linked: each region's members, counted while linking,
  * as slices of one block in the arena (one allocation instead of a growing
- * array per region).
+ * array per region). The ID index goes: topology_region is the loader's.
  */
 void topology_gather_members(struct topology *t);
 

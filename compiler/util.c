@@ -115,13 +115,16 @@ _Static_assert(sizeof(struct arena_chunk) <= ARENA_ALIGN, "a chunk's header fits
 
 #ifndef ARENA_MALLOC
 /*
- * A chunk of at least n bytes, aligned to 2 MiB so that the kernel can back
- * it with huge pages (transparent huge pages, asked for; where they are not
- * to be had it is ordinary zeroed memory).
+ * A chunk of at least n bytes in whole granules (2 MiB for the arena's
+ * chunks, a page for a large block of its own), aligned to 2 MiB so that the
+ * kernel can back it with huge pages (transparent huge pages, asked for;
+ * where they are not to be had it is ordinary zeroed memory). A large
+ * block's tail past its last 2 MiB stays in small pages: a huge page there
+ * would be resident for bytes nobody uses.
  */
-static struct arena_chunk *chunk_map(size_t n)
+static struct arena_chunk *chunk_map(size_t n, size_t granule)
 {
-	size_t size = (n + sizeof(struct arena_chunk) + ARENA_CHUNK - 1) & ~(ARENA_CHUNK - 1);
+	size_t size = (n + sizeof(struct arena_chunk) + granule - 1) & ~(granule - 1);
 	char *p, *aligned;
 
 	if (size < n)
@@ -158,7 +161,7 @@ void *arena_alloc(struct arena *a, size_t n)
 		struct arena_chunk *c;
 		if (n > ARENA_CHUNK / 4) {
 			/* a large block: a chunk of its own, behind the current one */
-			c = chunk_map(n + ARENA_ALIGN);
+			c = chunk_map(n + ARENA_ALIGN, 4096);
 			if (a->chunks) {
 				c->next = a->chunks->next;
 				a->chunks->next = c;
@@ -167,7 +170,7 @@ void *arena_alloc(struct arena *a, size_t n)
 			}
 			return (char *)c + ARENA_ALIGN;
 		}
-		c = chunk_map(ARENA_CHUNK - ARENA_ALIGN);
+		c = chunk_map(ARENA_CHUNK - ARENA_ALIGN, ARENA_CHUNK);
 		c->next = a->chunks;
 		a->chunks = c;
 		a->next = (char *)c + ARENA_ALIGN;
