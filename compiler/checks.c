@@ -406,8 +406,8 @@ static void check_backend_unsupported(const struct topology *t, struct diag_set 
 			report(d, C_BACKEND_UNSUPPORTED, &vm->type_text.pos,
 			       "'pv' VM '%s' maps regions: xl iomem gives a PV guest only "
 			       "permission, no mapping; use 'pvh' or 'hvm'", vname(vm));
-		if (t->for_up && vm->nxl)
-			report(d, C_BACKEND_UNSUPPORTED, &vm->xl_pos,
+		if (t->for_up && vm_ex(vm)->nxl)
+			report(d, C_BACKEND_UNSUPPORTED, &vm_ex(vm)->xl_pos,
 			       "raw 'xl' keys of VM '%s' cannot be applied by 'up' through libxl; "
 			       "remove them or use the generated plan.sh", vname(vm));
 	}
@@ -798,7 +798,7 @@ static void check_passthrough_overlap(const struct topology *t, struct diag_set 
 	struct mapping **maps = NULL;
 	size_t nuse = 0, alloc = 0, i, j, k;
 
-	for (i = 0; i < t->nvms && !t->vms[i]->npt_iomem; i++)
+	for (i = 0; i < t->nvms && !vm_ex(t->vms[i])->npt_iomem; i++)
 		;
 	if (i == t->nvms)
 		return;	/* no passthrough: no table of the host ranges to build */
@@ -814,7 +814,7 @@ static void check_passthrough_overlap(const struct topology *t, struct diag_set 
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *vm = t->vms[i];
 		size_t nmaps = 0;
-		if (!vm->npt_iomem)
+		if (!vm_ex(vm)->npt_iomem)
 			continue;
 		for (j = 0; j < vm->nmaps; j++) {
 			if (!usable(&vm->maps[j]))
@@ -822,8 +822,8 @@ static void check_passthrough_overlap(const struct topology *t, struct diag_set 
 			ALLOC_GROW(maps, nmaps + 1, alloc);
 			maps[nmaps++] = &vm->maps[j];
 		}
-		for (j = 0; j < vm->npt_iomem; j++) {
-			const struct pt_iomem *p = &vm->pt_iomem[j];
+		for (j = 0; j < vm_ex(vm)->npt_iomem; j++) {
+			const struct pt_iomem *p = &vm_ex(vm)->pt_iomem[j];
 			uint64_t hb = p->start * PAGE_SIZE, gb = p->gfn * PAGE_SIZE;
 			uint64_t sz = p->num * PAGE_SIZE;
 			struct diagnostic *dg = NULL;

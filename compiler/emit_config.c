@@ -62,16 +62,16 @@ static void passthrough_doc(const struct vm *vm, struct dw *w)
 	dw_object(w);
 	dw_key(w, "iomem");
 	dw_array(w, false);
-	for (i = 0; i < vm->npt_iomem; i++)
-		dw_string(w, vm->pt_iomem[i].text.s);
+	for (i = 0; i < vm_ex(vm)->npt_iomem; i++)
+		dw_string(w, vm_ex(vm)->pt_iomem[i].text.s);
 	dw_end_array(w);
 	dw_key(w, "irqs");
 	dw_array(w, false);
-	for (i = 0; i < vm->npt_irqs; i++)
-		dw_int(w, (long long)vm->pt_irqs[i].v);
+	for (i = 0; i < vm_ex(vm)->npt_irqs; i++)
+		dw_int(w, (long long)vm_ex(vm)->pt_irqs[i].v);
 	dw_end_array(w);
 	dw_key(w, "dtdev");
-	str_list(w, vm->pt_dtdev, vm->npt_dtdev);
+	str_list(w, vm_ex(vm)->pt_dtdev, vm_ex(vm)->npt_dtdev);
 	dw_end_object(w);
 }
 
@@ -83,8 +83,8 @@ static void xl_doc(const struct vm *vm, struct dw *w)
 	const char *why;
 
 	dw_object(w);
-	for (i = 0; i < vm->nxl; i++) {
-		const struct xl_extra *e = &vm->xl[i];
+	for (i = 0; i < vm_ex(vm)->nxl; i++) {
+		const struct xl_extra *e = &vm_ex(vm)->xl[i];
 		dw_key(w, e->key.s);
 		if (e->kind == XL_LIST)
 			str_list(w, e->items, e->nitems);
@@ -115,7 +115,7 @@ static void vm_doc(const struct topology *t, const struct vm *vm, struct dw *w)
 		opt_str(w, "dom0less_node", &vm->dom0less_node);
 	else if (t->backend == BACKEND_DOM0LESS)
 		dw_key_string(w, "dom0less_node", vm->name.s);
-	if (vm->passthrough_set) {
+	if (vm_ex(vm)->passthrough_set) {
 		dw_key(w, "passthrough");
 		passthrough_doc(vm, w);
 	}
@@ -135,7 +135,7 @@ static void vm_doc(const struct topology *t, const struct vm *vm, struct dw *w)
 		dw_end_object(w);
 	}
 	dw_end_array(w);
-	if (vm->nxl) {
+	if (vm_ex(vm)->nxl) {
 		dw_key(w, "xl");
 		xl_doc(vm, w);
 	}

@@ -57,20 +57,20 @@ static void vm_plan(const struct vm *vm, struct dw *w)
 		dw_end_object(w);
 	}
 	dw_end_array(w);
-	if (vm->passthrough_set) {
+	if (vm_ex(vm)->passthrough_set) {
 		dw_key(w, "passthrough_iomem");
 		dw_array(w, true);
-		for (i = 0; i < vm->npt_iomem; i++) {
+		for (i = 0; i < vm_ex(vm)->npt_iomem; i++) {
 			dw_object(w);
-			key_addr(w, "host", vm->pt_iomem[i].start * PAGE_SIZE);
-			key_addr(w, "guest", vm->pt_iomem[i].gfn * PAGE_SIZE);
-			key_addr(w, "size", vm->pt_iomem[i].num * PAGE_SIZE);
+			key_addr(w, "host", vm_ex(vm)->pt_iomem[i].start * PAGE_SIZE);
+			key_addr(w, "guest", vm_ex(vm)->pt_iomem[i].gfn * PAGE_SIZE);
+			key_addr(w, "size", vm_ex(vm)->pt_iomem[i].num * PAGE_SIZE);
 			dw_end_object(w);
 		}
 		dw_end_array(w);
 	}
 	dw_key(w, "raw_xl_keys");
-	dw_bool(w, vm->nxl > 0);
+	dw_bool(w, vm_ex(vm)->nxl > 0);
 	dw_end_object(w);
 }
 

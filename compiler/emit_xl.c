@@ -63,7 +63,7 @@ static void region_comment(const struct mapping *m, FILE *f)
 /* iomem entries: regions first (in shm order), then passthrough ranges */
 static size_t iomem_entries(const struct topology *t, const struct vm *vm, char ***out)
 {
-	char **v = xcalloc(vm->nmaps + vm->npt_iomem + 1, sizeof(*v));
+	char **v = xcalloc(vm->nmaps + vm_ex(vm)->npt_iomem + 1, sizeof(*v));
 	size_t n = 0, i;
 
 	if (t->backend == BACKEND_IOMEM)
@@ -74,8 +74,8 @@ static size_t iomem_entries(const struct topology *t, const struct vm *vm, char 
 					   (unsigned long long)(m->region->eff_size / PAGE_SIZE),
 					   (unsigned long long)(m->gaddr / PAGE_SIZE));
 		}
-	for (i = 0; i < vm->npt_iomem; i++)
-		v[n++] = xstrdup(vm->pt_iomem[i].text.s);
+	for (i = 0; i < vm_ex(vm)->npt_iomem; i++)
+		v[n++] = xstrdup(vm_ex(vm)->pt_iomem[i].text.s);
 	*out = v;
 	return n;
 }
@@ -181,23 +181,23 @@ int emit_xl(const struct topology *t, const struct vm *vm, const char *hash, FIL
 	put_list(f, "iomem", list, n);
 	free_list(list, n);
 
-	if (vm->npt_irqs) {
+	if (vm_ex(vm)->npt_irqs) {
 		fputs("irqs = [ ", f);
-		for (i = 0; i < vm->npt_irqs; i++)
-			fprintf(f, "%s%llu", i ? ", " : "", (unsigned long long)vm->pt_irqs[i].v);
+		for (i = 0; i < vm_ex(vm)->npt_irqs; i++)
+			fprintf(f, "%s%llu", i ? ", " : "", (unsigned long long)vm_ex(vm)->pt_irqs[i].v);
 		fputs(" ]\n", f);
 	}
-	if (vm->npt_dtdev) {
-		list = xcalloc(vm->npt_dtdev, sizeof(*list));
-		for (i = 0; i < vm->npt_dtdev; i++)
-			list[i] = vm->pt_dtdev[i].s;
-		put_list(f, "dtdev", list, vm->npt_dtdev);
+	if (vm_ex(vm)->npt_dtdev) {
+		list = xcalloc(vm_ex(vm)->npt_dtdev, sizeof(*list));
+		for (i = 0; i < vm_ex(vm)->npt_dtdev; i++)
+			list[i] = vm_ex(vm)->pt_dtdev[i].s;
+		put_list(f, "dtdev", list, vm_ex(vm)->npt_dtdev);
 		free(list);
 	}
-	if (vm->nxl) {
+	if (vm_ex(vm)->nxl) {
 		fputs("\n# raw keys from the topology's 'xl'\n", f);
-		for (i = 0; i < vm->nxl; i++)
-			put_extra(f, &vm->xl[i]);
+		for (i = 0; i < vm_ex(vm)->nxl; i++)
+			put_extra(f, &vm_ex(vm)->xl[i]);
 	}
 	return emit_status(f);
 }

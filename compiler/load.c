@@ -821,6 +821,7 @@ static void depends_item(struct loader *ld, void *obj, size_t i)
 static void pt_iomem_item(struct loader *ld, void *obj, size_t i)
 {
 	struct vm *vm = obj;
+	struct vm_extra *ex;
 	struct pt_iomem pt = { 0 };
 	const char *s, *comma, *at;
 
@@ -845,32 +846,37 @@ static void pt_iomem_item(struct loader *ld, void *obj, size_t i)
 		report(ld->d, C_BAD_NUMBER, &pt.text.pos,
 		       "'%s' is not a valid iomem range: expected \"START,NUM[@GFN]\", hex page "
 		       "numbers without 0x, NUM > 0 (e.g. \"40000,10@50000\")", q(s));
-	ALLOC_GROW(vm->pt_iomem, vm->npt_iomem + 1, vm->pt_iomem_alloc);
-	vm->pt_iomem[vm->npt_iomem++] = pt;
+	ex = vm_extra_own(ld->t, vm);
+	ALLOC_GROW(ex->pt_iomem, ex->npt_iomem + 1, ex->pt_iomem_alloc);
+	ex->pt_iomem[ex->npt_iomem++] = pt;
 }
 
 static void pt_irq_item(struct loader *ld, void *obj, size_t i)
 {
 	struct vm *vm = obj;
+	struct vm_extra *ex;
 	struct num_at n = { 0 };
 
 	(void)i;
 	if (!read_int(ld, "irqs", &n, 0, 65535))
 		return;
-	ALLOC_GROW(vm->pt_irqs, vm->npt_irqs + 1, vm->pt_irqs_alloc);
-	vm->pt_irqs[vm->npt_irqs++] = n;
+	ex = vm_extra_own(ld->t, vm);
+	ALLOC_GROW(ex->pt_irqs, ex->npt_irqs + 1, ex->pt_irqs_alloc);
+	ex->pt_irqs[ex->npt_irqs++] = n;
 }
 
 static void pt_dtdev_item(struct loader *ld, void *obj, size_t i)
 {
 	struct vm *vm = obj;
+	struct vm_extra *ex;
 	struct str_at s = { 0 };
 
 	(void)i;
 	if (!read_scalar(ld, "dtdev", "a device-tree path", &s))
 		return;
-	ALLOC_GROW(vm->pt_dtdev, vm->npt_dtdev + 1, vm->pt_dtdev_alloc);
-	vm->pt_dtdev[vm->npt_dtdev++] = s;
+	ex = vm_extra_own(ld->t, vm);
+	ALLOC_GROW(ex->pt_dtdev, ex->npt_dtdev + 1, ex->pt_dtdev_alloc);
+	ex->pt_dtdev[ex->npt_dtdev++] = s;
 }
 
 static const struct key_row pt_keys[] = {
@@ -885,7 +891,7 @@ static void vm_passthrough(struct loader *ld, void *obj, const struct srcpos *kp
 	struct vm *vm = obj;
 
 	(void)kpos;
-	vm->passthrough_set = true;
+	vm_extra_own(ld->t, vm)->passthrough_set = true;
 	if (enter(ld, YAML_MAPPING_START_EVENT, "'passthrough'", true))
 		read_schema(ld, &pt_schema, vm, NULL);
 }
@@ -1073,6 +1079,7 @@ static void xl_list_item(struct loader *ld, void *obj, size_t i)
 static void xl_entry(struct loader *ld, void *obj, const char *key, const struct srcpos *kpos)
 {
 	struct vm *vm = obj;
+	struct vm_extra *ex;
 	struct xl_extra *x;
 	const char *const *g;
 	const char *why;
@@ -1092,14 +1099,15 @@ static void xl_entry(struct loader *ld, void *obj, const char *key, const struct
 			return;
 		}
 	}
-	ALLOC_GROW(vm->xl, vm->nxl + 1, vm->xl_alloc);
-	x = &vm->xl[vm->nxl];
+	ex = vm_extra_own(ld->t, vm);
+	ALLOC_GROW(ex->xl, ex->nxl + 1, ex->xl_alloc);
+	x = &ex->xl[ex->nxl];
 	memset(x, 0, sizeof(*x));
 	if (ld->ev->type == YAML_SEQUENCE_START_EVENT && !ev_anchor(ld->ev)) {
 		x->kind = XL_LIST;
 		x->key.s = arena_strdup(&ld->t->arena, key);
 		x->key.pos = *kpos;
-		vm->nxl++;
+		ex->nxl++;
 		walk_sequence(ld, x, xl_list_item);
 		return;
 	}
@@ -1120,15 +1128,15 @@ static void xl_entry(struct loader *ld, void *obj, const char *key, const struct
 		return;
 	x->key.s = arena_strdup(&ld->t->arena, key);
 	x->key.pos = *kpos;
-	vm->nxl++;
+	ex->nxl++;
 }
 
 static void vm_xl(struct loader *ld, void *obj, const struct srcpos *kpos)
 {
 	struct vm *vm = obj;
 
-	vm->xl_set = true;
-	vm->xl_pos = *kpos;
+	vm_extra_own(ld->t, vm)->xl_set = true;
+	vm->extra->xl_pos = *kpos;
 	if (enter(ld, YAML_MAPPING_START_EVENT, "'xl'", true))
 		walk_mapping(ld, vm, xl_entry);
 }

@@ -84,10 +84,10 @@ static void place_guest(const struct topology *t, struct vm *vm)
 		if (m->placed)
 			add_range(&obs, &nobs, &alloc, m->at.v, size);
 	}
-	for (i = 0; i < vm->npt_iomem; i++)
-		if (vm->pt_iomem[i].ok)
-			add_range(&obs, &nobs, &alloc, vm->pt_iomem[i].gfn * PAGE_SIZE,
-				  vm->pt_iomem[i].num * PAGE_SIZE);
+	for (i = 0; i < vm_ex(vm)->npt_iomem; i++)
+		if (vm_ex(vm)->pt_iomem[i].ok)
+			add_range(&obs, &nobs, &alloc, vm_ex(vm)->pt_iomem[i].gfn * PAGE_SIZE,
+				  vm_ex(vm)->pt_iomem[i].num * PAGE_SIZE);
 	/*
 	 * static-shm owners go inside RAM0: the fixed mappings and the boot
 	 * modules libxc loads there are in their way

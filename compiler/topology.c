@@ -23,16 +23,28 @@ void topology_init(struct topology *t, struct source *src)
 /* what the arena does not hold: the lists still grown with ALLOC_GROW */
 static void vm_release(struct vm *vm)
 {
+	struct vm_extra *ex = vm->extra;
 	size_t i;
 
-	free(vm->pt_iomem);
-	free(vm->pt_irqs);
-	free(vm->pt_dtdev);
-	for (i = 0; i < vm->nxl; i++)
-		free(vm->xl[i].items);
-	free(vm->xl);
+	if (ex) {
+		free(ex->pt_iomem);
+		free(ex->pt_irqs);
+		free(ex->pt_dtdev);
+		for (i = 0; i < ex->nxl; i++)
+			free(ex->xl[i].items);
+		free(ex->xl);
+	}
 	free(vm->depends_on);
 	free(vm->deps);
+}
+
+const struct vm_extra vm_no_extra;
+
+struct vm_extra *vm_extra_own(struct topology *t, struct vm *vm)
+{
+	if (!vm->extra)
+		vm->extra = arena_alloc(&t->arena, sizeof(*vm->extra));
+	return vm->extra;
 }
 
 void topology_release(struct topology *t)
@@ -162,32 +174,36 @@ static void inherit_num(struct num_at *dst, const struct num_at *src)
  * Lists (passthrough, xl) are taken whole from defaults when the VM has none:
  * merging item by item would make it impossible to remove a default entry.
  */
-static void inherit_lists(struct vm *vm, const struct vm *d)
+static void inherit_lists(struct topology *t, struct vm *vm, const struct vm_extra *d)
 {
+	const struct vm_extra *has = vm_ex(vm);
+	struct vm_extra *ex;
 	size_t i, j;
 
-	if (!vm->passthrough_set && d->passthrough_set) {
-		vm->passthrough_set = true;
+	if (!has->passthrough_set && d->passthrough_set) {
+		ex = vm_extra_own(t, vm);
+		ex->passthrough_set = true;
 		for (i = 0; i < d->npt_iomem; i++) {
-			ALLOC_GROW(vm->pt_iomem, vm->npt_iomem + 1, vm->pt_iomem_alloc);
-			vm->pt_iomem[vm->npt_iomem++] = d->pt_iomem[i];
+			ALLOC_GROW(ex->pt_iomem, ex->npt_iomem + 1, ex->pt_iomem_alloc);
+			ex->pt_iomem[ex->npt_iomem++] = d->pt_iomem[i];
 		}
 		for (i = 0; i < d->npt_irqs; i++) {
-			ALLOC_GROW(vm->pt_irqs, vm->npt_irqs + 1, vm->pt_irqs_alloc);
-			vm->pt_irqs[vm->npt_irqs++] = d->pt_irqs[i];
+			ALLOC_GROW(ex->pt_irqs, ex->npt_irqs + 1, ex->pt_irqs_alloc);
+			ex->pt_irqs[ex->npt_irqs++] = d->pt_irqs[i];
 		}
 		for (i = 0; i < d->npt_dtdev; i++) {
-			ALLOC_GROW(vm->pt_dtdev, vm->npt_dtdev + 1, vm->pt_dtdev_alloc);
-			vm->pt_dtdev[vm->npt_dtdev++] = d->pt_dtdev[i];
+			ALLOC_GROW(ex->pt_dtdev, ex->npt_dtdev + 1, ex->pt_dtdev_alloc);
+			ex->pt_dtdev[ex->npt_dtdev++] = d->pt_dtdev[i];
 		}
 	}
-	if (!vm->xl_set && d->xl_set) {
-		vm->xl_set = true;
-		vm->xl_pos = d->xl_pos;
+	if (!has->xl_set && d->xl_set) {
+		ex = vm_extra_own(t, vm);
+		ex->xl_set = true;
+		ex->xl_pos = d->xl_pos;
 		for (i = 0; i < d->nxl; i++) {
 			struct xl_extra *x;
-			ALLOC_GROW(vm->xl, vm->nxl + 1, vm->xl_alloc);
-			x = &vm->xl[vm->nxl++];
+			ALLOC_GROW(ex->xl, ex->nxl + 1, ex->xl_alloc);
+			x = &ex->xl[ex->nxl++];
 			*x = d->xl[i];
 			x->items = NULL;	/* the strings are shared, the list is the VM's own */
 			x->nitems = x->alloc = 0;
@@ -220,7 +236,7 @@ void topology_apply_defaults(struct topology *t)
 		inherit_str(&vm->device_tree, &d->device_tree);
 		inherit_str(&vm->vuart, &d->vuart);
 		inherit_str(&vm->dom0less_node, &d->dom0less_node);
-		inherit_lists(vm, d);
+		inherit_lists(t, vm, vm_ex(d));
 	}
 }
 

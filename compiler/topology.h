@@ -79,6 +79,23 @@ struct xl_extra {
 struct vm;
 struct region;
 
+/* What few VMs give: passthrough and raw xl keys, kept apart from struct vm. */
+struct vm_extra {
+	struct pt_iomem *pt_iomem;
+	size_t npt_iomem, pt_iomem_alloc;
+	struct num_at *pt_irqs;
+	size_t npt_irqs, pt_irqs_alloc;
+	struct str_at *pt_dtdev;
+	size_t npt_dtdev, pt_dtdev_alloc;
+	bool passthrough_set;
+	struct xl_extra *xl;
+	size_t nxl, xl_alloc;
+	bool xl_set;
+	struct srcpos xl_pos;	/* the `xl` key */
+};
+/* the extra of a VM that gives none: nothing */
+extern const struct vm_extra vm_no_extra;
+
 /*
  * One `shm` entry: a VM maps a region at a guest address. A topology holds
  * up to a few hundred thousand: pointers first, the indices in 32 bits (a
@@ -112,17 +129,7 @@ struct vm {
 	struct num_at memory;
 	struct num_at vcpus;
 	struct str_at kernel, ramdisk, cmdline, device_tree, vuart, dom0less_node;
-	struct pt_iomem *pt_iomem;
-	size_t npt_iomem, pt_iomem_alloc;
-	struct num_at *pt_irqs;
-	size_t npt_irqs, pt_irqs_alloc;
-	struct str_at *pt_dtdev;
-	size_t npt_dtdev, pt_dtdev_alloc;
-	bool passthrough_set;
-	struct xl_extra *xl;
-	size_t nxl, xl_alloc;
-	bool xl_set;
-	struct srcpos xl_pos;	/* the `xl` key */
+	struct vm_extra *extra;	/* passthrough and raw xl keys: read vm_ex(); NULL when none */
 
 	struct str_at *depends_on;
 	size_t ndepends_on, depends_on_alloc;
@@ -146,6 +153,11 @@ struct region_decl {
 extern const struct region_decl region_no_decl;
 
 #define REGION_ID_MAX 15	/* Xen's limit for a shm ID (NAME_REGION_ID) */
+
+static inline const struct vm_extra *vm_ex(const struct vm *vm)
+{
+	return vm->extra ? vm->extra : &vm_no_extra;
+}
 
 struct region {
 	char id[REGION_ID_MAX + 1];	/* inline: a lookup's compare reads the line it then uses */
@@ -234,6 +246,8 @@ void topology_init(struct topology *t, struct source *src);
 void topology_release(struct topology *t);
 
 struct vm *topology_add_vm(struct topology *t);
+/* The VM's own extra, made in the arena on first need. */
+struct vm_extra *vm_extra_own(struct topology *t, struct vm *vm);
 /* The region with that ID, created (undeclared, unmapped) when new; the loader's only. */
 struct region *topology_region(struct topology *t, const char *id);
 struct vm *topology_find_vm(const struct topology *t, const char *name);

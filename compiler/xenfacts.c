@@ -129,9 +129,9 @@ bool vm_has_vpci(const struct vm *vm)
 {
 	size_t i;
 
-	for (i = 0; i < vm->nxl; i++)
-		if (vm->xl[i].key.s && !strcmp(vm->xl[i].key.s, "pci") &&
-		    (vm->xl[i].kind != XL_LIST || vm->xl[i].nitems))
+	for (i = 0; i < vm_ex(vm)->nxl; i++)
+		if (vm_ex(vm)->xl[i].key.s && !strcmp(vm_ex(vm)->xl[i].key.s, "pci") &&
+		    (vm_ex(vm)->xl[i].kind != XL_LIST || vm_ex(vm)->xl[i].nitems))
 			return true;
 	return false;
 }

@@ -247,7 +247,7 @@ static int fill_config(struct xen *x, const struct topology *t, const struct vm 
 	if (t->arch == ARCH_ARM64 && t->gic.pos.set)
 		b->arch_arm.gic_version = t->gic.v == 2 ? LIBXL_GIC_VERSION_V2 : LIBXL_GIC_VERSION_V3;
 
-	b->iomem = calloc(vm->nmaps + vm->npt_iomem + 1, sizeof(*b->iomem));
+	b->iomem = calloc(vm->nmaps + vm_ex(vm)->npt_iomem + 1, sizeof(*b->iomem));
 	if (!b->iomem)
 		return fail(x, "out of memory");
 	for (i = 0; i < vm->nmaps; i++) {
@@ -256,27 +256,27 @@ static int fill_config(struct xen *x, const struct topology *t, const struct vm 
 		b->iomem[n].number = m->region->eff_size / PAGE_SIZE;
 		b->iomem[n++].gfn = m->gaddr / PAGE_SIZE;
 	}
-	for (i = 0; i < vm->npt_iomem; i++) {
-		b->iomem[n].start = vm->pt_iomem[i].start;
-		b->iomem[n].number = vm->pt_iomem[i].num;
-		b->iomem[n++].gfn = vm->pt_iomem[i].gfn;
+	for (i = 0; i < vm_ex(vm)->npt_iomem; i++) {
+		b->iomem[n].start = vm_ex(vm)->pt_iomem[i].start;
+		b->iomem[n].number = vm_ex(vm)->pt_iomem[i].num;
+		b->iomem[n++].gfn = vm_ex(vm)->pt_iomem[i].gfn;
 	}
 	b->num_iomem = (int)n;
-	if (vm->npt_irqs) {
-		b->irqs = calloc(vm->npt_irqs, sizeof(*b->irqs));
+	if (vm_ex(vm)->npt_irqs) {
+		b->irqs = calloc(vm_ex(vm)->npt_irqs, sizeof(*b->irqs));
 		if (!b->irqs)
 			return fail(x, "out of memory");
-		for (i = 0; i < vm->npt_irqs; i++)
-			b->irqs[i] = (uint32_t)vm->pt_irqs[i].v;
-		b->num_irqs = (int)vm->npt_irqs;
+		for (i = 0; i < vm_ex(vm)->npt_irqs; i++)
+			b->irqs[i] = (uint32_t)vm_ex(vm)->pt_irqs[i].v;
+		b->num_irqs = (int)vm_ex(vm)->npt_irqs;
 	}
-	if (vm->npt_dtdev) {
-		cfg->dtdevs = calloc(vm->npt_dtdev, sizeof(*cfg->dtdevs));
+	if (vm_ex(vm)->npt_dtdev) {
+		cfg->dtdevs = calloc(vm_ex(vm)->npt_dtdev, sizeof(*cfg->dtdevs));
 		if (!cfg->dtdevs)
 			return fail(x, "out of memory");
-		for (i = 0; i < vm->npt_dtdev; i++) {
+		for (i = 0; i < vm_ex(vm)->npt_dtdev; i++) {
 			libxl_device_dtdev_init(&cfg->dtdevs[i]);
-			cfg->dtdevs[i].path = strdup(vm->pt_dtdev[i].s);
+			cfg->dtdevs[i].path = strdup(vm_ex(vm)->pt_dtdev[i].s);
 			if (!cfg->dtdevs[i].path)
 				return fail(x, "out of memory");
 			cfg->num_dtdevs++;
