@@ -114,25 +114,99 @@ static size_t heap_pop(size_t *h, size_t *n)
 	return top;
 }
 
-/* Kahn's sort; returns how many VMs it ordered (< n means a cycle). */
-static size_t kahn(const struct topology *t, const struct graph *g, struct vm **out)
-{
-	size_t *indeg = xcalloc(g->n + 1, sizeof(*indeg));
-	size_t *heap = xmalloc(sizeof(*heap) * (g->n + 1));
-	size_t nheap = 0, nout = 0, i;
+/*
+ * The sort's view of the graph, without an edge stored: a VM's edges out are
+ * the VMs that depend on it (a CSR of the depends_on items, few) and the
+ * other members of each region it owns (a CSR of region indices, in file
+ * order of the regions). At Xen's limit that is 4 bytes per region where
+ * stored edges took 16 per owner edge. The edges themselves are made only
+ * when the sort finds a cycle, to search it (struct graph).
+ */
+struct view {
+	size_t n;
+	uint32_t *dep_first, *dep_to;	/* VM v's dependents: dep_to[dep_first[v] .. dep_first[v+1]) */
+	uint32_t *own_first, *own;	/* regions v owns: own[own_first[v] .. own_first[v+1]) */
+};
 
-	for (i = 0; i < g->nedges; i++)
-		indeg[g->edges[i].to]++;
-	for (i = 0; i < g->n; i++)
+/* CSR of pairs (key, value) given as two passes over the same source */
+static void view_build(const struct topology *t, struct view *w)
+{
+	size_t i, j, *fill, nd = 0, no = 0;
+
+	w->n = t->nvms;
+	w->dep_first = xcalloc(t->nvms + 2, sizeof(*w->dep_first));
+	w->own_first = xcalloc(t->nvms + 2, sizeof(*w->own_first));
+	for (i = 0; i < t->nvms; i++)
+		for (j = 0; j < t->vms[i]->ndepends_on; j++)
+			if (t->vms[i]->deps[j]) {
+				w->dep_first[t->vms[i]->deps[j]->index + 1]++;
+				nd++;
+			}
+	for (i = 0; i < t->nmapped; i++)
+		if (t->mapped[i]->owner) {
+			w->own_first[t->mapped[i]->owner->index + 1]++;
+			no++;
+		}
+	for (i = 0; i < t->nvms; i++) {
+		w->dep_first[i + 1] += w->dep_first[i];
+		w->own_first[i + 1] += w->own_first[i];
+	}
+	w->dep_to = xmalloc(sizeof(*w->dep_to) * (nd + 1));
+	w->own = xmalloc(sizeof(*w->own) * (no + 1));
+	fill = xmalloc(sizeof(*fill) * (t->nvms + 1));
+	for (i = 0; i < t->nvms; i++)
+		fill[i] = w->dep_first[i];
+	for (i = 0; i < t->nvms; i++)
+		for (j = 0; j < t->vms[i]->ndepends_on; j++)
+			if (t->vms[i]->deps[j])
+				w->dep_to[fill[t->vms[i]->deps[j]->index]++] = (uint32_t)i;
+	for (i = 0; i < t->nvms; i++)
+		fill[i] = w->own_first[i];
+	for (i = 0; i < t->nmapped; i++)
+		if (t->mapped[i]->owner)
+			w->own[fill[t->mapped[i]->owner->index]++] = (uint32_t)i;
+	free(fill);
+}
+
+static void view_release(struct view *w)
+{
+	free(w->dep_first);
+	free(w->dep_to);
+	free(w->own_first);
+	free(w->own);
+}
+
+/* Kahn's sort over the view; returns how many VMs it ordered (< n means a cycle). */
+static size_t kahn(const struct topology *t, const struct view *w, struct vm **out)
+{
+	size_t *indeg = xcalloc(w->n + 1, sizeof(*indeg));
+	size_t *heap = xmalloc(sizeof(*heap) * (w->n + 1));
+	size_t nheap = 0, nout = 0, i, e, k;
+
+	for (i = 0; i < w->dep_first[w->n]; i++)
+		indeg[w->dep_to[i]]++;
+	for (i = 0; i < w->own_first[w->n]; i++) {
+		const struct region *r = t->mapped[w->own[i]];
+		for (k = 0; k < r->nmembers; k++)
+			if (r->members[k]->vm != r->owner)
+				indeg[r->members[k]->vm->index]++;
+	}
+	for (i = 0; i < w->n; i++)
 		if (!indeg[i])
 			heap_push(heap, &nheap, i);
 	while (nheap) {
-		size_t v = heap_pop(heap, &nheap), e;
+		size_t v = heap_pop(heap, &nheap);
 		out[nout++] = t->vms[v];
-		for (e = g->first[v]; e < g->first[v + 1]; e++) {
-			size_t w = g->edges[g->by_from[e]].to;
-			if (!--indeg[w])
-				heap_push(heap, &nheap, w);
+		for (e = w->dep_first[v]; e < w->dep_first[v + 1]; e++)
+			if (!--indeg[w->dep_to[e]])
+				heap_push(heap, &nheap, w->dep_to[e]);
+		for (e = w->own_first[v]; e < w->own_first[v + 1]; e++) {
+			const struct region *r = t->mapped[w->own[e]];
+			for (k = 0; k < r->nmembers; k++) {
+				size_t x = r->members[k]->vm->index;
+				if (x != v && !--indeg[x])
+					heap_push(heap, &nheap, x);
+			}
 		}
 	}
 	free(indeg);
@@ -323,33 +397,31 @@ static void add_owner_edges(struct graph *g, const struct region *r, const struc
 
 void order_resolve(struct topology *t)
 {
-	struct graph g = { .t = t, .n = t->nvms };
+	struct view w;
 	size_t i, j, *rank;
-
-	/* every edge there can be, reserved at once: no doubling at Xen's limit */
-	for (i = 0; i < t->nvms; i++)
-		g.alloc += t->vms[i]->ndepends_on;
-	for (i = 0; i < t->nmapped; i++)
-		g.alloc += t->mapped[i]->nmembers - 1;
-	g.edges = xmalloc(sizeof(*g.edges) * (g.alloc ? g.alloc : 1));
 
 	free(t->start_order);
 	t->start_order = xmalloc(sizeof(*t->start_order) * (t->nvms + 1));
-	for (i = 0; i < t->nvms; i++)
-		for (j = 0; j < t->vms[i]->ndepends_on; j++)
-			if (t->vms[i]->deps[j])
-				add_edge(&g, t->vms[i]->deps[j], t->vms[i], (uint32_t)j);
 	for (i = 0; i < t->nmapped; i++) {
 		struct region *r = t->mapped[i];
 		r->owner = explicit_owner(t, r);
 		r->owner_explicit = r->owner != NULL;
-		if (r->owner)
-			add_owner_edges(&g, r, r->owner);
 	}
-	graph_index(&g);
+	view_build(t, &w);
 
-	if (kahn(t, &g, t->start_order) < t->nvms) {
+	if (kahn(t, &w, t->start_order) < t->nvms) {
+		/* a cycle: its edges, stored this once, to search and report */
+		struct graph g = { .t = t, .n = t->nvms };
+		for (i = 0; i < t->nvms; i++)
+			for (j = 0; j < t->vms[i]->ndepends_on; j++)
+				if (t->vms[i]->deps[j])
+					add_edge(&g, t->vms[i]->deps[j], t->vms[i], (uint32_t)j);
+		for (i = 0; i < t->nmapped; i++)
+			if (t->mapped[i]->owner)
+				add_owner_edges(&g, t->mapped[i], t->mapped[i]->owner);
+		graph_index(&g);
 		collect_cycles(&g, &t->cycles, &t->ncycles);
+		graph_release(&g);
 		t->order_has_cycle = true;
 		for (i = 0; i < t->nvms; i++)
 			t->start_order[i] = t->vms[i];
@@ -371,13 +443,13 @@ void order_resolve(struct topology *t)
 		for (j = 1; j < r->nmembers; j++)
 			if (rank[r->members[j]->vm->index] < rank[r->owner->index])
 				r->owner = r->members[j]->vm;
-		add_owner_edges(&g, r, r->owner);
 	}
 	free(rank);
-	graph_index(&g);
-	kahn(t, &g, t->start_order);
+	view_release(&w);
+	view_build(t, &w);
+	kahn(t, &w, t->start_order);
 done:
 	for (i = 0; i < t->nvms; i++)
 		t->start_order[i]->start_index = i;
-	graph_release(&g);
+	view_release(&w);
 }
