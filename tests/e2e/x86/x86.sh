@@ -43,6 +43,18 @@ wait_guests() {
 	return 1
 }
 
+# crashed_guests WHEN: names each guest domain that crashed, with its console's
+# lines before the panic, and keeps the names for step 15: a later project's
+# guest of the same name overwrites the console that step 15 reads
+: >/tmp/guest-crashes
+crashed_guests() {
+	for vm in $(xl list | awk 'NR > 1 && $5 ~ /c/ { print $1 }'); do
+		echo "guest $vm crashed ($1)" | tee -a /tmp/guest-crashes | sed 's/^/E2E: crash: /'
+		grep -a -i -B 12 -E 'kernel panic|Oops' "$LOGS/guest-$vm.log" | head -40 |
+			sed "s|^|E2E: crash context guest-$vm.log: |"
+	done
+}
+
 # 1. up: every guest proves the sharing, one RESULT line per mapping: 11 (all
 # has 3 members; pair, a2b, b2a and bench 2), before step 16 uses the last three
 $X up $T; rc=$?
@@ -52,6 +64,7 @@ for vm in alpha beta gamma; do
 	grep -a -q 'guest .* started' "$LOGS/guest-$vm.log" ||
 		tail -n 5 "$LOGS/guest-$vm.log" 2>/dev/null | sed "s/^/E2E GUEST $vm (no start): /"
 done
+crashed_guests "after up"
 npass=$(grep -h -c '^RESULT.*PASS' $LOGS/guest-*.log | awk '{ n += $1 } END { print n + 0 }')
 if [ $rc = 0 ] && [ "$npass" = 11 ]; then
 	pass "1 up: three PVH guests saw every region shared (11 PASS lines)"
@@ -146,6 +159,7 @@ else
 fi
 
 # 4. down
+crashed_guests "before down"
 $X down $T; rc=$?
 left=$(domains)
 recs=$(xenstore-ls /local/shared_mem | wc -l)
@@ -169,13 +183,14 @@ if [ $rc = 0 ] && [ "$(cat $LOGS/guest-*.log | grep -c '^RESULT.*PASS')" = 5 ] &
 else
 	fail "14 default placement: exit $rc, gamma maps 'all' at '$m', $(cat $LOGS/guest-*.log | grep -c '^RESULT.*PASS') of 5 PASS lines"
 fi
+crashed_guests "before down of x86-high"
 $X down -q /e2e/x86-high.yaml
 
 # 15. nothing crashed: no user program in dom0 (its kernel names each one), no
 # domain (Xen's console names each domain_crash), no guest kernel
 crashes=$(dmesg | grep -a -i -E 'segfault|general protection|trap invalid opcode|traps:')
 xcrashes=$(xl dmesg | grep -a -i -E 'domain_crash|crashed')
-oops=$(grep -a -i -E 'kernel panic|Oops' $LOGS/guest-*.log 2>/dev/null)
+oops=$(grep -a -i -E 'kernel panic|Oops' $LOGS/guest-*.log 2>/dev/null; cat /tmp/guest-crashes)
 printf '%s\n%s\n%s\n' "$crashes" "$xcrashes" "$oops" | grep . | sed 's/^/E2E: crash: /'
 # what the guest was doing: the console lines before its panic
 for f in $LOGS/guest-*.log; do
