@@ -128,7 +128,7 @@ struct view {
 	uint32_t *own_first, *own;	/* regions v owns: own[own_first[v] .. own_first[v+1]) */
 };
 
-/* CSR of pairs (key, value) given as two passes over the same source */
+/* both CSRs of the view: a counting pass, then a filling pass, in file order */
 static void view_build(const struct topology *t, struct view *w)
 {
 	size_t i, j, *fill, nd = 0, no = 0;
