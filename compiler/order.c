@@ -6,8 +6,8 @@
 
 
 /*
- * An edge as the sort keeps it: 12 bytes, for the few hundred thousand owner
- * edges of a large topology; order_edge (positions, region) is made only for
+ * An edge of the graph the cycle search walks (stored only when the sort
+ * found a cycle): 12 bytes; order_edge (positions, region) is made only for
  * the edges of a cycle. ref is the depends_on item j of 'to', or OWNER_EDGE
  * with the region's index.
  */
