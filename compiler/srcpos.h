@@ -56,7 +56,7 @@ struct source {
 	bool stale;		/* the file changed since it was parsed: no excerpts */
 	size_t *lines;		/* byte offset of each line start: built on first use, */
 	size_t nlines;		/* read them through source_nlines/source_line_start */
-	char *line;		/* source_line's copy of a line read on demand */
+	char *line;		/* source_line's copy of the line it gives */
 	size_t line_alloc;
 };
 
