@@ -20,7 +20,7 @@ static const char *const breaks[] = { "\n", "\r\n", "\r", "\xC2\x85", "\xE2\x80\
  * bytes here and there, and at each of the reader's block edges a break of
  * two or three bytes that starts one or two bytes before it.
  */
-static char *make_text(size_t *n, unsigned seed, int bom)
+static char *make_text(size_t *n, unsigned seed, int bom, size_t *starts, size_t *nstarts)
 {
 	static const size_t edges[] = { 65536, 131072, 196608 };
 	static const char *const split[] = { "\r\n", "\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9" };
@@ -32,6 +32,8 @@ static char *make_text(size_t *n, unsigned seed, int bom)
 		memcpy(t, "\xEF\xBB\xBF", 3);
 		len = 3;
 	}
+	starts[0] = 0;
+	*nstarts = 1;
 	while (len < (200 << 10)) {
 		size_t words = 1 + (seed = seed * 1103515245 + 12345) % 40;
 
@@ -54,6 +56,7 @@ static char *make_text(size_t *n, unsigned seed, int bom)
 		}
 		memcpy(t + len, br, strlen(br));
 		len += strlen(br);
+		starts[(*nstarts)++] = len - base;	/* where it was written: the test's own answer */
 	}
 	memcpy(t + len, "last line, no break", 19);
 	*n = len + 19;
@@ -72,11 +75,13 @@ static int write_file(const char *path, const char *data, size_t n)
 
 static void same_text(unsigned seed, int bom)
 {
-	char path[] = "/tmp/xenshm-unit-source.XXXXXX", name[96], what[128], *err = NULL, *got;
+	char path[] = "/tmp/xenshm-unit-source.XXXXXX", name[96], what[160], *err = NULL, *got;
 	struct source file, mem;
 	size_t n, i, la, lb;
 	int fd = mkstemp(path), ok = 1;
-	char *text = make_text(&n, seed, bom);
+	static size_t starts[220 << 10];
+	size_t nstarts;
+	char *text = make_text(&n, seed, bom, starts, &nstarts);
 
 	snprintf(name, sizeof(name), "source on demand (seed %u%s)", seed, bom ? ", BOM" : "");
 	if (fd < 0 || !write_file(path, text, n) || source_read(&file, path, &err)) {
@@ -103,7 +108,11 @@ static void same_text(unsigned seed, int bom)
 	       source_pread(&file, mem.size, got, 16) == 0);
 
 	/* the same lines, whatever reads them */
-	ok = source_nlines(&file) == source_nlines(&mem) && source_nlines(&mem) > 1000;
+	ok = source_nlines(&file) == nstarts && source_nlines(&mem) == nstarts && nstarts > 1000;
+	for (i = 1; ok && i <= nstarts; i++)
+		ok = source_line_start(&file, (uint32_t)i) == starts[i - 1];
+	snprintf(what, sizeof(what), "%s: the lines where the text broke them", name);
+	EXPECT(what, ok);
 	for (i = 1; ok && i <= source_nlines(&mem); i++) {
 		const char *a = source_line(&mem, (uint32_t)i, &la);
 		char *copy = xmalloc(la + 1);
