@@ -38,4 +38,15 @@ else
 	printf '%s\n' "$out" | head -20 | sed 's/^/    | /'
 	fail=1
 fi
+
+# The fuzz target is built only by tests/fuzz/run.sh (CI): a model change that
+# breaks it must fail here, where it is made, not an hour later in CI.
+if out=$(cc -std=c11 -D_GNU_SOURCE -fsyntax-only -Wall -Werror -Icompiler -Iruntime \
+	tests/fuzz/fuzz_compile.c 2>&1); then
+	echo "PASS: lint the fuzz target compiles (tests/fuzz/fuzz_compile.c)"
+else
+	echo "FAIL: lint the fuzz target does not compile (tests/fuzz/fuzz_compile.c)"
+	printf '%s\n' "$out" | head -10 | sed 's/^/    | /'
+	fail=1
+fi
 exit $fail
