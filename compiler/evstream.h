@@ -13,10 +13,11 @@ struct evthread;
 
 /*
  * The loader reads the events one by one. On an input of at least
- * evstream_thread_min() bytes a thread runs the parser ahead into a few
- * batches of events, so that parsing and loading share the machine's cores;
- * below it (and where a thread cannot start) the same batches are filled on
- * demand. Either way the events, and any error, are libyaml's own.
+ * evstream_thread_min() bytes a thread runs the parser ahead into a ring of
+ * batches, so that parsing and loading share the machine's cores; below it
+ * (and where a thread cannot start) the same batches are filled on demand.
+ * Either way the events and any error are libyaml's, but for the marks'
+ * index, which is 0 (lines and columns are kept).
  */
 struct evstream {
 	yaml_parser_t parser;
@@ -24,10 +25,13 @@ struct evstream {
 	size_t taken;			/* batches the reader has started */
 	size_t pos;			/* the next event in the current batch */
 	struct evthread *thread;	/* NULL when filled on demand */
-	size_t filled;			/* batches filled, on demand */
 	bool started;			/* a batch is being read */
 	struct source *src;		/* the text, pulled by the parser */
 	size_t read;			/* bytes of it the parser has had */
+	yaml_event_t cur;		/* the event evstream_next() gave */
+	unsigned char *at;		/* the next event's bytes in the current batch */
+	yaml_mark_t prev;		/* the start mark before it */
+	size_t docs_read;		/* DOCUMENT-START events read in the batch */
 };
 
 /*

@@ -19,6 +19,13 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/*
+ * count * size zeroed bytes; from 2 MiB in memory the kernel may back with
+ * huge pages. Freed by big_free with the same count and size.
+ */
+void *big_calloc(size_t count, size_t size);
+void big_free(void *p, size_t count, size_t size);
+
 /* Grow *arr so it holds at least need elements of size elem. */
 void grow_array(void **arr, size_t *alloc, size_t need, size_t elem);
 #define ALLOC_GROW(arr, need, alloc) \

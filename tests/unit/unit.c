@@ -155,5 +155,6 @@ int main(void)
 	test_channel();
 	test_docwriter();
 	test_source();
+	test_evstream();
 	return failed;
 }

@@ -20,5 +20,6 @@ void test_status(void);
 void test_channel(void);
 void test_docwriter(void);
 void test_source(void);
+void test_evstream(void);
 
 #endif
