@@ -534,7 +534,7 @@ static void check_guest_overlap(const struct topology *t, struct diag_set *d)
 			if (!usable(m))
 				continue;
 			ALLOC_GROW(v, n + 1, alloc);
-			v[n++] = (struct span){ m->gaddr, m->gaddr + mapping_size(m) - 1, m->seq, m };
+			v[n++] = (struct span){ m->gaddr, m->gaddr + mapping_size(m) - 1, j, m };
 		}
 		overlapping_pairs(v, n, d, report_guest_overlap);
 	}

@@ -79,8 +79,8 @@ static void place_guest(const struct topology *t, struct vm *vm)
 		struct mapping *m = &vm->maps[i];
 		uint64_t size = mapping_size(m);
 		/* out of the address space: address-overflow; not a usable mapping */
+		/* gaddr is at.v: a given address is its own */
 		m->placed = m->at.pos.set && m->at.v < limit && limit - m->at.v >= size;
-		m->gaddr = m->at.v;
 		if (m->placed)
 			add_range(&obs, &nobs, &alloc, m->at.v, size);
 	}

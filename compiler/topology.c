@@ -109,7 +109,7 @@ void topology_link_vm(struct topology *t, struct vm *vm)
 		struct region *r;
 
 		m->vm = vm;
-		m->seq = t->nmappings++;
+		t->nmappings++;
 		r = m->region;	/* the loader's, from a valid ID */
 		if (!r)
 			continue;	/* invalid ID, reported by the loader */

@@ -98,23 +98,28 @@ extern const struct vm_extra vm_no_extra;
 
 /*
  * One `shm` entry: a VM maps a region at a guest address. A topology holds
- * up to a few hundred thousand: pointers first, the indices in 32 bits (a
- * 64 MiB input has fewer than 2^32 entries), 120 bytes in all.
+ * up to a few hundred thousand: pointers first, the index in 32 bits (a
+ * 64 MiB input has fewer than 2^32 entries), 72 bytes in all. The guest
+ * address is one field under two names: `at` as written (at.pos.set when
+ * given), `gaddr` once resolved, the written one or the one placement chose.
  */
 struct mapping {
 	struct vm *vm;
 	struct region *region;
-	uint64_t gaddr;		/* resolved: the guest address */
+	union {
+		struct num_at at;	/* explicit guest address */
+		uint64_t gaddr;		/* resolved: the guest address (at.v) */
+	};
 	struct srcpos id_pos;	/* the ID: mapping_id() */
-	struct num_at at;	/* explicit guest address */
 	struct num_at size;	/* explicit size */
 	struct srcpos pos;	/* the entry */
-	uint32_t seq;		/* global file order of mappings */
 	uint32_t member_index;	/* in region->members */
 	bool dup;		/* the same VM mapped this ID earlier: mapping_first() */
 	bool placed;		/* gaddr is known (explicit, or placed) */
 	bool no_room;		/* guest placement was tried and found no room */
 };
+
+_Static_assert(offsetof(struct num_at, v) == 0, "a mapping's gaddr is its at.v");
 
 struct vm {
 	size_t index;		/* file order */
