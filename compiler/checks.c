@@ -768,13 +768,13 @@ static void check_pool_exhausted(const struct topology *t, struct diag_set *d)
 	for (i = 0; i < t->nmapped; i++) {
 		const struct region *r = t->mapped[i];
 		struct diagnostic *dg;
-		if (!r->pool_miss.no_room)
+		if (!r->pool_miss)
 			continue;
 		dg = report(d, C_POOL_EXHAUSTED, region_pos(r),
 			    "region '%s' does not fit in the pool: it needs %s aligned to %s; "
 			    "%s is free, the largest free block is %s", q(r->id), hsize(r->eff_size),
-			    hsize(r->eff_align), hsize(r->pool_miss.free_total),
-			    hsize(r->pool_miss.largest_free));
+			    hsize(r->eff_align), hsize(r->pool_miss->free_total),
+			    hsize(r->pool_miss->largest_free));
 		diag_note(dg, &t->pool_size.pos, "the pool holds %s", hsize(t->pool_size.v));
 	}
 }

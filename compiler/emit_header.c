@@ -64,7 +64,7 @@ int emit_guest_header(const struct topology *t, const struct vm *vm, const char 
 		guard_p, guard_v);
 	fprintf(f, "#define XENSHM_PROJECT \"%s\"\n#define XENSHM_VM \"%s\"\n", t->name.s,
 		vm->name.s);
-	fprintf(f, "#define XENSHM_NREGIONS %zuu\n", vm->nmaps);
+	fprintf(f, "#define XENSHM_NREGIONS %uu\n", (unsigned)vm->nmaps);
 	for (i = 0; i < vm->nmaps; i++) {
 		const struct mapping *m = &vm->maps[i];
 		const struct region *r = m->region;
@@ -82,7 +82,7 @@ int emit_guest_header(const struct topology *t, const struct vm *vm, const char 
 		fprintf(f, "#define %s_SIZE 0x%llxULL\n", pre[i], (unsigned long long)r->eff_size);
 		fprintf(f, "#define %s_ROLE \"%s\"\n", pre[i], owner ? "owner" : "borrower");
 		fprintf(f, "#define %s_OWNER %d\n", pre[i], owner ? 1 : 0);
-		fprintf(f, "#define %s_MEMBERS %zuu\n", pre[i], r->nmembers);
+		fprintf(f, "#define %s_MEMBERS %zuu\n", pre[i], (size_t)r->nmembers);
 		fprintf(f, "#define %s_MEMBER_INDEX %zuu\n", pre[i], (size_t)m->member_index);
 		fprintf(f, "#define %s_OWNER_INDEX %zuu\n", pre[i], (size_t)r->owner_index);
 	}

@@ -256,7 +256,7 @@ int emit_plan_text(const struct topology *t, const char *hash, bool scrub, FILE 
 	}
 	for (i = 0; i < t->nmapped; i++)
 		fprintf(f, "%3zu. record " XS_REGIONS "/%s (owner %s, %zu mapping%s)\n", n++,
-			t->mapped[i]->id, t->mapped[i]->owner->name.s, t->mapped[i]->nmembers,
+			t->mapped[i]->id, t->mapped[i]->owner->name.s, (size_t)t->mapped[i]->nmembers,
 			t->mapped[i]->nmembers == 1 ? "" : "s");
 	for (i = 0; i < t->nvms; i++)
 		fprintf(f, "%3zu. unpause %s\n", n++, t->start_order[i]->name.s);

@@ -43,7 +43,7 @@ static void members_text(const struct region *r, FILE *f)
 	for (i = 0; i < r->nmembers && i < MEMBERS_SHOWN; i++)
 		fprintf(f, "%s%s", i ? ", " : "", r->members[i]->vm->name.s);
 	if (r->nmembers > MEMBERS_SHOWN)
-		fprintf(f, " and %zu more (plan.json lists them all)", r->nmembers - MEMBERS_SHOWN);
+		fprintf(f, " and %zu more (plan.json lists them all)", (size_t)r->nmembers - MEMBERS_SHOWN);
 }
 
 /* one comment line per region: what the next list entry is for */

@@ -947,11 +947,13 @@ static void set_map_id(struct loader *ld, struct mapping *m, const char *id, con
 		m->region = topology_region(ld->t, id);
 }
 
-static struct mapping *add_mapping(struct vm *vm, const struct srcpos *pos)
+/* a new mapping of vm, in the loader's array until the VM is read (vms_item) */
+static struct mapping *add_mapping(struct loader *ld, struct vm *vm, const struct srcpos *pos)
 {
 	struct mapping *m;
 
-	ALLOC_GROW(vm->maps, vm->nmaps + 1, vm->maps_alloc);
+	ALLOC_GROW(ld->maps, vm->nmaps + 1, ld->maps_alloc);
+	vm->maps = ld->maps;
 	m = &vm->maps[vm->nmaps];
 	memset(m, 0, sizeof(*m));
 	m->pos = *pos;
@@ -978,7 +980,7 @@ static void shm_short(struct loader *ld, struct vm *vm)
 		report(ld->d, C_REGION_ID, &pos, "region ID contains a NUL character");
 		return;
 	}
-	m = add_mapping(vm, &pos);
+	m = add_mapping(ld, vm, &pos);
 	if (!strchr(v, '=')) {
 		m->id_pos = pos;
 		set_map_id(ld, m, v, strchr(v, '+') ? "; a range is written \"ADDR+SIZE = ID\"" : NULL);
@@ -1041,7 +1043,7 @@ static void shm_item(struct loader *ld, void *obj, size_t i)
 	if (ld->ev->type == YAML_SCALAR_EVENT) {
 		shm_short(ld, vm);
 	} else if (ld->ev->type == YAML_MAPPING_START_EVENT) {
-		m = add_mapping(vm, &pos);
+		m = add_mapping(ld, vm, &pos);
 		read_schema(ld, &map_schema, m, &pos);	/* a missing or invalid ID: no region */
 	} else if (ld->ev->type != YAML_ALIAS_EVENT) {
 		report(ld->d, C_TYPE, &pos, "an 'shm' entry must be an ID, \"ADDR+SIZE = ID\" or "
@@ -1188,13 +1190,8 @@ static void vms_item(struct loader *ld, void *obj, size_t i)
 	vm = topology_add_vm(t);
 	vm->pos = pos;
 	/* the mappings grow in the loader's array, then move to the arena at their size */
-	vm->maps = ld->maps;
-	vm->maps_alloc = ld->maps_alloc;
 	read_schema(ld, &vm_schema, vm, &pos);
-	ld->maps = vm->maps;
-	ld->maps_alloc = vm->maps_alloc;
 	vm->maps = arena_memdup(&t->arena, ld->maps, vm->nmaps * sizeof(*vm->maps));
-	vm->maps_alloc = vm->nmaps;
 	topology_link_vm(t, vm);
 }
 

@@ -165,9 +165,11 @@ static void place_hosts(struct topology *t)
 		struct region *r = todo[i];
 		uint64_t align = r->eff_align ? r->eff_align : PAGE_SIZE;
 		r->host_placed = freelist_take_low(&fl, r->eff_size, align, &r->host_base);
-		r->pool_miss.no_room = !r->host_placed;
-		if (r->pool_miss.no_room)
-			freelist_stats(&fl, &r->pool_miss.free_total, &r->pool_miss.largest_free);
+		if (!r->host_placed) {
+			struct pool_miss *miss = arena_alloc(&t->arena, sizeof(*miss));
+			freelist_stats(&fl, &miss->free_total, &miss->largest_free);
+			r->pool_miss = miss;
+		}
 	}
 	freelist_release(&fl);
 	free(todo);

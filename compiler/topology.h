@@ -122,29 +122,31 @@ struct mapping {
 _Static_assert(offsetof(struct num_at, v) == 0, "a mapping's gaddr is its at.v");
 
 struct vm {
-	size_t index;		/* file order */
 	struct srcpos pos;	/* the sequence item */
 	struct str_at name;
-	bool name_ok;		/* valid syntax */
 	struct vm *dup_of;	/* an earlier VM has the same name */
 
 	/* keys that `defaults` may give; *_set says given here or by defaults */
 	struct str_at type_text;
-	enum vm_type type;
 	struct num_at memory;
 	struct num_at vcpus;
 	struct str_at kernel, ramdisk, cmdline, device_tree, vuart, dom0less_node;
 	struct vm_extra *extra;	/* passthrough and raw xl keys: read vm_ex(); NULL when none */
 
 	struct str_at *depends_on;
-	size_t ndepends_on, depends_on_alloc;
 	struct vm **deps;	/* resolved depends_on, NULL where unknown */
+	size_t depends_on_alloc;
+	uint32_t ndepends_on;
 
-	struct mapping *maps;
-	size_t nmaps, maps_alloc;
+	uint32_t nmaps;
+	struct mapping *maps;	/* at their final size (the loader grows its own array) */
+
+	uint32_t index;		/* file order */
+	enum vm_type type;
+	bool name_ok;		/* valid syntax */
 
 	/* resolved */
-	size_t start_index;
+	uint32_t start_index;
 	struct range ram[2];	/* RAM0/low and RAM1/high; size 0 when none */
 };
 
@@ -164,11 +166,15 @@ static inline const struct vm_extra *vm_ex(const struct vm *vm)
 	return vm->extra ? vm->extra : &vm_no_extra;
 }
 
+/* placement in the pool was tried and found no room: what the pool had left */
+struct pool_miss {
+	uint64_t free_total, largest_free;
+};
+
 struct region {
 	char id[REGION_ID_MAX + 1];	/* inline: a lookup's compare reads the line it then uses */
 	const struct region_decl *decl;	/* its `regions` entry; &region_no_decl when none */
 	struct mapping **members;	/* in file order of the mappings: a slice of one block */
-	size_t nmembers;
 
 	/* resolved */
 	uint64_t eff_size;	/* the size in force; 0 while unknown */
@@ -176,12 +182,10 @@ struct region {
 	uint64_t eff_align;
 	struct vm *owner;	/* explicit if valid, else the default owner */
 	uint64_t host_base;
-	struct pool_miss {	/* placement in the pool was tried and found no room */
-		uint64_t free_total, largest_free;	/* what the pool had left */
-		bool no_room;
-	} pool_miss;
+	const struct pool_miss *pool_miss;	/* NULL unless host placement found no room */
 	struct mapping *last_map;	/* linking scratch: latest mapping seen */
 
+	uint32_t nmembers;
 	uint32_t index;		/* order of first sighting, see topology.regions */
 	uint32_t owner_index;	/* the owner's in members */
 	uint32_t file_order;	/* by first mapping; UINT32_MAX when unmapped */
