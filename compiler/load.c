@@ -948,7 +948,7 @@ static void set_map_id(struct loader *ld, struct mapping *m, const char *id, con
 }
 
 /* a new mapping of vm, in the loader's array until the VM is read (vms_item) */
-static struct mapping *add_mapping(struct loader *ld, struct vm *vm, const struct srcpos *pos)
+static struct mapping *add_mapping(struct loader *ld, struct vm *vm)
 {
 	struct mapping *m;
 
@@ -956,7 +956,6 @@ static struct mapping *add_mapping(struct loader *ld, struct vm *vm, const struc
 	vm->maps = ld->maps;
 	m = &vm->maps[vm->nmaps];
 	memset(m, 0, sizeof(*m));
-	m->pos = *pos;
 	vm->nmaps++;
 	return m;
 }
@@ -980,7 +979,7 @@ static void shm_short(struct loader *ld, struct vm *vm)
 		report(ld->d, C_REGION_ID, &pos, "region ID contains a NUL character");
 		return;
 	}
-	m = add_mapping(ld, vm, &pos);
+	m = add_mapping(ld, vm);
 	if (!strchr(v, '=')) {
 		m->id_pos = pos;
 		set_map_id(ld, m, v, strchr(v, '+') ? "; a range is written \"ADDR+SIZE = ID\"" : NULL);
@@ -1043,7 +1042,7 @@ static void shm_item(struct loader *ld, void *obj, size_t i)
 	if (ld->ev->type == YAML_SCALAR_EVENT) {
 		shm_short(ld, vm);
 	} else if (ld->ev->type == YAML_MAPPING_START_EVENT) {
-		m = add_mapping(ld, vm, &pos);
+		m = add_mapping(ld, vm);
 		read_schema(ld, &map_schema, m, &pos);	/* a missing or invalid ID: no region */
 	} else if (ld->ev->type != YAML_ALIAS_EVENT) {
 		report(ld->d, C_TYPE, &pos, "an 'shm' entry must be an ID, \"ADDR+SIZE = ID\" or "

@@ -20,6 +20,8 @@ static void link_names(struct topology *t)
 
 	for (i = 0; i < t->nvms; i++) {
 		struct vm *vm = t->vms[i];
+		if (!vm->ndepends_on)
+			continue;	/* most VMs: no allocation (a malloc of 0 is 32 bytes) */
 		vm->deps = xcalloc(vm->ndepends_on, sizeof(*vm->deps));
 		for (j = 0; j < vm->ndepends_on; j++)
 			vm->deps[j] = topology_find_vm(t, vm->depends_on[j].s);

@@ -7,6 +7,16 @@
 
 const struct region_decl region_no_decl;
 
+static const char *region_key(const void *t, size_t i)
+{
+	return ((const struct topology *)t)->regions[i]->id;
+}
+
+static const char *vm_key(const void *t, size_t i)
+{
+	return ((const struct topology *)t)->vms[i]->name.s;
+}
+
 void topology_init(struct topology *t, struct source *src)
 {
 	memset(t, 0, sizeof(*t));
@@ -16,8 +26,8 @@ void topology_init(struct topology *t, struct source *src)
 	t->xen_minor = 17;
 	t->gic.v = 3;
 	t->gpaddr_bits.v = 40;
-	strmap_init(&t->region_index);
-	strmap_init(&t->vm_index);
+	keyindex_init(&t->region_index, region_key, t);
+	keyindex_init(&t->vm_index, vm_key, t);
 }
 
 /* what the arena does not hold: the lists still grown with ALLOC_GROW */
@@ -61,8 +71,8 @@ void topology_release(struct topology *t)
 		free(t->cycles[i].edges);
 	free(t->cycles);
 	free(t->mapped);
-	strmap_release(&t->region_index);
-	strmap_release(&t->vm_index);
+	keyindex_release(&t->region_index);
+	keyindex_release(&t->vm_index);
 	arena_release(&t->arena);
 	memset(t, 0, sizeof(*t));
 }
@@ -84,7 +94,7 @@ struct region *topology_region(struct topology *t, const char *id)
 	struct region *r;
 	size_t i;
 
-	if (strmap_get(&t->region_index, id, &i))
+	if (keyindex_get(&t->region_index, id, &i))
 		return t->regions[i];
 	r = arena_alloc(&t->arena, sizeof(*r));
 	r->decl = &region_no_decl;
@@ -93,7 +103,7 @@ struct region *topology_region(struct topology *t, const char *id)
 	r->file_order = UINT32_MAX;
 	ALLOC_GROW(t->regions, t->nregions + 1, t->regions_alloc);
 	t->regions[t->nregions++] = r;
-	strmap_add(&t->region_index, r->id, r->index);
+	keyindex_add(&t->region_index, r->id, r->index);
 	return r;
 }
 
@@ -101,8 +111,8 @@ void topology_link_vm(struct topology *t, struct vm *vm)
 {
 	size_t j, first;
 
-	if (vm->name.s && !strmap_add(&t->vm_index, vm->name.s, vm->index) &&
-	    strmap_get(&t->vm_index, vm->name.s, &first))
+	if (vm->name.s && !keyindex_add(&t->vm_index, vm->name.s, vm->index) &&
+	    keyindex_get(&t->vm_index, vm->name.s, &first))
 		vm->dup_of = t->vms[first];
 	for (j = 0; j < vm->nmaps; j++) {
 		struct mapping *m = &vm->maps[j];
@@ -132,7 +142,7 @@ void topology_gather_members(struct topology *t)
 	struct mapping **all = arena_alloc(&t->arena, sizeof(*all) * (t->nmappings + 1));
 	size_t i, j, at = 0;
 
-	strmap_release(&t->region_index);	/* no region is made after the load */
+	keyindex_release(&t->region_index);	/* no region is made after the load */
 	for (i = 0; i < t->nregions; i++) {
 		t->regions[i]->members = all + at;
 		at += t->regions[i]->nmembers;
@@ -149,7 +159,7 @@ struct vm *topology_find_vm(const struct topology *t, const char *name)
 {
 	size_t i;
 
-	return strmap_get(&t->vm_index, name, &i) ? t->vms[i] : NULL;
+	return keyindex_get(&t->vm_index, name, &i) ? t->vms[i] : NULL;
 }
 
 /*

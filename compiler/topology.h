@@ -99,7 +99,7 @@ extern const struct vm_extra vm_no_extra;
 /*
  * One `shm` entry: a VM maps a region at a guest address. A topology holds
  * up to a few hundred thousand: pointers first, the index in 32 bits (a
- * 64 MiB input has fewer than 2^32 entries), 72 bytes in all. The guest
+ * 64 MiB input has fewer than 2^32 entries), 64 bytes in all. The guest
  * address is one field under two names: `at` as written (at.pos.set when
  * given), `gaddr` once resolved, the written one or the one placement chose.
  */
@@ -112,7 +112,6 @@ struct mapping {
 	};
 	struct srcpos id_pos;	/* the ID: mapping_id() */
 	struct num_at size;	/* explicit size */
-	struct srcpos pos;	/* the entry */
 	uint32_t member_index;	/* in region->members */
 	bool dup;		/* the same VM mapped this ID earlier: mapping_first() */
 	bool placed;		/* gaddr is known (explicit, or placed) */
@@ -238,8 +237,8 @@ struct topology {
 	/* every region, mapped or declared, in order of first mention in the file */
 	struct region **regions;
 	size_t nregions, regions_alloc;
-	struct strmap region_index;	/* the loader's: released once it is done */
-	struct strmap vm_index;	/* name -> first VM with it */
+	struct keyindex region_index;	/* the loader's: released once it is done */
+	struct keyindex vm_index;	/* name -> first VM with it */
 
 	/* resolved */
 	struct region **mapped;		/* regions somebody maps, in file order */

@@ -340,6 +340,78 @@ bool strmap_add(struct strmap *m, const char *key, size_t val)
 	return true;
 }
 
+void keyindex_init(struct keyindex *m, const char *(*key)(const void *ctx, size_t val),
+		   const void *ctx)
+{
+	memset(m, 0, sizeof(*m));
+	m->key = key;
+	m->ctx = ctx;
+}
+
+void keyindex_release(struct keyindex *m)
+{
+	big_free(m->slots, m->cap, sizeof(*m->slots));
+	keyindex_init(m, m->key, m->ctx);
+}
+
+static size_t keyindex_slot(const struct keyindex *m, const char *key, uint32_t hash)
+{
+	size_t i = hash & (m->cap - 1);
+
+	while (m->slots[i].val1 &&
+	       (m->slots[i].hash != hash || strcmp(m->key(m->ctx, m->slots[i].val1 - 1), key)))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+bool keyindex_get(const struct keyindex *m, const char *key, size_t *val)
+{
+	size_t i;
+
+	if (!m->cap)
+		return false;
+	i = keyindex_slot(m, key, hash_str(key));
+	if (!m->slots[i].val1)
+		return false;
+	*val = m->slots[i].val1 - 1;
+	return true;
+}
+
+/* a free slot for each entry: the hashes are kept, no key is read */
+static void keyindex_rehash(struct keyindex *m, size_t cap)
+{
+	struct keyindex old = *m;
+	size_t i, j;
+
+	m->cap = cap;
+	m->slots = big_calloc(cap, sizeof(*m->slots));
+	for (i = 0; i < old.cap; i++) {
+		if (!old.slots[i].val1)
+			continue;
+		for (j = old.slots[i].hash & (cap - 1); m->slots[j].val1; j = (j + 1) & (cap - 1))
+			;
+		m->slots[j] = old.slots[i];
+	}
+	big_free(old.slots, old.cap, sizeof(*old.slots));
+}
+
+bool keyindex_add(struct keyindex *m, const char *key, size_t val)
+{
+	uint32_t hash = hash_str(key);
+	struct keyslot *e;
+
+	if (val >= UINT32_MAX)
+		die_oom();
+	if ((m->count + 1) * 2 > m->cap)
+		keyindex_rehash(m, m->cap ? m->cap * 2 : 16);
+	e = &m->slots[keyindex_slot(m, key, hash)];
+	if (e->val1)
+		return false;
+	*e = (struct keyslot){ (uint32_t)val + 1, hash };
+	m->count++;
+	return true;
+}
+
 unsigned edit_distance(const char *a, const char *b, unsigned cap)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;

@@ -1,5 +1,6 @@
 /* Unit tests of the parts with exact arithmetic: numbers, free space, ranges, names, lookups. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "freelist.h"
@@ -83,6 +84,39 @@ static void test_freelist(void)
 	freelist_release(&fl);
 }
 
+/* 200 000 names: past the 2 MiB of slots where the index's table moves to huge pages */
+#define KEYS 200000
+
+static const char *key_of(const void *names, size_t i)
+{
+	const char *base = names;
+
+	return base + 12 * i;
+}
+
+static void test_keyindex(void)
+{
+	char (*names)[12] = xcalloc(KEYS, sizeof(*names));
+	struct keyindex m;
+	size_t v = 0, i;
+	int ok = 1;
+
+	keyindex_init(&m, key_of, names);
+	for (i = 0; i < KEYS; i++) {
+		snprintf(names[i], sizeof(names[i]), "n%zu", i * 7919 % KEYS);
+		ok &= keyindex_add(&m, names[i], i);
+	}
+	/* a repeated key is refused, whatever index it comes with */
+	ok &= !keyindex_add(&m, names[12345], 3) && m.count == KEYS;
+	for (i = 0; i < KEYS; i++)
+		ok &= keyindex_get(&m, names[i], &v) && v == i;
+	ok &= !keyindex_get(&m, "n200000", &v) && !keyindex_get(&m, "", &v);
+	keyindex_release(&m);
+	ok &= !keyindex_get(&m, names[0], &v);
+	free(names);
+	EXPECT("keyindex: 200 000 names added, each found at its index, a repeat refused", ok);
+}
+
 static void test_util(void)
 {
 	struct strmap m;
@@ -101,6 +135,7 @@ static void test_util(void)
 	ok &= !strmap_get(&m, "k100", &v);
 	strmap_release(&m);
 	EXPECT("strmap add/get/duplicate", ok);
+	test_keyindex();
 	EXPECT("edit distance", edit_distance("memry", "memory", 9) == 1 &&
 	       edit_distance("owner", "owner", 9) == 0 && edit_distance("abc", "xyz", 2) == 2);
 	uint64_t up = 0;
