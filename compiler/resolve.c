@@ -124,14 +124,17 @@ static void place_guest(const struct topology *t, struct vm *vm)
 	free(obs);
 }
 
-static int cmp_host_order(const void *pa, const void *pb)
-{
-	const struct region *a = *(struct region *const *)pa, *b = *(struct region *const *)pb;
-	size_t sa = a->owner ? a->owner->start_index : 0, sb = b->owner ? b->owner->start_index : 0;
+/* a region to place in the pool, with its place in the order: (owner's start index, file order) */
+struct host_todo {
+	uint64_t key;
+	struct region *r;
+};
 
-	if (sa != sb)
-		return sa < sb ? -1 : 1;
-	return a->file_order < b->file_order ? -1 : a->file_order > b->file_order;
+static int cmp_host_todo(const void *pa, const void *pb)
+{
+	const struct host_todo *a = pa, *b = pb;
+
+	return a->key < b->key ? -1 : a->key > b->key;
 }
 
 /*
@@ -140,7 +143,7 @@ static int cmp_host_order(const void *pa, const void *pb)
  */
 static void place_hosts(struct topology *t)
 {
-	struct region **todo;
+	struct host_todo *todo;
 	struct range *obs = NULL, pool;
 	struct freelist fl;
 	size_t i, ntodo = 0, nobs = 0, obs_alloc = 0;
@@ -159,12 +162,15 @@ static void place_hosts(struct topology *t)
 		if (r->decl->host.pos.set)
 			add_range(&obs, &nobs, &obs_alloc, r->decl->host.v, r->eff_size);
 		else if (r->eff_size)
-			todo[ntodo++] = r;
+			todo[ntodo++] = (struct host_todo){
+				(uint64_t)(r->owner ? r->owner->start_index : 0) << 32 | r->file_order, r
+			};
 	}
+	/* in start order of the owners, then file order; the keys are unique */
 	freelist_init(&fl, &pool, 1, obs, nobs);
-	qsort(todo, ntodo, sizeof(*todo), cmp_host_order);
+	qsort(todo, ntodo, sizeof(*todo), cmp_host_todo);
 	for (i = 0; i < ntodo; i++) {
-		struct region *r = todo[i];
+		struct region *r = todo[i].r;
 		uint64_t align = r->eff_align ? r->eff_align : PAGE_SIZE;
 		r->host_placed = freelist_take_low(&fl, r->eff_size, align, &r->host_base);
 		if (!r->host_placed) {
