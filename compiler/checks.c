@@ -25,7 +25,7 @@ static void check_duplicate_node(const struct topology *t, struct diag_set *d)
 	strmap_init(&nodes);
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *vm = t->vms[i];
-		const struct str_at *node = vm->dom0less_node.s ? &vm->dom0less_node : &vm->name;
+		const struct str_at *node = vm->k->dom0less_node.s ? &vm->k->dom0less_node : &vm->name;
 		struct diagnostic *dg;
 		if (!node->s || vm->dup_of || strmap_add(&nodes, node->s, i) ||
 		    !strmap_get(&nodes, node->s, &first))
@@ -33,7 +33,7 @@ static void check_duplicate_node(const struct topology *t, struct diag_set *d)
 		dg = report(d, C_DUPLICATE_VM, &node->pos,
 			    "dom0less node /chosen/%s of VM '%s' is taken by VM '%s'; set a "
 			    "distinct 'dom0less_node'", q(node->s), vname(vm), vname(t->vms[first]));
-		diag_note(dg, t->vms[first]->dom0less_node.s ? &t->vms[first]->dom0less_node.pos
+		diag_note(dg, t->vms[first]->k->dom0less_node.s ? &t->vms[first]->k->dom0less_node.pos
 							      : &t->vms[first]->name.pos,
 			  "'%s' is /chosen/%s", vname(t->vms[first]), q(node->s));
 	}
@@ -185,8 +185,8 @@ static void check_start_order_cycle(const struct topology *t, struct diag_set *d
 /* memory the VM inherited: reported once, where `defaults` gives it */
 static bool inherits_memory(const struct vm *vm, const struct topology *t)
 {
-	return t->has_defaults && srcpos_valid(&vm->memory.pos) &&
-	       !srcpos_cmp(&vm->memory.pos, &t->defaults.memory.pos);
+	return t->has_defaults && srcpos_valid(&vm->k->memory.pos) &&
+	       !srcpos_cmp(&vm->k->memory.pos, &t->defaults.k->memory.pos);
 }
 
 static void check_zero_size(const struct topology *t, struct diag_set *d)
@@ -197,8 +197,8 @@ static void check_zero_size(const struct topology *t, struct diag_set *d)
 		report(d, C_ZERO_SIZE, &t->pool_size.pos, "the pool's size is 0");
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *vm = t->vms[i];
-		if (vm->memory.pos.set && !vm->memory.v && !inherits_memory(vm, t))
-			report(d, C_ZERO_SIZE, &vm->memory.pos, "memory of VM '%s' is 0 bytes",
+		if (vm->k->memory.pos.set && !vm->k->memory.v && !inherits_memory(vm, t))
+			report(d, C_ZERO_SIZE, &vm->k->memory.pos, "memory of VM '%s' is 0 bytes",
 			       vname(vm));
 		for (j = 0; j < vm->nmaps; j++)
 			if (vm->maps[j].size.pos.set && !vm->maps[j].size.v)
@@ -206,8 +206,8 @@ static void check_zero_size(const struct topology *t, struct diag_set *d)
 				       "mapping of '%s' in VM '%s' has size 0", q(mapping_id(&vm->maps[j])),
 				       vname(vm));
 	}
-	if (t->defaults.memory.pos.set && !t->defaults.memory.v)
-		report(d, C_ZERO_SIZE, &t->defaults.memory.pos, "'defaults' give 0 bytes of memory");
+	if (t->defaults.k->memory.pos.set && !t->defaults.k->memory.v)
+		report(d, C_ZERO_SIZE, &t->defaults.k->memory.pos, "'defaults' give 0 bytes of memory");
 	for (i = 0; i < t->nregions; i++)
 		if (t->regions[i]->decl->size.pos.set && !t->regions[i]->decl->size.v)
 			report(d, C_ZERO_SIZE, &t->regions[i]->decl->size.pos, "region '%s' has size 0",
@@ -289,12 +289,12 @@ static void check_alignment(const struct topology *t, struct diag_set *d)
 	want_multiple(d, &t->pool_base, PAGE_SIZE, "pool base", " (a page)");
 	want_multiple(d, &t->pool_size, PAGE_SIZE, "pool size", " (a page)");
 	if (t->has_defaults)
-		want_multiple(d, &t->defaults.memory, MiB, "memory of 'defaults'",
+		want_multiple(d, &t->defaults.k->memory, MiB, "memory of 'defaults'",
 			      " (xl gives memory in MiB)");
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *vm = t->vms[i];
 		if (!inherits_memory(vm, t))
-			want_multiple(d, &vm->memory, MiB, "memory", " (xl gives memory in MiB)");
+			want_multiple(d, &vm->k->memory, MiB, "memory", " (xl gives memory in MiB)");
 		for (j = 0; j < vm->nmaps; j++) {
 			const struct mapping *m = &vm->maps[j];
 			uint64_t a = m->region ? m->region->eff_align : PAGE_SIZE;
@@ -403,7 +403,7 @@ static void check_backend_unsupported(const struct topology *t, struct diag_set 
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *vm = t->vms[i];
 		if (vm->type == VM_PV && vm->nmaps)
-			report(d, C_BACKEND_UNSUPPORTED, &vm->type_text.pos,
+			report(d, C_BACKEND_UNSUPPORTED, &vm->k->type_text.pos,
 			       "'pv' VM '%s' maps regions: xl iomem gives a PV guest only "
 			       "permission, no mapping; use 'pvh' or 'hvm'", vname(vm));
 		if (t->for_up && vm_ex(vm)->nxl)
@@ -551,7 +551,7 @@ static void check_guest_ram_overlap(const struct topology *t, struct diag_set *d
 		const struct vm *vm = t->vms[i];
 		for (j = 0; j < vm->nmaps; j++) {
 			const struct mapping *m = &vm->maps[j];
-			if (!usable(m) || !vm->memory.pos.set)
+			if (!usable(m) || !vm->k->memory.pos.set)
 				continue;
 			for (k = 0; k < 2; k++) {
 				if (!ranges_overlap(m->gaddr, mapping_size(m), vm->ram[k].base, vm->ram[k].size))
@@ -562,7 +562,7 @@ static void check_guest_ram_overlap(const struct topology *t, struct diag_set *d
 				       hex(m->gaddr + mapping_size(m) - 1), vname(vm),
 				       hex(vm->ram[k].base),
 				       hex(vm->ram[k].base + vm->ram[k].size - 1),
-				       hsize(vm->memory.v));
+				       hsize(vm->k->memory.v));
 				break;
 			}
 		}
@@ -610,7 +610,7 @@ static void check_extended_region_overlap(const struct topology *t, struct diag_
 		return;
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *vm = t->vms[i];
-		if (!vm->memory.pos.set)
+		if (!vm->k->memory.pos.set)
 			continue;
 		n = guest_extended_space(t, vm, ext);
 		for (j = 0; j < vm->nmaps; j++) {
@@ -648,7 +648,7 @@ static void check_static_shm_owner_range(const struct topology *t, struct diag_s
 		for (j = 0; j < vm->nmaps; j++) {
 			const struct mapping *m = &vm->maps[j];
 			bool in;
-			if (!usable(m) || !vm->memory.pos.set)
+			if (!usable(m) || !vm->k->memory.pos.set)
 				continue;
 			in = inside(m->gaddr, mapping_size(m), &vm->ram[0]) ||
 			     inside(m->gaddr, mapping_size(m), &vm->ram[1]);
@@ -663,7 +663,7 @@ static void check_static_shm_owner_range(const struct topology *t, struct diag_s
 				       "'%s' at %s-%s is owned by '%s' but lies where libxc loads its "
 				       "device tree%s (%s-%s), which would overwrite it at boot",
 				       q(mapping_id(m)), hex(m->gaddr), hex(m->gaddr + mapping_size(m) - 1),
-				       vname(vm), vm->ramdisk.s ? " and ramdisk" : "", hex(mods.base),
+				       vname(vm), vm->k->ramdisk.s ? " and ramdisk" : "", hex(mods.base),
 				       hex(mods.base + mods.size - 1));
 			else if (!mapping_is_owner(m) &&
 				 (ranges_overlap(m->gaddr, mapping_size(m), vm->ram[0].base, vm->ram[0].size) ||
@@ -682,8 +682,8 @@ static void check_guest_device_tree(const struct topology *t, struct diag_set *d
 
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *vm = t->vms[i];
-		if (vm->device_tree.s && wants_guest_dtb(t, vm))
-			report(d, C_GUEST_DEVICE_TREE, &vm->device_tree.pos,
+		if (vm->k->device_tree.s && wants_guest_dtb(t, vm))
+			report(d, C_GUEST_DEVICE_TREE, &vm->k->device_tree.pos,
 			       "'%s' boots with its own partial device tree, not guest/%s/xenshm.dtb: "
 			       "its kernel finds the regions by ID only if that tree's /passthrough "
 			       "holds their nodes", vname(vm), vm->name.s);

@@ -103,16 +103,16 @@ static void vm_doc(const struct topology *t, const struct vm *vm, struct dw *w)
 	dw_object(w);
 	dw_key_string(w, "name", vm->name.s);
 	dw_key_string(w, "type", vm_type_name(vm->type));
-	key_hex(w, "memory", vm->memory.v);
+	key_hex(w, "memory", vm->k->memory.v);
 	dw_key(w, "vcpus");
-	dw_int(w, (long long)vm->vcpus.v);
-	opt_str(w, "kernel", &vm->kernel);
-	opt_str(w, "ramdisk", &vm->ramdisk);
-	opt_str(w, "cmdline", &vm->cmdline);
-	opt_str(w, "device_tree", &vm->device_tree);
-	opt_str(w, "vuart", &vm->vuart);
-	if (vm->dom0less_node.s)
-		opt_str(w, "dom0less_node", &vm->dom0less_node);
+	dw_int(w, (long long)vm->k->vcpus.v);
+	opt_str(w, "kernel", &vm->k->kernel);
+	opt_str(w, "ramdisk", &vm->k->ramdisk);
+	opt_str(w, "cmdline", &vm->k->cmdline);
+	opt_str(w, "device_tree", &vm->k->device_tree);
+	opt_str(w, "vuart", &vm->k->vuart);
+	if (vm->k->dom0less_node.s)
+		opt_str(w, "dom0less_node", &vm->k->dom0less_node);
 	else if (t->backend == BACKEND_DOM0LESS)
 		dw_key_string(w, "dom0less_node", vm->name.s);
 	if (vm_ex(vm)->passthrough_set) {

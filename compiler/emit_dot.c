@@ -33,7 +33,7 @@ int emit_dot(const struct topology *t, FILE *f)
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *vm = t->start_order[i];
 		char *text = xasprintf("%s\n#%zu in start order, %s", vm->name.s, (size_t)vm->start_index + 1,
-				       hsize(vm->memory.v));
+				       hsize(vm->k->memory.v));
 		label = dot_quote(text);
 		fputc('\t', f);
 		node_id(f, "vm", vm->name.s);

@@ -41,7 +41,7 @@ int emit_host_dtsi(const struct topology *t, const char *hash, FILE *f)
 
 static void dom0less_node(const struct vm *vm, FILE *f)
 {
-	const char *node = vm->dom0less_node.s ? vm->dom0less_node.s : vm->name.s;
+	const char *node = vm->k->dom0less_node.s ? vm->k->dom0less_node.s : vm->name.s;
 	size_t i;
 
 	fprintf(f, "\t\t%s {\n", node);
@@ -50,9 +50,9 @@ static void dom0less_node(const struct vm *vm, FILE *f)
 	      "\t\t\t#size-cells = <0x2>;\n", f);
 	/* Xen reads memory as a 64-bit number of KiB, whatever the cells say */
 	fputs("\t\t\tmemory = <", f);
-	cells(f, vm->memory.v / 1024);
-	fprintf(f, ">;\n\t\t\tcpus = <0x%llx>;\n", (unsigned long long)vm->vcpus.v);
-	if (vm->vuart.s)
+	cells(f, vm->k->memory.v / 1024);
+	fprintf(f, ">;\n\t\t\tcpus = <0x%llx>;\n", (unsigned long long)vm->k->vcpus.v);
+	if (vm->k->vuart.s)
 		fputs("\t\t\tvpl011;\n", f);
 	for (i = 0; i < vm->nmaps; i++) {
 		const struct mapping *m = &vm->maps[i];

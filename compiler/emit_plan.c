@@ -32,17 +32,17 @@ static void vm_plan(const struct vm *vm, struct dw *w)
 	dw_key_string(w, "name", vm->name.s);
 	key_int(w, "start_index", (long long)vm->start_index);
 	dw_key_string(w, "type", vm_type_name(vm->type));
-	key_addr(w, "memory", vm->memory.v);
-	key_int(w, "vcpus", (long long)vm->vcpus.v);
-	dw_key_string(w, "kernel", vm->kernel.s);
-	if (vm->ramdisk.s)
-		dw_key_string(w, "ramdisk", vm->ramdisk.s);
-	if (vm->cmdline.s)
-		dw_key_string(w, "cmdline", vm->cmdline.s);
-	if (vm->device_tree.s)
-		dw_key_string(w, "device_tree", vm->device_tree.s);
-	if (vm->vuart.s)
-		dw_key_string(w, "vuart", vm->vuart.s);
+	key_addr(w, "memory", vm->k->memory.v);
+	key_int(w, "vcpus", (long long)vm->k->vcpus.v);
+	dw_key_string(w, "kernel", vm->k->kernel.s);
+	if (vm->k->ramdisk.s)
+		dw_key_string(w, "ramdisk", vm->k->ramdisk.s);
+	if (vm->k->cmdline.s)
+		dw_key_string(w, "cmdline", vm->k->cmdline.s);
+	if (vm->k->device_tree.s)
+		dw_key_string(w, "device_tree", vm->k->device_tree.s);
+	if (vm->k->vuart.s)
+		dw_key_string(w, "vuart", vm->k->vuart.s);
 	dw_key_string(w, "xl_config", cfg);
 	free(cfg);
 	dw_key(w, "mappings");
@@ -230,10 +230,10 @@ int emit_plan_text(const struct topology *t, const char *hash, bool scrub, FILE 
 		   "in use by others\n", n++, t->name.s);
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *vm = t->start_order[i];
-		char *kernel = comment_text(vm->kernel.s);	/* one line, whatever the path */
+		char *kernel = comment_text(vm->k->kernel.s);	/* one line, whatever the path */
 		fprintf(f, "%3zu. create %s paused: %s, %llu vCPU%s, %s\n", n++, vm->name.s,
-			hsize(vm->memory.v), (unsigned long long)vm->vcpus.v,
-			vm->vcpus.v == 1 ? "" : "s", kernel);
+			hsize(vm->k->memory.v), (unsigned long long)vm->k->vcpus.v,
+			vm->k->vcpus.v == 1 ? "" : "s", kernel);
 		free(kernel);
 		for (j = 0; j < vm->nmaps; j++) {
 			const struct mapping *m = &vm->maps[j];

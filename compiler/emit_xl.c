@@ -144,13 +144,13 @@ int emit_xl(const struct topology *t, const struct vm *vm, const char *hash, FIL
 		   "# change the topology and run 'xenshm-compose build' again.\n\n", hash);
 	put_str(f, "name", vm->name.s);
 	put_str(f, "type", vm_type_name(vm->type));
-	fprintf(f, "memory = %llu\n", (unsigned long long)(vm->memory.v / MiB));
-	fprintf(f, "vcpus = %llu\n", (unsigned long long)vm->vcpus.v);
-	put_str(f, "kernel", vm->kernel.s);
-	put_str(f, "ramdisk", vm->ramdisk.s);
-	put_str(f, "cmdline", vm->cmdline.s);
-	if (vm->device_tree.s) {
-		put_str(f, "device_tree", vm->device_tree.s);
+	fprintf(f, "memory = %llu\n", (unsigned long long)(vm->k->memory.v / MiB));
+	fprintf(f, "vcpus = %llu\n", (unsigned long long)vm->k->vcpus.v);
+	put_str(f, "kernel", vm->k->kernel.s);
+	put_str(f, "ramdisk", vm->k->ramdisk.s);
+	put_str(f, "cmdline", vm->k->cmdline.s);
+	if (vm->k->device_tree.s) {
+		put_str(f, "device_tree", vm->k->device_tree.s);
 	} else if (wants_guest_dtb(t, vm)) {
 		char *dtb = xasprintf(GUEST_DTB_PATH, vm->name.s);
 
@@ -159,7 +159,7 @@ int emit_xl(const struct topology *t, const struct vm *vm, const char *hash, FIL
 		put_str(f, "device_tree", dtb);
 		free(dtb);
 	}
-	put_str(f, "vuart", vm->vuart.s);
+	put_str(f, "vuart", vm->k->vuart.s);
 	if (t->arch == ARCH_ARM64 && t->gic.pos.set)
 		put_str(f, "gic_version", t->gic.v == 2 ? "v2" : "v3");
 
@@ -172,7 +172,7 @@ int emit_xl(const struct topology *t, const struct vm *vm, const char *hash, FIL
 		put_list(f, "static_shm", list, n);
 		free_list(list, n);
 	} else if (t->backend == BACKEND_DOM0LESS && vm->nmaps) {
-		node = comment_text(vm->dom0less_node.s ? vm->dom0less_node.s : vm->name.s);
+		node = comment_text(vm->k->dom0less_node.s ? vm->k->dom0less_node.s : vm->name.s);
 		fprintf(f, "# dom0less: Xen maps these regions at boot from /chosen/%s in "
 			   "dom0less/xenshm.dtsi\n", node);
 		free(node);

@@ -59,6 +59,7 @@ struct key_row {
 	const char *key;
 	enum key_kind kind;
 	bool required;		/* missing-key when absent */
+	bool keys;		/* off is in the VM's keys (obj is a struct vm) */
 	size_t off;
 	uint64_t lo, hi;
 	const char *what;
@@ -77,6 +78,7 @@ struct schema {
 /* where a row's value goes */
 #define TOPO(f) offsetof(struct topology, f)
 #define VM(f) offsetof(struct vm, f)
+#define KEYS(f) offsetof(struct vm_keys, f)	/* rows with .keys: in the VM's own keys */
 #define REGION(f) offsetof(struct region_decl, f)
 #define MAP(f) offsetof(struct mapping, f)
 
@@ -592,7 +594,7 @@ _Static_assert(sizeof(enum arch) == sizeof(int) && sizeof(enum backend) == sizeo
 static void read_row(struct loader *ld, const struct key_row *r, void *obj,
 		     const struct srcpos *kpos)
 {
-	void *field = (char *)obj + r->off;
+	void *field = (char *)(r->keys ? (void *)vm_keys_own(ld->t, obj) : obj) + r->off;
 	int v;
 
 	switch (r->kind) {
@@ -792,16 +794,16 @@ static void vm_name(struct loader *ld, void *obj, const struct srcpos *kpos)
 
 static void vm_dom0less_node(struct loader *ld, void *obj, const struct srcpos *kpos)
 {
-	struct vm *vm = obj;
+	struct vm_keys *k = vm_keys_own(ld->t, obj);
 
 	(void)kpos;
-	if (!read_scalar(ld, "dom0less_node", "a device-tree node name", &vm->dom0less_node))
+	if (!read_scalar(ld, "dom0less_node", "a device-tree node name", &k->dom0less_node))
 		return;
-	if (!name_valid(NAME_DT_NODE, vm->dom0less_node.s)) {
-		report(ld->d, C_TYPE, &vm->dom0less_node.pos,
+	if (!name_valid(NAME_DT_NODE, k->dom0less_node.s)) {
+		report(ld->d, C_TYPE, &k->dom0less_node.pos,
 		       "'dom0less_node' must be a device-tree node name (1 to 31 of "
-		       "[A-Za-z0-9,._+-]), not '%s'", q(vm->dom0less_node.s));
-		vm->dom0less_node.s = NULL;
+		       "[A-Za-z0-9,._+-]), not '%s'", q(k->dom0less_node.s));
+		k->dom0less_node.s = NULL;
 	}
 }
 
@@ -1152,14 +1154,14 @@ static const struct key_row vm_keys[] = {
 	{ "name",          K_CUSTOM, .required = true, .fn = vm_name },
 	{ "shm",           K_LIST,   .item = shm_item },
 	{ "depends_on",    K_LIST,   .item = depends_item },
-	{ "type",          K_ENUM,   .off = VM(type_text), .words = type_words, .val = VM(type) },
-	{ "memory",        K_SIZE,   .off = VM(memory) },
-	{ "vcpus",         K_INT,    .off = VM(vcpus), .lo = 1, .hi = 128 },
-	{ "kernel",        K_STRING, .off = VM(kernel), .what = "a path" },
-	{ "ramdisk",       K_STRING, .off = VM(ramdisk), .what = "a path" },
-	{ "cmdline",       K_STRING, .off = VM(cmdline), .what = "a string" },
-	{ "device_tree",   K_STRING, .off = VM(device_tree), .what = "a path" },
-	{ "vuart",         K_ENUM,   .off = VM(vuart), .words = vuart_words, .val = NO_FIELD },
+	{ "type",          K_ENUM,   .keys = true, .off = KEYS(type_text), .words = type_words, .val = VM(type) },
+	{ "memory",        K_SIZE,   .keys = true, .off = KEYS(memory) },
+	{ "vcpus",         K_INT,    .keys = true, .off = KEYS(vcpus), .lo = 1, .hi = 128 },
+	{ "kernel",        K_STRING, .keys = true, .off = KEYS(kernel), .what = "a path" },
+	{ "ramdisk",       K_STRING, .keys = true, .off = KEYS(ramdisk), .what = "a path" },
+	{ "cmdline",       K_STRING, .keys = true, .off = KEYS(cmdline), .what = "a string" },
+	{ "device_tree",   K_STRING, .keys = true, .off = KEYS(device_tree), .what = "a path" },
+	{ "vuart",         K_ENUM,   .keys = true, .off = KEYS(vuart), .words = vuart_words, .val = NO_FIELD },
 	{ "passthrough",   K_CUSTOM, .fn = vm_passthrough },
 	{ "dom0less_node", K_CUSTOM, .fn = vm_dom0less_node },
 	{ "xl",            K_CUSTOM, .fn = vm_xl },
@@ -1324,42 +1326,42 @@ static void after_load(struct loader *ld)
 	if (!arm && t->gic.pos.set)
 		report(ld->d, C_TYPE, &t->gic.pos, "'gic' applies to arm64 only");
 	/* x86 misfits given in defaults: said once there, not once per VM */
-	if (!arm && t->defaults.vuart.s)
-		report(ld->d, C_TYPE, &t->defaults.vuart.pos, "'vuart' applies to arm64 only");
-	if (!arm && t->defaults.device_tree.s)
-		report(ld->d, C_TYPE, &t->defaults.device_tree.pos,
+	if (!arm && t->defaults.k->vuart.s)
+		report(ld->d, C_TYPE, &t->defaults.k->vuart.pos, "'vuart' applies to arm64 only");
+	if (!arm && t->defaults.k->device_tree.s)
+		report(ld->d, C_TYPE, &t->defaults.k->device_tree.pos,
 		       "'device_tree' applies to arm64 only");
-	if (arm && t->defaults.type_text.s && t->defaults.type != VM_PVH)
-		report(ld->d, C_TYPE, &t->defaults.type_text.pos,
+	if (arm && t->defaults.k->type_text.s && t->defaults.type != VM_PVH)
+		report(ld->d, C_TYPE, &t->defaults.k->type_text.pos,
 		       "type '%s' does not exist on arm64, where every guest is 'pvh'",
 		       vm_type_name(t->defaults.type));
 	topology_apply_defaults(t);
 	for (i = 0; i < t->nvms; i++) {
 		struct vm *vm = t->vms[i];
 
-		if (arm && vm->type != VM_PVH && vm->type_text.s &&
-		    srcpos_cmp(&vm->type_text.pos, &t->defaults.type_text.pos))
-			report(ld->d, C_TYPE, &vm->type_text.pos,
+		if (arm && vm->type != VM_PVH && vm->k->type_text.s &&
+		    srcpos_cmp(&vm->k->type_text.pos, &t->defaults.k->type_text.pos))
+			report(ld->d, C_TYPE, &vm->k->type_text.pos,
 			       "type '%s' does not exist on arm64, where every guest is 'pvh'",
 			       vm_type_name(vm->type));
 		if (arm && vm->type != VM_PVH)
 			vm->type = VM_PVH;
-		if (!arm && vm->vuart.s && srcpos_cmp(&vm->vuart.pos, &t->defaults.vuart.pos))
-			report(ld->d, C_TYPE, &vm->vuart.pos, "'vuart' applies to arm64 only");
-		if (!arm && vm->device_tree.s &&
-		    srcpos_cmp(&vm->device_tree.pos, &t->defaults.device_tree.pos))
-			report(ld->d, C_TYPE, &vm->device_tree.pos,
+		if (!arm && vm->k->vuart.s && srcpos_cmp(&vm->k->vuart.pos, &t->defaults.k->vuart.pos))
+			report(ld->d, C_TYPE, &vm->k->vuart.pos, "'vuart' applies to arm64 only");
+		if (!arm && vm->k->device_tree.s &&
+		    srcpos_cmp(&vm->k->device_tree.pos, &t->defaults.k->device_tree.pos))
+			report(ld->d, C_TYPE, &vm->k->device_tree.pos,
 			       "'device_tree' applies to arm64 only");
 		/* the node name defaults to the VM name, which may be too long for one */
-		if (t->backend == BACKEND_DOM0LESS && !vm->dom0less_node.s && vm->name.s &&
+		if (t->backend == BACKEND_DOM0LESS && !vm->k->dom0less_node.s && vm->name.s &&
 		    strlen(vm->name.s) > name_max(NAME_DT_NODE))
 			report(ld->d, C_TYPE, &vm->name.pos, "name '%s' is longer than 31 characters, "
 			       "the limit of a device-tree node name; set 'dom0less_node'",
 			       q(vm->name.s));
-		if (!vm->memory.pos.set && !vm->memory.pos.line)
+		if (!vm->k->memory.pos.set && !vm->k->memory.pos.line)
 			report(ld->d, C_MISSING_KEY, &vm->pos, "missing key 'memory' in VM '%s' "
 			       "(give it there or in 'defaults')", vm->name.s ? q(vm->name.s) : "?");
-		if (!vm->kernel.s && !vm->kernel.pos.line)
+		if (!vm->k->kernel.s && !vm->k->kernel.pos.line)
 			report(ld->d, C_MISSING_KEY, &vm->pos, "missing key 'kernel' in VM '%s' "
 			       "(give it there or in 'defaults')", vm->name.s ? q(vm->name.s) : "?");
 	}

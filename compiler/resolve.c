@@ -110,7 +110,7 @@ static void place_guest(const struct topology *t, struct vm *vm)
 		struct mapping *m = &vm->maps[i];
 		uint64_t size = mapping_size(m), align;
 
-		if (m->at.pos.set || m->dup || !m->region || !size || !vm->memory.pos.set)
+		if (m->at.pos.set || m->dup || !m->region || !size || !vm->k->memory.pos.set)
 			continue;
 		align = m->region->eff_align ? m->region->eff_align : PAGE_SIZE;
 		if (static_shm && mapping_is_owner(m))

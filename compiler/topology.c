@@ -26,6 +26,7 @@ void topology_init(struct topology *t, struct source *src)
 	t->xen_minor = 17;
 	t->gic.v = 3;
 	t->gpaddr_bits.v = 40;
+	t->defaults.k = &vm_no_keys;
 	keyindex_init(&t->region_index, region_key, t);
 	keyindex_init(&t->vm_index, vm_key, t);
 }
@@ -49,6 +50,21 @@ static void vm_release(struct vm *vm)
 }
 
 const struct vm_extra vm_no_extra;
+
+const struct vm_keys vm_no_keys = { .vcpus = { .v = 1 } };
+
+struct vm_keys *vm_keys_own(struct topology *t, struct vm *vm)
+{
+	struct vm_keys *k;
+
+	if (vm->keys_own)
+		return vm->own_k;
+	k = arena_alloc(&t->arena, sizeof(*k));
+	*k = *vm->k;
+	vm->own_k = k;
+	vm->keys_own = true;
+	return k;
+}
 
 struct vm_extra *vm_extra_own(struct topology *t, struct vm *vm)
 {
@@ -83,7 +99,7 @@ struct vm *topology_add_vm(struct topology *t)
 
 	vm->index = t->nvms;
 	vm->type = VM_PVH;
-	vm->vcpus.v = 1;
+	vm->k = &vm_no_keys;
 	ALLOC_GROW(t->vms, t->nvms + 1, t->vms_alloc);
 	t->vms[t->nvms++] = vm;
 	return vm;
@@ -228,25 +244,33 @@ static void inherit_lists(struct topology *t, struct vm *vm, const struct vm_ext
 void topology_apply_defaults(struct topology *t)
 {
 	const struct vm *d = &t->defaults;
+	const struct vm_keys *dk = d->k;
 	size_t i;
 
 	if (!t->has_defaults)
 		return;
 	for (i = 0; i < t->nvms; i++) {
 		struct vm *vm = t->vms[i];
-		if (!vm->type_text.s && !srcpos_valid(&vm->type_text.pos)) {
-			inherit_str(&vm->type_text, &d->type_text);
+		struct vm_keys *k;
+		inherit_lists(t, vm, vm_ex(d));
+		if (!vm->keys_own) {	/* gives none: takes them all, shared */
+			vm->k = dk;
+			vm->type = d->type;
+			continue;
+		}
+		k = vm_keys_own(t, vm);
+		if (!k->type_text.s && !srcpos_valid(&k->type_text.pos)) {
+			inherit_str(&k->type_text, &dk->type_text);
 			vm->type = d->type;
 		}
-		inherit_num(&vm->memory, &d->memory);
-		inherit_num(&vm->vcpus, &d->vcpus);
-		inherit_str(&vm->kernel, &d->kernel);
-		inherit_str(&vm->ramdisk, &d->ramdisk);
-		inherit_str(&vm->cmdline, &d->cmdline);
-		inherit_str(&vm->device_tree, &d->device_tree);
-		inherit_str(&vm->vuart, &d->vuart);
-		inherit_str(&vm->dom0less_node, &d->dom0less_node);
-		inherit_lists(t, vm, vm_ex(d));
+		inherit_num(&k->memory, &dk->memory);
+		inherit_num(&k->vcpus, &dk->vcpus);
+		inherit_str(&k->kernel, &dk->kernel);
+		inherit_str(&k->ramdisk, &dk->ramdisk);
+		inherit_str(&k->cmdline, &dk->cmdline);
+		inherit_str(&k->device_tree, &dk->device_tree);
+		inherit_str(&k->vuart, &dk->vuart);
+		inherit_str(&k->dom0less_node, &dk->dom0less_node);
 	}
 }
 

@@ -98,7 +98,7 @@ static uint64_t x86_low_ceiling(const struct vm *vm)
 
 void guest_ram(const struct topology *t, struct vm *vm)
 {
-	uint64_t mem = vm->memory.pos.set ? vm->memory.v : 0, low;
+	uint64_t mem = vm->k->memory.pos.set ? vm->k->memory.v : 0, low;
 
 	memset(vm->ram, 0, sizeof(vm->ram));
 	if (t->arch == ARCH_ARM64) {
@@ -115,7 +115,7 @@ void guest_ram(const struct topology *t, struct vm *vm)
 
 struct range guest_module_area(const struct vm *vm)
 {
-	uint64_t size = MODULES_DTB + (vm->ramdisk.s ? MODULES_RAMDISK : 0);
+	uint64_t size = MODULES_DTB + (vm->k->ramdisk.s ? MODULES_RAMDISK : 0);
 	const struct range *ram0 = &vm->ram[0];
 
 	if (ram0->size >= 128 * MiB + size)

@@ -229,20 +229,20 @@ static int fill_config(struct xen *x, const struct topology *t, const struct vm 
 		  vm->type == VM_PV ? LIBXL_DOMAIN_TYPE_PV : LIBXL_DOMAIN_TYPE_PVH;
 	c->name = strdup(vm->name.s);
 	libxl_domain_build_info_init_type(b, c->type);
-	b->max_memkb = b->target_memkb = vm->memory.v / 1024;
-	b->max_vcpus = (int)vm->vcpus.v;
+	b->max_memkb = b->target_memkb = vm->k->memory.v / 1024;
+	b->max_vcpus = (int)vm->k->vcpus.v;
 	if (libxl_cpu_bitmap_alloc(x->ctx, &b->avail_vcpus, b->max_vcpus))
 		return fail(x, "out of memory");
-	for (i = 0; i < vm->vcpus.v; i++)
+	for (i = 0; i < vm->k->vcpus.v; i++)
 		libxl_bitmap_set(&b->avail_vcpus, (int)i);
-	b->kernel = dup_or_null(vm->kernel.s);
-	b->ramdisk = dup_or_null(vm->ramdisk.s);
-	b->cmdline = dup_or_null(vm->cmdline.s);
-	b->device_tree = dup_or_null(vm->device_tree.s);
-	if (!c->name || !b->kernel || (vm->ramdisk.s && !b->ramdisk) ||
-	    (vm->cmdline.s && !b->cmdline) || (vm->device_tree.s && !b->device_tree))
+	b->kernel = dup_or_null(vm->k->kernel.s);
+	b->ramdisk = dup_or_null(vm->k->ramdisk.s);
+	b->cmdline = dup_or_null(vm->k->cmdline.s);
+	b->device_tree = dup_or_null(vm->k->device_tree.s);
+	if (!c->name || !b->kernel || (vm->k->ramdisk.s && !b->ramdisk) ||
+	    (vm->k->cmdline.s && !b->cmdline) || (vm->k->device_tree.s && !b->device_tree))
 		return fail(x, "out of memory");
-	if (vm->vuart.s)
+	if (vm->k->vuart.s)
 		b->arch_arm.vuart = LIBXL_VUART_TYPE_SBSA_UART;
 	if (t->arch == ARCH_ARM64 && t->gic.pos.set)
 		b->arch_arm.gic_version = t->gic.v == 2 ? LIBXL_GIC_VERSION_V2 : LIBXL_GIC_VERSION_V3;
@@ -330,7 +330,7 @@ int xen_create_paused(struct xen *x, const struct topology *t, const struct vm *
 
 	libxl_domain_config_init(&cfg);
 	ret = fill_config(x, t, vm, &cfg);
-	if (!ret && !vm->device_tree.s && wants_guest_dtb(t, vm))
+	if (!ret && !vm->k->device_tree.s && wants_guest_dtb(t, vm))
 		ret = guest_dtb(x, t, vm, &cfg.b_info, &dtb);
 	if (!ret && libxl_uuid_from_string(&cfg.c_info.uuid, uuid))
 		ret = fail(x, "bad UUID '%s' for domain '%s'", uuid, vm->name.s);

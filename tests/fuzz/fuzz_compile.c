@@ -67,7 +67,7 @@ static void require_invariants(const struct topology *t)
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *vm = t->vms[i];
 		REQUIRE(vm->name.s && name_valid(NAME_VM, vm->name.s) && !vm->dup_of);
-		REQUIRE(vm->kernel.s && vm->memory.pos.set && vm->memory.v);
+		REQUIRE(vm->k->kernel.s && vm->k->memory.pos.set && vm->k->memory.v);
 		for (j = 0; j < vm->nmaps; j++) {
 			const struct mapping *m = &vm->maps[j];
 			REQUIRE(m->region && !m->dup && m->placed && mapping_size(m));
