@@ -200,11 +200,12 @@ static void check_zero_size(const struct topology *t, struct diag_set *d)
 		if (vm->k->memory.pos.set && !vm->k->memory.v && !inherits_memory(vm, t))
 			report(d, C_ZERO_SIZE, &vm->k->memory.pos, "memory of VM '%s' is 0 bytes",
 			       vname(vm));
-		for (j = 0; j < vm->nmaps; j++)
-			if (vm->maps[j].size.pos.set && !vm->maps[j].size.v)
-				report(d, C_ZERO_SIZE, &vm->maps[j].size.pos,
-				       "mapping of '%s' in VM '%s' has size 0", q(mapping_id(&vm->maps[j])),
-				       vname(vm));
+		for (j = 0; j < vm->nmaps; j++) {
+			const struct num_at *size = &mapping_given(&vm->maps[j])->size;
+			if (size->pos.set && !size->v)
+				report(d, C_ZERO_SIZE, &size->pos, "mapping of '%s' in VM '%s' has size 0",
+				       q(mapping_id(&vm->maps[j])), vname(vm));
+		}
 	}
 	if (t->defaults.k->memory.pos.set && !t->defaults.k->memory.v)
 		report(d, C_ZERO_SIZE, &t->defaults.k->memory.pos, "'defaults' give 0 bytes of memory");
@@ -220,7 +221,7 @@ static void size_note(struct diagnostic *dg, const struct region *r, const struc
 	size_t i;
 
 	for (i = 0; i < r->nmembers; i++)
-		if (&r->members[i]->size == size) {
+		if (&mapping_given(r->members[i])->size == size) {
 			diag_note(dg, &size->pos, "'%s' maps '%s' with size %s here",
 				  vname(r->members[i]->vm), q(r->id), hsize(size->v));
 			return;
@@ -240,14 +241,15 @@ static void check_size_mismatch(const struct topology *t, struct diag_set *d)
 		const struct region *r = t->regions[i];
 
 		for (j = 0; r->size_from && j < r->nmembers; j++) {
-			const struct num_at *later = &r->members[j]->size, *earlier = r->size_from;
+			const struct num_at *later = &mapping_given(r->members[j])->size;
+			const struct num_at *earlier = r->size_from;
 			struct diagnostic *dg;
 
 			if (!later->pos.set || !later->v || later->v == r->eff_size)
 				continue;
 			if (srcpos_cmp(&later->pos, &earlier->pos) < 0) {
 				later = r->size_from;
-				earlier = &r->members[j]->size;
+				earlier = &mapping_given(r->members[j])->size;
 			}
 			dg = report(d, C_SIZE_MISMATCH, &later->pos,
 				    "region '%s' has size %s here but %s at line %u", q(r->id),
@@ -266,7 +268,7 @@ static void check_size_missing(const struct topology *t, struct diag_set *d)
 		bool given = srcpos_valid(&r->decl->size.pos);
 
 		for (j = 0; j < r->nmembers && !given; j++)
-			given = srcpos_valid(&r->members[j]->size.pos);
+			given = srcpos_valid(&mapping_given(r->members[j])->size.pos);
 		if (!given)
 			report(d, C_SIZE_MISSING, region_pos(r),
 			       "region '%s' has no size: give 'size' in one mapping or in "
@@ -297,9 +299,11 @@ static void check_alignment(const struct topology *t, struct diag_set *d)
 			want_multiple(d, &vm->k->memory, MiB, "memory", " (xl gives memory in MiB)");
 		for (j = 0; j < vm->nmaps; j++) {
 			const struct mapping *m = &vm->maps[j];
+			const struct mapping_given *g = mapping_given(m);
+			const struct num_at at = { m->gaddr, g->at_pos };
 			uint64_t a = m->region ? m->region->eff_align : PAGE_SIZE;
-			want_multiple(d, &m->size, PAGE_SIZE, "size", " (a page)");
-			want_multiple(d, &m->at, a, "guest address",
+			want_multiple(d, &g->size, PAGE_SIZE, "size", " (a page)");
+			want_multiple(d, &at, a, "guest address",
 				      a > PAGE_SIZE ? " (the region's align)" : " (a page)");
 		}
 	}
@@ -360,12 +364,12 @@ static void check_address_overflow(const struct topology *t, struct diag_set *d)
 		for (j = 0; j < t->vms[i]->nmaps; j++) {
 			const struct mapping *m = &t->vms[i]->maps[j];
 			uint64_t size = mapping_size(m);
-			if (!m->at.pos.set || (m->at.v < limit && limit - m->at.v >= size))
+			if (!mapping_given(m)->at_pos.set || (m->gaddr < limit && limit - m->gaddr >= size))
 				continue;
-			report(d, C_ADDRESS_OVERFLOW, &m->at.pos,
+			report(d, C_ADDRESS_OVERFLOW, &mapping_given(m)->at_pos,
 			       "'%s' at %s + %s in VM '%s' ends past the guest address space "
 			       "(2^%llu bytes, xen.gpaddr_bits)", q(mapping_id(m)),
-			       hex(m->at.v), hsize(size), vname(m->vm),
+			       hex(m->gaddr), hsize(size), vname(m->vm),
 			       (unsigned long long)(t->gpaddr_bits.v ? t->gpaddr_bits.v : 40));
 		}
 	}

@@ -83,7 +83,7 @@ int emit_guest_header(const struct topology *t, const struct vm *vm, const char 
 		fprintf(f, "#define %s_ROLE \"%s\"\n", pre[i], owner ? "owner" : "borrower");
 		fprintf(f, "#define %s_OWNER %d\n", pre[i], owner ? 1 : 0);
 		fprintf(f, "#define %s_MEMBERS %zuu\n", pre[i], (size_t)r->nmembers);
-		fprintf(f, "#define %s_MEMBER_INDEX %zuu\n", pre[i], (size_t)m->member_index);
+		fprintf(f, "#define %s_MEMBER_INDEX %zuu\n", pre[i], mapping_member_index(m));
 		fprintf(f, "#define %s_OWNER_INDEX %zuu\n", pre[i], (size_t)r->owner_index);
 	}
 	fputs("\n#define XENSHM_REGIONS(X)", f);

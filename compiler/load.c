@@ -25,6 +25,9 @@ struct loader {
 	struct srcpos root_pos;
 	struct mapping *maps;	/* the VM being read grows its mappings here */
 	size_t maps_alloc;
+	struct mapping_given *given;	/* and their `at` and `size`: mapping->given */
+	size_t given_alloc;
+	uint32_t ngiven;
 };
 
 /* A key reader: consumes the value node of one key of a schema mapping. */
@@ -80,7 +83,6 @@ struct schema {
 #define VM(f) offsetof(struct vm, f)
 #define KEYS(f) offsetof(struct vm_keys, f)	/* rows with .keys: in the VM's own keys */
 #define REGION(f) offsetof(struct region_decl, f)
-#define MAP(f) offsetof(struct mapping, f)
 
 static struct srcpos mark_pos(const yaml_mark_t *m)
 {
@@ -962,6 +964,17 @@ static struct mapping *add_mapping(struct loader *ld, struct vm *vm)
 	return m;
 }
 
+/* the mapping's `at` and `size`, made on first need, in the loader's array until the VM is read */
+static struct mapping_given *map_given(struct loader *ld, struct mapping *m)
+{
+	if (!m->given) {
+		ALLOC_GROW(ld->given, ld->ngiven + 1, ld->given_alloc);
+		memset(&ld->given[ld->ngiven], 0, sizeof(*ld->given));
+		m->given = ++ld->ngiven;
+	}
+	return &ld->given[m->given - 1];
+}
+
 /* The seed's forms: "ADDR+SIZE = ID", or a bare ID. */
 static void shm_short(struct loader *ld, struct vm *vm)
 {
@@ -969,6 +982,7 @@ static void shm_short(struct loader *ld, struct vm *vm)
 	const char *v = (const char *)ld->ev->data.scalar.value;
 	struct short_form sf;
 	struct mapping *m;
+	struct mapping_given *g;
 	const char *why;
 	char *part;
 
@@ -998,20 +1012,21 @@ static void shm_short(struct loader *ld, struct vm *vm)
 	set_map_id(ld, m, part, NULL);
 	free(part);
 
+	g = map_given(ld, m);
 	part = xstrndup(v + sf.addr_off, sf.addr_len);
-	m->at.pos = sub_pos(ld, sf.addr_off, sf.addr_len);
-	if (parse_addr(part, &m->at.v, &why))
-		report(ld->d, C_BAD_NUMBER, &m->at.pos, "'%s' is not a valid address: %s", q(part), why);
+	g->at_pos = sub_pos(ld, sf.addr_off, sf.addr_len);
+	if (parse_addr(part, &m->gaddr, &why))
+		report(ld->d, C_BAD_NUMBER, &g->at_pos, "'%s' is not a valid address: %s", q(part), why);
 	else
-		m->at.pos.set = true;
+		g->at_pos.set = true;
 	free(part);
 
 	part = xstrndup(v + sf.size_off, sf.size_len);
-	m->size.pos = sub_pos(ld, sf.size_off, sf.size_len);
-	if (parse_size(part, &m->size.v, &why))
-		report(ld->d, C_BAD_NUMBER, &m->size.pos, "'%s' is not a valid size: %s", q(part), why);
+	g->size.pos = sub_pos(ld, sf.size_off, sf.size_len);
+	if (parse_size(part, &g->size.v, &why))
+		report(ld->d, C_BAD_NUMBER, &g->size.pos, "'%s' is not a valid size: %s", q(part), why);
 	else
-		m->size.pos.set = true;
+		g->size.pos.set = true;
 	free(part);
 }
 
@@ -1026,10 +1041,27 @@ static void map_id(struct loader *ld, void *obj, const struct srcpos *kpos)
 		set_map_id(ld, m, text, NULL);
 }
 
+static void map_at(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	struct mapping *m = obj;
+	struct num_at at = { 0 };
+
+	(void)kpos;
+	read_num(ld, "at", &at, parse_addr, "address");
+	map_given(ld, m)->at_pos = at.pos;
+	m->gaddr = at.v;
+}
+
+static void map_size(struct loader *ld, void *obj, const struct srcpos *kpos)
+{
+	(void)kpos;
+	read_num(ld, "size", &map_given(ld, obj)->size, parse_size, "size");
+}
+
 static const struct key_row map_keys[] = {
 	{ "id",   K_CUSTOM, .required = true, .fn = map_id },
-	{ "at",   K_ADDR,   .off = MAP(at) },
-	{ "size", K_SIZE,   .off = MAP(size) },
+	{ "at",   K_CUSTOM, .fn = map_at },
+	{ "size", K_CUSTOM, .fn = map_size },
 };
 static const struct schema map_schema = { "an 'shm' entry", map_keys, ARRAY_SIZE(map_keys) };
 
@@ -1191,8 +1223,15 @@ static void vms_item(struct loader *ld, void *obj, size_t i)
 	vm = topology_add_vm(t);
 	vm->pos = pos;
 	/* the mappings grow in the loader's array, then move to the arena at their size */
+	ld->ngiven = 0;
 	read_schema(ld, &vm_schema, vm, &pos);
-	vm->maps = arena_memdup(&t->arena, ld->maps, vm->nmaps * sizeof(*vm->maps));
+	/* the mappings, then their given `at` and `size`: mapping_given() */
+	vm->maps = arena_alloc(&t->arena, vm->nmaps * sizeof(*vm->maps) +
+				       ld->ngiven * sizeof(*ld->given));
+	if (vm->nmaps)
+		memcpy(vm->maps, ld->maps, vm->nmaps * sizeof(*vm->maps));
+	if (ld->ngiven)
+		memcpy(vm->maps + vm->nmaps, ld->given, ld->ngiven * sizeof(*ld->given));
 	topology_link_vm(t, vm);
 }
 
@@ -1399,6 +1438,7 @@ int load_topology(struct topology *t, struct diag_set *d)
 	}
 	evstream_release(&ld.es);
 	free(ld.maps);
+	free(ld.given);
 	topology_gather_members(t);
 	ld.ev = &no_event;
 	if (ld.failed)

@@ -47,8 +47,8 @@ static void size_regions(struct topology *t)
 				       dc->align.v : PAGE_SIZE;
 		r->size_from = dc->size.pos.set && dc->size.v ? &dc->size : NULL;
 		for (j = 0; j < r->nmembers && !r->size_from; j++)
-			if (r->members[j]->size.pos.set && r->members[j]->size.v)
-				r->size_from = &r->members[j]->size;
+			if (mapping_given(r->members[j])->size.pos.set && mapping_given(r->members[j])->size.v)
+				r->size_from = &mapping_given(r->members[j])->size;
 		r->eff_size = r->size_from ? r->size_from->v : 0;
 	}
 }
@@ -81,10 +81,10 @@ static void place_guest(const struct topology *t, struct vm *vm)
 		struct mapping *m = &vm->maps[i];
 		uint64_t size = mapping_size(m);
 		/* out of the address space: address-overflow; not a usable mapping */
-		/* gaddr is at.v: a given address is its own */
-		m->placed = m->at.pos.set && m->at.v < limit && limit - m->at.v >= size;
+		/* gaddr is `at` as written: a given address is its own */
+		m->placed = mapping_given(m)->at_pos.set && m->gaddr < limit && limit - m->gaddr >= size;
 		if (m->placed)
-			add_range(&obs, &nobs, &alloc, m->at.v, size);
+			add_range(&obs, &nobs, &alloc, m->gaddr, size);
 	}
 	for (i = 0; i < vm_ex(vm)->npt_iomem; i++)
 		if (vm_ex(vm)->pt_iomem[i].ok)
@@ -110,7 +110,7 @@ static void place_guest(const struct topology *t, struct vm *vm)
 		struct mapping *m = &vm->maps[i];
 		uint64_t size = mapping_size(m), align;
 
-		if (m->at.pos.set || m->dup || !m->region || !size || !vm->k->memory.pos.set)
+		if (mapping_given(m)->at_pos.set || m->dup || !m->region || !size || !vm->k->memory.pos.set)
 			continue;
 		align = m->region->eff_align ? m->region->eff_align : PAGE_SIZE;
 		if (static_shm && mapping_is_owner(m))

@@ -52,6 +52,7 @@ static void vm_release(struct vm *vm)
 const struct vm_extra vm_no_extra;
 
 const struct vm_keys vm_no_keys = { .vcpus = { .v = 1 } };
+const struct mapping_given mapping_none_given;
 
 struct vm_keys *vm_keys_own(struct topology *t, struct vm *vm)
 {
@@ -149,7 +150,7 @@ void topology_link_vm(struct topology *t, struct vm *vm)
 			ALLOC_GROW(t->mapped, t->nmapped + 1, t->mapped_alloc);
 			t->mapped[t->nmapped++] = r;
 		}
-		m->member_index = (uint32_t)r->nmembers++;
+		r->nmembers++;
 	}
 }
 
@@ -162,12 +163,13 @@ void topology_gather_members(struct topology *t)
 	for (i = 0; i < t->nregions; i++) {
 		t->regions[i]->members = all + at;
 		at += t->regions[i]->nmembers;
+		t->regions[i]->nmembers = 0;	/* counted again as they are put in */
 	}
 	for (i = 0; i < t->nvms; i++)
 		for (j = 0; j < t->vms[i]->nmaps; j++) {
 			struct mapping *m = &t->vms[i]->maps[j];
 			if (m->region && !m->dup)
-				m->region->members[m->member_index] = m;
+				m->region->members[m->region->nmembers++] = m;
 		}
 }
 
@@ -360,6 +362,22 @@ const struct mapping *mapping_first(const struct mapping *m)
 	return f;
 }
 
+size_t mapping_member_index(const struct mapping *m)
+{
+	struct mapping *const *mem = m->region->members;
+	size_t lo = 0, hi = m->region->nmembers;
+
+	/* members are in file order of their VMs, one per VM */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (mem[mid]->vm->index < m->vm->index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 bool mapping_is_owner(const struct mapping *m)
 {
 	return m->region && m->region->owner == m->vm;
@@ -367,12 +385,16 @@ bool mapping_is_owner(const struct mapping *m)
 
 uint64_t mapping_size(const struct mapping *m)
 {
-	return m->size.pos.set ? m->size.v : m->region ? m->region->eff_size : 0;
+	const struct mapping_given *g = mapping_given(m);
+
+	return g->size.pos.set ? g->size.v : m->region ? m->region->eff_size : 0;
 }
 
 const struct srcpos *mapping_addr_pos(const struct mapping *m)
 {
-	return m->at.pos.set ? &m->at.pos : &m->id_pos;
+	const struct mapping_given *g = mapping_given(m);
+
+	return g->at_pos.set ? &g->at_pos : &m->id_pos;
 }
 
 const struct srcpos *region_pos(const struct region *r)

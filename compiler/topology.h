@@ -112,27 +112,32 @@ extern const struct vm_extra vm_no_extra;
 
 /*
  * One `shm` entry: a VM maps a region at a guest address. A topology holds
- * up to a few hundred thousand: pointers first, the index in 32 bits (a
- * 64 MiB input has fewer than 2^32 entries), 64 bytes in all. The guest
- * address is one field under two names: `at` as written (at.pos.set when
- * given), `gaddr` once resolved, the written one or the one placement chose.
+ * up to a few hundred thousand: 40 bytes each. What an entry writes itself
+ * beyond its ID, `at` and `size`, is in a mapping_given that only entries
+ * giving one of them have: mapping_given().
  */
 struct mapping {
 	struct vm *vm;
 	struct region *region;
-	union {
-		struct num_at at;	/* explicit guest address */
-		uint64_t gaddr;		/* resolved: the guest address (at.v) */
-	};
+	uint64_t gaddr;		/* `at` as written, then the one placement chose */
 	struct srcpos id_pos;	/* the ID: mapping_id() */
-	struct num_at size;	/* explicit size */
-	uint32_t member_index;	/* in region->members */
+	uint32_t given;		/* 1 + its mapping_given in its VM's block; 0: none */
 	bool dup;		/* the same VM mapped this ID earlier: mapping_first() */
 	bool placed;		/* gaddr is known (explicit, or placed) */
 	bool no_room;		/* guest placement was tried and found no room */
 };
 
-_Static_assert(offsetof(struct num_at, v) == 0, "a mapping's gaddr is its at.v");
+/*
+ * A mapping's `at` and `size`: at_pos.set when `at` was given and parsed
+ * (its value is the mapping's gaddr), size.pos.set likewise. A VM's are in
+ * one block right after its mappings (vm->maps + vm->nmaps).
+ */
+struct mapping_given {
+	struct srcpos at_pos;
+	struct num_at size;
+};
+/* the given of a mapping that gives neither: nothing */
+extern const struct mapping_given mapping_none_given;
 
 struct vm {
 	struct srcpos pos;	/* the sequence item */
@@ -300,6 +305,8 @@ bool topology_uses_pool(const struct topology *t);
 uint64_t topology_guest_limit(const struct topology *t);
 
 bool mapping_is_owner(const struct mapping *m);
+/* the index of m's VM in its region's members (m linked, not a dup) */
+size_t mapping_member_index(const struct mapping *m);
 /* the region ID the mapping gives: "" where it is missing or invalid (reported) */
 static inline const char *mapping_id(const struct mapping *m)
 {
@@ -309,6 +316,13 @@ static inline const char *mapping_id(const struct mapping *m)
 const struct mapping *mapping_first(const struct mapping *m);
 /* the mapping's size: its own when given, else its region's size in force; 0 while unknown */
 uint64_t mapping_size(const struct mapping *m);
+/* the mapping's `at` and `size` as written; mapping_none_given when neither */
+static inline const struct mapping_given *mapping_given(const struct mapping *m)
+{
+	if (!m->given)
+		return &mapping_none_given;
+	return (const struct mapping_given *)(m->vm->maps + m->vm->nmaps) + (m->given - 1);
+}
 /* where to point for address problems: `at` when explicit, else the ID */
 const struct srcpos *mapping_addr_pos(const struct mapping *m);
 /* the region's anchor: its first mapping's ID, else its `regions` key */
