@@ -301,7 +301,7 @@ static void check_alignment(const struct topology *t, struct diag_set *d)
 			const struct mapping *m = &vm->maps[j];
 			const struct mapping_given *g = mapping_given(m);
 			const struct num_at at = { m->gaddr, g->at_pos };
-			uint64_t a = m->region ? m->region->eff_align : PAGE_SIZE;
+			uint64_t a = m->region ? region_align(m->region) : PAGE_SIZE;
 			want_multiple(d, &g->size, PAGE_SIZE, "size", " (a page)");
 			want_multiple(d, &at, a, "guest address",
 				      a > PAGE_SIZE ? " (the region's align)" : " (a page)");
@@ -314,8 +314,8 @@ static void check_alignment(const struct topology *t, struct diag_set *d)
 			       "align %s of region '%s' must be a power of two of at least 4 KiB",
 			       hex(r->decl->align.v), q(r->id));
 		want_multiple(d, &r->decl->size, PAGE_SIZE, "size", " (a page)");
-		want_multiple(d, &r->decl->host, r->eff_align, "host address",
-			      r->eff_align > PAGE_SIZE ? " (the region's align)" : " (a page)");
+		want_multiple(d, &r->decl->host, region_align(r), "host address",
+			      region_align(r) > PAGE_SIZE ? " (the region's align)" : " (a page)");
 	}
 }
 
@@ -450,7 +450,7 @@ static void check_guest_space_exhausted(const struct topology *t, struct diag_se
 			report(d, C_GUEST_SPACE_EXHAUSTED, &m->id_pos,
 			       "no room for '%s' (%s, aligned to %s) in the guest address space of "
 			       "'%s'; give it an explicit 'at'", q(mapping_id(m)), hsize(mapping_size(m)),
-			       hsize(m->region->eff_align), vname(vm));
+			       hsize(region_align(m->region)), vname(vm));
 		}
 	}
 }
@@ -553,19 +553,20 @@ static void check_guest_ram_overlap(const struct topology *t, struct diag_set *d
 		return;
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *vm = t->vms[i];
+		struct range ram[2];
+		guest_ram(t, vm, ram);
 		for (j = 0; j < vm->nmaps; j++) {
 			const struct mapping *m = &vm->maps[j];
 			if (!usable(m) || !vm->k->memory.pos.set)
 				continue;
 			for (k = 0; k < 2; k++) {
-				if (!ranges_overlap(m->gaddr, mapping_size(m), vm->ram[k].base, vm->ram[k].size))
+				if (!ranges_overlap(m->gaddr, mapping_size(m), ram[k].base, ram[k].size))
 					continue;
 				report(d, C_GUEST_RAM_OVERLAP, mapping_addr_pos(m),
 				       "'%s' at %s-%s overlaps the RAM of VM '%s' "
 				       "(%s-%s, %s)", q(mapping_id(m)), hex(m->gaddr),
 				       hex(m->gaddr + mapping_size(m) - 1), vname(vm),
-				       hex(vm->ram[k].base),
-				       hex(vm->ram[k].base + vm->ram[k].size - 1),
+				       hex(ram[k].base), hex(ram[k].base + ram[k].size - 1),
 				       hsize(vm->k->memory.v));
 				break;
 			}
@@ -648,14 +649,16 @@ static void check_static_shm_owner_range(const struct topology *t, struct diag_s
 		return;
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *vm = t->vms[i];
-		struct range mods = guest_module_area(vm);
+		struct range mods = guest_module_area(t, vm);
+		struct range ram[2];
+		guest_ram(t, vm, ram);
 		for (j = 0; j < vm->nmaps; j++) {
 			const struct mapping *m = &vm->maps[j];
 			bool in;
 			if (!usable(m) || !vm->k->memory.pos.set)
 				continue;
-			in = inside(m->gaddr, mapping_size(m), &vm->ram[0]) ||
-			     inside(m->gaddr, mapping_size(m), &vm->ram[1]);
+			in = inside(m->gaddr, mapping_size(m), &ram[0]) ||
+			     inside(m->gaddr, mapping_size(m), &ram[1]);
 			if (mapping_is_owner(m) && !in)
 				report(d, C_STATIC_SHM_OWNER_RANGE, mapping_addr_pos(m),
 				       "'%s' at %s is owned by '%s' but not inside its RAM: "
@@ -670,8 +673,8 @@ static void check_static_shm_owner_range(const struct topology *t, struct diag_s
 				       vname(vm), vm->k->ramdisk.s ? " and ramdisk" : "", hex(mods.base),
 				       hex(mods.base + mods.size - 1));
 			else if (!mapping_is_owner(m) &&
-				 (ranges_overlap(m->gaddr, mapping_size(m), vm->ram[0].base, vm->ram[0].size) ||
-				  ranges_overlap(m->gaddr, mapping_size(m), vm->ram[1].base, vm->ram[1].size)))
+				 (ranges_overlap(m->gaddr, mapping_size(m), ram[0].base, ram[0].size) ||
+				  ranges_overlap(m->gaddr, mapping_size(m), ram[1].base, ram[1].size)))
 				report(d, C_STATIC_SHM_OWNER_RANGE, mapping_addr_pos(m),
 				       "'%s' at %s is borrowed by '%s' but overlaps its RAM: a "
 				       "borrower's range must lie outside its RAM", q(mapping_id(m)),
@@ -777,7 +780,7 @@ static void check_pool_exhausted(const struct topology *t, struct diag_set *d)
 		dg = report(d, C_POOL_EXHAUSTED, region_pos(r),
 			    "region '%s' does not fit in the pool: it needs %s aligned to %s; "
 			    "%s is free, the largest free block is %s", q(r->id), hsize(r->eff_size),
-			    hsize(r->eff_align), hsize(r->pool_miss->free_total),
+			    hsize(region_align(r)), hsize(r->pool_miss->free_total),
 			    hsize(r->pool_miss->largest_free));
 		diag_note(dg, &t->pool_size.pos, "the pool holds %s", hsize(t->pool_size.v));
 	}

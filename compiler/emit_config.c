@@ -156,7 +156,7 @@ static void region_doc(const struct region *r, struct dw *w)
 	}
 	if (r->host_placed)
 		key_hex(w, "host", r->host_base);
-	key_hex(w, "align", r->eff_align ? r->eff_align : PAGE_SIZE);
+	key_hex(w, "align", region_align(r));
 	opt_str(w, "description", &r->decl->description);
 	dw_key(w, "x-members");
 	dw_array(w, false);

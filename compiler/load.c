@@ -28,6 +28,8 @@ struct loader {
 	struct mapping_given *given;	/* and their `at` and `size`: mapping->given */
 	size_t given_alloc;
 	uint32_t ngiven;
+	struct str_at *deps;	/* and its depends_on */
+	size_t deps_alloc;
 };
 
 /* A key reader: consumes the value node of one key of a schema mapping. */
@@ -817,7 +819,8 @@ static void depends_item(struct loader *ld, void *obj, size_t i)
 	(void)i;
 	if (!read_scalar(ld, "depends_on", "a VM name", &s))
 		return;
-	ALLOC_GROW(vm->depends_on, vm->ndepends_on + 1, vm->depends_on_alloc);
+	ALLOC_GROW(ld->deps, vm->ndepends_on + 1, ld->deps_alloc);
+	vm->depends_on = ld->deps;
 	vm->depends_on[vm->ndepends_on++] = s;
 }
 
@@ -1232,6 +1235,9 @@ static void vms_item(struct loader *ld, void *obj, size_t i)
 		memcpy(vm->maps, ld->maps, vm->nmaps * sizeof(*vm->maps));
 	if (ld->ngiven)
 		memcpy(vm->maps + vm->nmaps, ld->given, ld->ngiven * sizeof(*ld->given));
+	if (vm->ndepends_on)
+		vm->depends_on = arena_memdup(&t->arena, ld->deps,
+					      vm->ndepends_on * sizeof(*vm->depends_on));
 	topology_link_vm(t, vm);
 }
 
@@ -1439,6 +1445,7 @@ int load_topology(struct topology *t, struct diag_set *d)
 	evstream_release(&ld.es);
 	free(ld.maps);
 	free(ld.given);
+	free(ld.deps);
 	topology_gather_members(t);
 	ld.ev = &no_event;
 	if (ld.failed)

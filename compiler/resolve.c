@@ -26,8 +26,6 @@ static void link_names(struct topology *t)
 		for (j = 0; j < vm->ndepends_on; j++)
 			vm->deps[j] = topology_find_vm(t, vm->depends_on[j].s);
 	}
-	for (i = 0; i < t->nvms; i++)
-		guest_ram(t, t->vms[i]);
 }
 
 /*
@@ -43,8 +41,10 @@ static void size_regions(struct topology *t)
 		struct region *r = t->regions[i];
 		const struct region_decl *dc = r->decl;
 
-		r->eff_align = dc->align.pos.set && is_pow2(dc->align.v) && dc->align.v >= PAGE_SIZE ?
-				       dc->align.v : PAGE_SIZE;
+		uint64_t align = dc->align.pos.set && is_pow2(dc->align.v) && dc->align.v >= PAGE_SIZE ?
+					 dc->align.v : PAGE_SIZE;
+
+		r->align_shift = (uint8_t)__builtin_ctzll(align);
 		r->size_from = dc->size.pos.set && dc->size.v ? &dc->size : NULL;
 		for (j = 0; j < r->nmembers && !r->size_from; j++)
 			if (mapping_given(r->members[j])->size.pos.set && mapping_given(r->members[j])->size.v)
@@ -68,13 +68,15 @@ static void add_range(struct range **v, size_t *n, size_t *alloc, uint64_t base,
 static void place_guest(const struct topology *t, struct vm *vm)
 {
 	struct named_range res[MAX_RESERVED];
-	struct range win[MAX_WINDOWS], ram0 = vm->ram[0];
+	struct range win[MAX_WINDOWS], ram[2], ram0;
 	uint64_t limit = topology_guest_limit(t);
 	struct range *obs = NULL;
 	struct freelist low, high;
 	size_t nres, nwin, nobs = 0, alloc = 0, nfixed, i;
 	bool static_shm = t->backend == BACKEND_STATIC_SHM;
 
+	guest_ram(t, vm, ram);
+	ram0 = ram[0];
 	nres = guest_reserved(t, vm, res);
 	nwin = guest_windows(t, vm, win);
 	for (i = 0; i < vm->nmaps; i++) {
@@ -95,15 +97,15 @@ static void place_guest(const struct topology *t, struct vm *vm)
 	 * modules libxc loads there are in their way
 	 */
 	if (static_shm) {
-		struct range mods = guest_module_area(vm);
+		struct range mods = guest_module_area(t, vm);
 		add_range(&obs, &nobs, &alloc, mods.base, mods.size);
 	}
 	nfixed = nobs;
 	freelist_init(&high, &ram0, 1, obs, nfixed);
 	for (i = 0; i < nres; i++)
 		add_range(&obs, &nobs, &alloc, res[i].base, res[i].size);
-	add_range(&obs, &nobs, &alloc, vm->ram[0].base, vm->ram[0].size);
-	add_range(&obs, &nobs, &alloc, vm->ram[1].base, vm->ram[1].size);
+	add_range(&obs, &nobs, &alloc, ram[0].base, ram[0].size);
+	add_range(&obs, &nobs, &alloc, ram[1].base, ram[1].size);
 	freelist_init(&low, win, nwin, obs, nobs);
 
 	for (i = 0; i < vm->nmaps; i++) {
@@ -112,7 +114,7 @@ static void place_guest(const struct topology *t, struct vm *vm)
 
 		if (mapping_given(m)->at_pos.set || m->dup || !m->region || !size || !vm->k->memory.pos.set)
 			continue;
-		align = m->region->eff_align ? m->region->eff_align : PAGE_SIZE;
+		align = region_align(m->region);
 		if (static_shm && mapping_is_owner(m))
 			m->placed = freelist_take_high(&high, size, align, &m->gaddr);
 		else
@@ -125,25 +127,20 @@ static void place_guest(const struct topology *t, struct vm *vm)
 }
 
 /* a region to place in the pool, with its place in the order: (owner's start index, file order) */
-struct host_todo {
-	uint64_t key;
-	struct region *r;
-};
-
-static int cmp_host_todo(const void *pa, const void *pb)
+/* the owner's start index of a region to place in the pool; 0 without one */
+static uint32_t host_rank(const struct region *r)
 {
-	const struct host_todo *a = pa, *b = pb;
-
-	return a->key < b->key ? -1 : a->key > b->key;
+	return r->owner ? r->owner->start_index : 0;
 }
 
 /*
  * Places the regions without `host` in the pool (spec 3, host placement),
- * fixed ranges first; the ones that find no room get a pool_miss.
+ * fixed ranges first, then in start order of their owners and file order;
+ * the ones that find no room get a pool_miss.
  */
 static void place_hosts(struct topology *t)
 {
-	struct host_todo *todo;
+	uint32_t *first, *todo;
 	struct range *obs = NULL, pool;
 	struct freelist fl;
 	size_t i, ntodo = 0, nobs = 0, obs_alloc = 0;
@@ -156,22 +153,34 @@ static void place_hosts(struct topology *t)
 	if (!topology_uses_pool(t) || !t->has_pool || !t->pool_base.pos.set || !t->pool_size.pos.set)
 		return;
 	pool = (struct range){ t->pool_base.v, t->pool_size.v };
-	todo = xmalloc(sizeof(*todo) * (t->nmapped + 1));
+	/*
+	 * The order is a counting sort by owner start index over t->mapped,
+	 * which is in file order: 4 bytes a VM and a region, where a sort of
+	 * (key, region) pairs took 32 (its own and qsort's copy).
+	 */
+	first = xcalloc(t->nvms + 1, sizeof(*first));
 	for (i = 0; i < t->nmapped; i++) {
 		struct region *r = t->mapped[i];
 		if (r->decl->host.pos.set)
 			add_range(&obs, &nobs, &obs_alloc, r->decl->host.v, r->eff_size);
-		else if (r->eff_size)
-			todo[ntodo++] = (struct host_todo){
-				(uint64_t)(r->owner ? r->owner->start_index : 0) << 32 | r->file_order, r
-			};
+		else if (r->eff_size) {
+			first[host_rank(r) + 1]++;
+			ntodo++;
+		}
 	}
-	/* in start order of the owners, then file order; the keys are unique */
+	for (i = 0; i < t->nvms; i++)
+		first[i + 1] += first[i];
+	todo = xmalloc(sizeof(*todo) * (ntodo + 1));
+	for (i = 0; i < t->nmapped; i++) {
+		struct region *r = t->mapped[i];
+		if (!r->decl->host.pos.set && r->eff_size)
+			todo[first[host_rank(r)]++] = (uint32_t)i;
+	}
+	free(first);
 	freelist_init(&fl, &pool, 1, obs, nobs);
-	qsort(todo, ntodo, sizeof(*todo), cmp_host_todo);
 	for (i = 0; i < ntodo; i++) {
-		struct region *r = todo[i].r;
-		uint64_t align = r->eff_align ? r->eff_align : PAGE_SIZE;
+		struct region *r = t->mapped[todo[i]];
+		uint64_t align = region_align(r);
 		r->host_placed = freelist_take_low(&fl, r->eff_size, align, &r->host_base);
 		if (!r->host_placed) {
 			struct pool_miss *miss = arena_alloc(&t->arena, sizeof(*miss));

@@ -45,7 +45,6 @@ static void vm_release(struct vm *vm)
 			free(ex->xl[i].items);
 		free(ex->xl);
 	}
-	free(vm->depends_on);
 	free(vm->deps);
 }
 
@@ -140,11 +139,11 @@ void topology_link_vm(struct topology *t, struct vm *vm)
 		r = m->region;	/* the loader's, from a valid ID */
 		if (!r)
 			continue;	/* invalid ID, reported by the loader */
-		if (r->last_map && r->last_map->vm == vm) {
+		if (r->last_vm == vm->index + 1) {
 			m->dup = true;
 			continue;
 		}
-		r->last_map = m;
+		r->last_vm = vm->index + 1;
 		if (!r->nmembers) {
 			r->file_order = t->nmapped;
 			ALLOC_GROW(t->mapped, t->nmapped + 1, t->mapped_alloc);

@@ -151,9 +151,8 @@ struct vm {
 	};
 	struct vm_extra *extra;	/* passthrough and raw xl keys: read vm_ex(); NULL when none */
 
-	struct str_at *depends_on;
+	struct str_at *depends_on;	/* in the arena */
 	struct vm **deps;	/* resolved depends_on, NULL where unknown */
-	size_t depends_on_alloc;
 	uint32_t ndepends_on;
 
 	uint32_t nmaps;
@@ -166,7 +165,6 @@ struct vm {
 
 	/* resolved */
 	uint32_t start_index;
-	struct range ram[2];	/* RAM0/low and RAM1/high; size 0 when none */
 };
 
 /* What a `regions` entry gives; most regions of a large topology have none. */
@@ -198,16 +196,16 @@ struct region {
 	/* resolved */
 	uint64_t eff_size;	/* the size in force; 0 while unknown */
 	const struct num_at *size_from;	/* where eff_size is given; NULL when nowhere */
-	uint64_t eff_align;
 	struct vm *owner;	/* explicit if valid, else the default owner */
 	uint64_t host_base;
 	const struct pool_miss *pool_miss;	/* NULL unless host placement found no room */
-	struct mapping *last_map;	/* linking scratch: latest mapping seen */
 
 	uint32_t nmembers;
 	uint32_t index;		/* order of first sighting, see topology.regions */
 	uint32_t owner_index;	/* the owner's in members */
 	uint32_t file_order;	/* by first mapping; UINT32_MAX when unmapped */
+	uint32_t last_vm;	/* linking scratch: 1 + index of the latest VM mapping it */
+	uint8_t align_shift;	/* the alignment in force, 2^align_shift; 0 while unknown: region_align() */
 	bool declared;		/* has a `regions` entry */
 	bool owner_explicit;	/* owner is a valid explicit owner */
 	bool host_placed;	/* host_base is known (fixed, or placed in the pool) */
@@ -305,6 +303,11 @@ bool topology_uses_pool(const struct topology *t);
 uint64_t topology_guest_limit(const struct topology *t);
 
 bool mapping_is_owner(const struct mapping *m);
+/* the region's alignment in force; a page while unknown */
+static inline uint64_t region_align(const struct region *r)
+{
+	return r->align_shift ? (uint64_t)1 << r->align_shift : PAGE_SIZE;
+}
 /* the index of m's VM in its region's members (m linked, not a dup) */
 size_t mapping_member_index(const struct mapping *m);
 /* the region ID the mapping gives: "" where it is missing or invalid (reported) */

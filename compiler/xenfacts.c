@@ -96,27 +96,29 @@ static uint64_t x86_low_ceiling(const struct vm *vm)
 	return vm->type == VM_HVM ? HVM_BELOW_4G_RAM_END : PVH_BELOW_4G_RAM_END;
 }
 
-void guest_ram(const struct topology *t, struct vm *vm)
+void guest_ram(const struct topology *t, const struct vm *vm, struct range ram[2])
 {
 	uint64_t mem = vm->k->memory.pos.set ? vm->k->memory.v : 0, low;
 
-	memset(vm->ram, 0, sizeof(vm->ram));
 	if (t->arch == ARCH_ARM64) {
 		low = mem < GUEST_RAM0_SIZE ? mem : GUEST_RAM0_SIZE;
-		vm->ram[0] = (struct range){ GUEST_RAM0_BASE, low };
-		vm->ram[1] = (struct range){ GUEST_RAM1_BASE, mem - low };
+		ram[0] = (struct range){ GUEST_RAM0_BASE, low };
+		ram[1] = (struct range){ GUEST_RAM1_BASE, mem - low };
 	} else {
 		uint64_t ceil = x86_low_ceiling(vm);
 		low = mem < ceil ? mem : ceil;
-		vm->ram[0] = (struct range){ 0, low };
-		vm->ram[1] = (struct range){ X86_4G, mem - low };
+		ram[0] = (struct range){ 0, low };
+		ram[1] = (struct range){ X86_4G, mem - low };
 	}
 }
 
-struct range guest_module_area(const struct vm *vm)
+struct range guest_module_area(const struct topology *t, const struct vm *vm)
 {
 	uint64_t size = MODULES_DTB + (vm->k->ramdisk.s ? MODULES_RAMDISK : 0);
-	const struct range *ram0 = &vm->ram[0];
+	struct range ram[2];
+	const struct range *ram0 = &ram[0];
+
+	guest_ram(t, vm, ram);
 
 	if (ram0->size >= 128 * MiB + size)
 		return (struct range){ ram0->base + 128 * MiB, size };
@@ -180,12 +182,14 @@ size_t guest_reserved(const struct topology *t, const struct vm *vm, struct name
 size_t guest_windows(const struct topology *t, const struct vm *vm, struct range *out)
 {
 	uint64_t limit = topology_guest_limit(t), start;
+	struct range ram[2];
 
 	if (t->arch == ARCH_ARM64) {
 		memcpy(out, arm64_windows, sizeof(arm64_windows));
 		return ARRAY_SIZE(arm64_windows);
 	}
-	start = vm->ram[1].size ? vm->ram[1].base + vm->ram[1].size : X86_4G;
+	guest_ram(t, vm, ram);
+	start = ram[1].size ? ram[1].base + ram[1].size : X86_4G;
 	if (!align_up(start, GiB, &start))
 		return 0;
 	/* hvmloader may move 64-bit PCI BARs right above RAM */
@@ -200,13 +204,16 @@ size_t guest_windows(const struct topology *t, const struct vm *vm, struct range
 size_t guest_extended_space(const struct topology *t, const struct vm *vm,
 			    struct named_range *out)
 {
+	struct range ram[2];
+
 	if (t->arch != ARCH_ARM64)
 		return 0;
-	out[0] = (struct named_range){ vm->ram[0].base + vm->ram[0].size,
-				       GUEST_RAM0_SIZE - vm->ram[0].size, "RAM0", false };
-	out[1] = (struct named_range){ vm->ram[1].base + vm->ram[1].size,
-				       GUEST_RAM1_SIZE - (vm->ram[1].size < GUEST_RAM1_SIZE ?
-							  vm->ram[1].size : GUEST_RAM1_SIZE),
+	guest_ram(t, vm, ram);
+	out[0] = (struct named_range){ ram[0].base + ram[0].size,
+				       GUEST_RAM0_SIZE - ram[0].size, "RAM0", false };
+	out[1] = (struct named_range){ ram[1].base + ram[1].size,
+				       GUEST_RAM1_SIZE - (ram[1].size < GUEST_RAM1_SIZE ?
+							  ram[1].size : GUEST_RAM1_SIZE),
 				       "RAM1", false };
 	return 2;
 }

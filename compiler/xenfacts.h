@@ -31,8 +31,12 @@ struct named_range {
 #define MAX_RESERVED 16
 #define MAX_WINDOWS 3
 
-/* Fills vm->ram from its memory size, type and the arch (spec 3, "Guest RAM"). */
-void guest_ram(const struct topology *t, struct vm *vm);
+/*
+ * The VM's RAM from its memory size, type and the arch (spec 3, "Guest
+ * RAM"): ram[0] RAM0 (arm64) or below 4 GiB (x86), ram[1] RAM1 or above;
+ * size 0 when none. Worked out where needed, not kept in every VM.
+ */
+void guest_ram(const struct topology *t, const struct vm *vm, struct range ram[2]);
 /*
  * True when the VM has virtual PCI: on arm64 libxl turns it on for a domU
  * given PCI devices (xl `pci`), the only way a topology can ask for it.
@@ -54,7 +58,7 @@ bool wants_guest_dtb(const struct topology *t, const struct vm *vm);
  */
 #define MODULES_DTB (2 * MiB)
 #define MODULES_RAMDISK (32 * MiB)
-struct range guest_module_area(const struct vm *vm);
+struct range guest_module_area(const struct topology *t, const struct vm *vm);
 /* The reserved guest ranges of this VM (arch, GIC version, type, vPCI); returns count. */
 size_t guest_reserved(const struct topology *t, const struct vm *vm, struct named_range *out);
 /* Where auto-placed mappings may go, in the order tried; returns count. */
