@@ -5,7 +5,8 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 # GRAPHVIZ=no: graph renders through the dot program instead of libgvc (cross builds)
 GRAPHVIZ ?= yes
-PKGS := yaml-0.1 jansson nettle $(if $(filter yes,$(GRAPHVIZ)),libgvc)
+PKGS := yaml-0.1 jansson nettle
+GVC_PKGS := $(if $(filter yes,$(GRAPHVIZ)),libgvc)
 XEN_PKGS := xenlight xenstore xentoollog
 
 # -std=c11 plus dtc's extra warnings (STYLE.md 11)
@@ -16,8 +17,10 @@ WARNINGS := -Wall -Wextra -Werror -Wpointer-arith -Wcast-qual -Wnested-externs \
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Icompiler -Iruntime \
 	$(if $(filter yes,$(GRAPHVIZ)),-DHAVE_GVC) \
-	$(patsubst -I%,-isystem %,$(shell $(PKG_CONFIG) --cflags $(PKGS)))
-LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lfdt -pthread
+	$(patsubst -I%,-isystem %,$(shell $(PKG_CONFIG) --cflags $(PKGS) $(GVC_PKGS)))
+LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lfdt -pthread -ldl
+# Graphviz and Xen are opened when a command needs them (compiler/dynlib.h), not linked
+GVC_LIBS := $(if $(GVC_PKGS),$(shell $(PKG_CONFIG) --libs $(GVC_PKGS)))
 # library headers are system headers, even from a cross sysroot: their warnings are not ours
 XEN_CFLAGS := $(patsubst -I%,-isystem %,$(shell $(PKG_CONFIG) --cflags $(XEN_PKGS)))
 XEN_LIBS := $(shell $(PKG_CONFIG) --libs $(XEN_PKGS))
@@ -55,7 +58,18 @@ xenshm-compose: $(BUILD)/xenshm-compose FORCE
 
 $(BUILD)/xenshm-compose: $(OBJS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LIBS) $(XEN_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
+
+# the sonames those libraries have here, as the link would bind them: a probe
+# linked against them (same -L, sysroot and arch) lists them, libc aside
+probe_sonames = $(CC) $(LDFLAGS) -shared -Wl,--no-as-needed -o $@.probe.so $(1) && \
+	readelf -d $@.probe.so | sed -n 's/.*(NEEDED).*\[\(.*\)\]/"\1",/p' | grep -v '"libc\.so' | tr '\n' ' '
+$(BUILD)/sonames.h: Makefile | $(BUILD)
+	@echo "  GEN     $@"
+	$(Q)xen=$$($(call probe_sonames,$(XEN_LIBS))) && \
+	gvc=$$($(if $(GVC_LIBS),$(call probe_sonames,$(GVC_LIBS)))) && \
+	printf '#define XEN_SONAMES %s\n#define GVC_SONAMES %s\n' "$$xen" "$$gvc" >$@.tmp && \
+	rm -f $@.probe.so && mv -f $@.tmp $@
 
 # runtime/status.c reads the journal against domains without calling Xen: unit-tested
 # guest/xenshm_channel.h (header-only) is tested over normal memory with two threads
@@ -74,10 +88,13 @@ $(BUILD)/%.o: compiler/%.c $(wildcard compiler/*.h compiler/*.def) | $(BUILD)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+$(BUILD)/cmd_graph.o: $(BUILD)/sonames.h
+$(BUILD)/cmd_graph.o: ALL_CFLAGS += -I$(BUILD)
+
 # only runtime/xen.c sees Xen's headers (STYLE.md 6)
-$(BUILD)/rt_xen.o: runtime/xen.c $(wildcard runtime/*.h compiler/*.h compiler/*.def) | $(BUILD)
+$(BUILD)/rt_xen.o: runtime/xen.c $(wildcard runtime/*.h compiler/*.h compiler/*.def) $(BUILD)/sonames.h | $(BUILD)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) $(XEN_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -I$(BUILD) $(XEN_CFLAGS) -c -o $@ $<
 
 $(BUILD)/rt_%.o: runtime/%.c $(wildcard runtime/*.h compiler/*.h compiler/*.def) | $(BUILD)
 	@echo "  CC      $<"
@@ -144,13 +161,13 @@ distclean:
 # libFuzzer on the whole pipeline under random severity flags (clang): `make fuzz FUZZ_SECONDS=60`
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	$(shell $(PKG_CONFIG) --cflags $(PKGS)) $(XEN_CFLAGS) -Icompiler -Iruntime \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS) $(GVC_PKGS)) $(XEN_CFLAGS) -Icompiler -Iruntime -I$(BUILD) \
 	$(if $(filter yes,$(GRAPHVIZ)),-DHAVE_GVC)
 FUZZ_SRCS := tests/fuzz/fuzz_compile.c $(filter-out compiler/main.c,$(COMPILER_SRCS)) \
 	runtime/records.c runtime/xen.c
-build/fuzz/fuzz_compile: $(FUZZ_SRCS) $(wildcard compiler/*.h compiler/*.def runtime/*.h)
+build/fuzz/fuzz_compile: $(FUZZ_SRCS) $(wildcard compiler/*.h compiler/*.def runtime/*.h) $(BUILD)/sonames.h
 	mkdir -p build/fuzz
-	clang $(FUZZ_FLAGS) -o $@ $(FUZZ_SRCS) $(LIBS) $(XEN_LIBS)
+	clang $(FUZZ_FLAGS) -o $@ $(FUZZ_SRCS) $(LIBS)
 
 .PHONY: fuzz
 fuzz: build/fuzz/fuzz_compile
