@@ -1,8 +1,15 @@
 /* Streaming JSON and YAML documents: see docwriter.h. */
 #include "docwriter.h"
+#include "parallel.h"
+#include "util.h"
 
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define DW_BUF (1 << 16)		/* a writer's buffer: stdio and SHA-256 take blocks of it */
+#define DW_CHUNK (128 << 10)		/* dw_items: bytes a chunk aims at */
 
 /* ---- JSON: jansson's output, byte for byte ---- */
 
@@ -22,9 +29,17 @@ static void flush(struct dw *w, const char *s, size_t n)
  */
 static void out_slow(struct dw *w, const char *s, size_t n)
 {
+	if (w->segment) {	/* a chunk's writer keeps it all: dw_items hands it on */
+		while (w->used + n > w->cap)
+			w->cap *= 2;
+		w->buf = xrealloc(w->buf, w->cap);
+		memcpy(w->buf + w->used, s, n);
+		w->used += n;
+		return;
+	}
 	flush(w, w->buf, w->used);
 	w->used = 0;
-	if (n > sizeof(w->buf)) {
+	if (n > w->cap) {
 		flush(w, s, n);
 		return;
 	}
@@ -34,7 +49,7 @@ static void out_slow(struct dw *w, const char *s, size_t n)
 
 static inline void out(struct dw *w, const char *s, size_t n)
 {
-	if (w->used + n > sizeof(w->buf)) {
+	if (w->used + n > w->cap) {
 		out_slow(w, s, n);
 		return;
 	}
@@ -44,9 +59,9 @@ static inline void out(struct dw *w, const char *s, size_t n)
 
 static inline void outc(struct dw *w, char c)
 {
-	if (w->used == sizeof(w->buf)) {
-		flush(w, w->buf, w->used);
-		w->used = 0;
+	if (w->used == w->cap) {
+		out_slow(w, &c, 1);
+		return;
 	}
 	w->buf[w->used++] = c;
 }
@@ -470,6 +485,8 @@ void dw_open(struct dw *w, enum dw_kind kind, FILE *f)
 	memset(w, 0, sizeof(*w));
 	w->kind = kind;
 	w->f = f;
+	w->cap = DW_BUF;
+	w->buf = xmalloc(w->cap);
 	if (kind == DW_JSON_SHA256)
 		sha256_init(&w->sha);
 	/* libyaml's emitter at the stream's start; the document starts implicitly */
@@ -488,6 +505,8 @@ int dw_close(struct dw *w, char hex[DW_SHA256_HEX])
 		y_write_indent(w);	/* the implicit document end */
 	flush(w, w->buf, w->used);
 	w->used = 0;
+	free(w->buf);
+	w->buf = NULL;
 	if (w->kind == DW_JSON_SHA256) {
 		sha256_digest(&w->sha, sizeof(digest), digest);
 		for (i = 0; i < sizeof(digest); i++) {
@@ -624,4 +643,116 @@ void dw_null(struct dw *w)
 	}
 	json_item(w);
 	outs(w, "null");
+}
+
+/* ---- items on two threads ---- */
+
+/* dst takes src's place in the document; its own output and sink stay */
+static void take_state(struct dw *dst, const struct dw *src)
+{
+	struct dw keep = *dst;
+
+	*dst = *src;
+	dst->kind = keep.kind;
+	dst->f = keep.f;
+	dst->sha = keep.sha;
+	dst->buf = keep.buf;
+	dst->used = keep.used;
+	dst->cap = keep.cap;
+	dst->segment = keep.segment;
+	dst->err = keep.err | src->err;
+}
+
+struct dw_job {
+	struct dw *w;			/* the document's writer */
+	struct dw after_first;		/* its state after item 0: where every chunk starts */
+	size_t n, per;			/* items, items a chunk */
+	void (*item)(struct dw *w, size_t i, const void *arg);
+	const void *arg;
+	pthread_mutex_t lock;
+	pthread_cond_t turn_changed;
+	size_t next;			/* the next chunk to take */
+	size_t turn;			/* the chunk to hand on next */
+};
+
+/* takes chunks in order, formats each, hands it on when its turn comes */
+static void items_worker(void *p)
+{
+	struct dw_job *j = p;
+	struct dw seg = { 0 };
+
+	seg.kind = j->w->kind;
+	seg.segment = true;
+	seg.cap = DW_CHUNK;
+	seg.buf = xmalloc(seg.cap);
+	for (;;) {
+		size_t c, from, to, i;
+		pthread_mutex_lock(&j->lock);
+		c = j->next++;
+		pthread_mutex_unlock(&j->lock);
+		from = 1 + c * j->per;
+		if (from >= j->n)
+			break;
+		to = j->n - from > j->per ? from + j->per : j->n;
+		take_state(&seg, &j->after_first);
+		seg.used = 0;
+		for (i = from; i < to; i++)
+			j->item(&seg, i, j->arg);
+		pthread_mutex_lock(&j->lock);
+		while (j->turn != c)
+			pthread_cond_wait(&j->turn_changed, &j->lock);
+		out(j->w, seg.buf, seg.used);
+		if (to == j->n)
+			take_state(j->w, &seg);	/* the last: the document goes on from it */
+		else
+			j->w->err |= seg.err;
+		j->turn++;
+		pthread_cond_broadcast(&j->turn_changed);
+		pthread_mutex_unlock(&j->lock);
+	}
+	free(seg.buf);
+}
+
+/* bytes a chunk aims at: DW_CHUNK, or XENSHM_CHUNK_BYTES (tests: many chunks from a small input) */
+static size_t chunk_bytes(void)
+{
+	const char *v = getenv("XENSHM_CHUNK_BYTES");
+	char *end;
+	unsigned long long n;
+
+	if (v && *v) {
+		n = strtoull(v, &end, 10);
+		if (!*end && n)
+			return (size_t)n;
+	}
+	return DW_CHUNK;
+}
+
+void dw_items(struct dw *w, size_t n, size_t item_bytes,
+	      void (*item)(struct dw *w, size_t i, const void *arg), const void *arg)
+{
+	size_t per, i;
+	struct dw_job j;
+
+	if (w->segment || n < 3) {	/* nested in a chunk, or nothing to share */
+		for (i = 0; i < n; i++)
+			item(w, i, arg);
+		return;
+	}
+	per = chunk_bytes() / (item_bytes ? item_bytes : 1);
+
+	if (!per)
+		per = 1;
+	if (n < 1 + 2 * per || !threads_allowed()) {
+		for (i = 0; i < n; i++)
+			item(w, i, arg);
+		return;
+	}
+	item(w, 0, arg);
+	j = (struct dw_job){ .w = w, .after_first = *w, .n = n, .per = per, .item = item, .arg = arg };
+	pthread_mutex_init(&j.lock, NULL);
+	pthread_cond_init(&j.turn_changed, NULL);
+	run_pair(items_worker, &j, &j, true);
+	pthread_cond_destroy(&j.turn_changed);
+	pthread_mutex_destroy(&j.lock);
 }

@@ -36,8 +36,9 @@ struct dw {
 	enum dw_kind kind;
 	FILE *f;			/* DW_JSON, DW_YAML */
 	struct sha256_ctx sha;		/* DW_JSON_SHA256 (nettle: SHA-NI or Arm's SHA-2 instructions) */
-	char buf[1 << 16];		/* JSON: bytes not yet handed on */
-	size_t used;
+	char *buf;			/* bytes not yet handed on */
+	size_t used, cap;
+	bool segment;			/* dw_items' writer of a chunk: buf grows, handed on whole */
 	int depth;
 	bool items[DW_MAX_DEPTH];	/* the container at each depth has an item already */
 	const char *key;		/* YAML: the key of the value being written */
@@ -70,6 +71,20 @@ void dw_key_string(struct dw *w, const char *key, const char *s);	/* dw_key, the
 /* YAML: is s written plain, as the value of key (NULL: s is a key)? */
 bool dw_yaml_plain(const char *key, const char *s);
 void dw_int(struct dw *w, long long v);
+/*
+ * Writes the items [0, n) of the container just opened: item(w, i, arg)
+ * writes item i (a value, or in an object a key and its value). With many
+ * of them (item_bytes: about what one writes), on two threads: each
+ * formats chunks of about 128 KiB into memory of its own, handed on in
+ * order, so the document is byte for byte the one a loop writes, in
+ * memory of four chunks at most. A chunk starts from the writer's state
+ * after item 0, which must therefore be the state after any item: JSON
+ * containers and YAML block sequences and mappings, not flow sequences,
+ * whose lines wrap by column. item must read only what no other thread
+ * writes. Inside a chunk (nested), a loop.
+ */
+void dw_items(struct dw *w, size_t n, size_t item_bytes,
+	      void (*item)(struct dw *w, size_t i, const void *arg), const void *arg);
 void dw_bool(struct dw *w, bool v);
 void dw_null(struct dw *w);
 

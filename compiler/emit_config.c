@@ -142,6 +142,11 @@ static void vm_doc(const struct topology *t, const struct vm *vm, struct dw *w)
 	dw_end_object(w);
 }
 
+static void member_name(struct dw *w, size_t i, const void *r)
+{
+	dw_string(w, ((const struct region *)r)->members[i]->vm->name.s);
+}
+
 static void region_doc(const struct region *r, struct dw *w)
 {
 	size_t i;
@@ -160,15 +165,35 @@ static void region_doc(const struct region *r, struct dw *w)
 	opt_str(w, "description", &r->decl->description);
 	dw_key(w, "x-members");
 	dw_array(w, false);
-	for (i = 0; i < r->nmembers; i++)
-		dw_string(w, r->members[i]->vm->name.s);
+	if (w->kind == DW_YAML)	/* a flow sequence: its lines wrap by column */
+		for (i = 0; i < r->nmembers; i++)
+			dw_string(w, r->members[i]->vm->name.s);
+	else
+		dw_items(w, r->nmembers, 12, member_name, r);
 	dw_end_array(w);
 	dw_end_object(w);
+}
+
+static void start_name(struct dw *w, size_t i, const void *t)
+{
+	dw_string(w, ((const struct topology *)t)->start_order[i]->name.s);
+}
+
+static void vm_item(struct dw *w, size_t i, const void *t)
+{
+	vm_doc(t, ((const struct topology *)t)->vms[i], w);
+}
+
+static void region_item(struct dw *w, size_t i, const void *t)
+{
+	region_doc(((const struct topology *)t)->mapped[i], w);
 }
 
 /* the normalized topology, written as it is walked */
 static void config_doc(const struct topology *t, struct dw *w)
 {
+	size_t per_vm = 150 + 110 * (t->nvms ? t->nmappings / t->nvms : 0);
+	size_t per_region = 100 + 12 * (t->nmapped ? t->nmappings / t->nmapped : 0);
 	size_t i;
 
 	dw_object(w);
@@ -179,19 +204,20 @@ static void config_doc(const struct topology *t, struct dw *w)
 	xen_doc(t, w);
 	dw_key(w, "x-start-order");
 	dw_array(w, false);
-	for (i = 0; i < t->nvms; i++)
-		dw_string(w, t->start_order[i]->name.s);
+	if (w->kind == DW_YAML)	/* a flow sequence: its lines wrap by column */
+		for (i = 0; i < t->nvms; i++)
+			dw_string(w, t->start_order[i]->name.s);
+	else
+		dw_items(w, t->nvms, 8, start_name, t);
 	dw_end_array(w);
 	dw_key(w, "vms");
 	dw_array(w, t->nvms > 0);
-	for (i = 0; i < t->nvms; i++)
-		vm_doc(t, t->vms[i], w);
+	dw_items(w, t->nvms, per_vm, vm_item, t);
 	dw_end_array(w);
 	/* mapped regions in file order, then declared ones nobody maps */
 	dw_key(w, "regions");
 	dw_object(w);
-	for (i = 0; i < t->nmapped; i++)
-		region_doc(t->mapped[i], w);
+	dw_items(w, t->nmapped, per_region, region_item, t);
 	for (i = 0; i < t->nregions; i++)
 		if (!t->regions[i]->nmembers)
 			region_doc(t->regions[i], w);

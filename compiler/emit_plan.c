@@ -74,10 +74,21 @@ static void vm_plan(const struct vm *vm, struct dw *w)
 	dw_end_object(w);
 }
 
+static void member_plan(struct dw *w, size_t i, const void *arg)
+{
+	const struct region *r = arg;
+	const struct mapping *m = r->members[i];
+
+	dw_object(w);
+	dw_key_string(w, "vm", m->vm->name.s);
+	key_addr(w, "begin", m->gaddr);
+	key_addr(w, "end", m->gaddr + r->eff_size - 1);
+	dw_key_string(w, "role", mapping_is_owner(m) ? "owner" : "borrower");
+	dw_end_object(w);
+}
+
 static void region_plan(const struct region *r, struct dw *w)
 {
-	size_t i;
-
 	dw_object(w);
 	dw_key_string(w, "id", r->id);
 	key_addr(w, "size", r->eff_size);
@@ -91,15 +102,7 @@ static void region_plan(const struct region *r, struct dw *w)
 		dw_key_string(w, "description", r->decl->description.s);
 	dw_key(w, "mappings");
 	dw_array(w, true);
-	for (i = 0; i < r->nmembers; i++) {
-		const struct mapping *m = r->members[i];
-		dw_object(w);
-		dw_key_string(w, "vm", m->vm->name.s);
-		key_addr(w, "begin", m->gaddr);
-		key_addr(w, "end", m->gaddr + r->eff_size - 1);
-		dw_key_string(w, "role", mapping_is_owner(m) ? "owner" : "borrower");
-		dw_end_object(w);
-	}
+	dw_items(w, r->nmembers, 120, member_plan, r);
 	dw_end_array(w);
 	dw_end_object(w);
 }
@@ -113,11 +116,31 @@ static void step(struct dw *w, const char *op, const char *key, const char *valu
 	dw_end_object(w);
 }
 
+/* the steps for each VM in start order, or each mapped region */
+static void create_step(struct dw *w, size_t i, const void *t)
+{
+	step(w, "create-paused", "vm", ((const struct topology *)t)->start_order[i]->name.s);
+}
+
+static void scrub_step(struct dw *w, size_t i, const void *t)
+{
+	step(w, "scrub", "region", ((const struct topology *)t)->mapped[i]->id);
+}
+
+static void record_step(struct dw *w, size_t i, const void *t)
+{
+	step(w, "record", "region", ((const struct topology *)t)->mapped[i]->id);
+}
+
+static void unpause_step(struct dw *w, size_t i, const void *t)
+{
+	step(w, "unpause", "vm", ((const struct topology *)t)->start_order[i]->name.s);
+}
+
 /* the ordered steps `up` takes (spec 7): nothing runs before every region is in place */
 static void steps(const struct topology *t, struct dw *w)
 {
 	char *lock = xasprintf(LOCK_PATH, t->name.s);
-	size_t i;
 
 	dw_array(w, true);
 	dw_object(w);
@@ -125,15 +148,22 @@ static void steps(const struct topology *t, struct dw *w)
 	dw_key_string(w, "lock", lock);
 	dw_end_object(w);
 	free(lock);
-	for (i = 0; i < t->nvms; i++)
-		step(w, "create-paused", "vm", t->start_order[i]->name.s);
-	for (i = 0; i < t->nmapped; i++)
-		step(w, "scrub", "region", t->mapped[i]->id);
-	for (i = 0; i < t->nmapped; i++)
-		step(w, "record", "region", t->mapped[i]->id);
-	for (i = 0; i < t->nvms; i++)
-		step(w, "unpause", "vm", t->start_order[i]->name.s);
+	/* items of the one array from four lists: each list starts after an item */
+	dw_items(w, t->nvms, 70, create_step, t);
+	dw_items(w, t->nmapped, 70, scrub_step, t);
+	dw_items(w, t->nmapped, 70, record_step, t);
+	dw_items(w, t->nvms, 70, unpause_step, t);
 	dw_end_array(w);
+}
+
+static void vm_item(struct dw *w, size_t i, const void *t)
+{
+	vm_plan(((const struct topology *)t)->start_order[i], w);
+}
+
+static void region_item(struct dw *w, size_t i, const void *t)
+{
+	region_plan(((const struct topology *)t)->mapped[i], w);
 }
 
 /* plan.json, written as the model is walked: no tree in memory, whatever its size */
@@ -141,7 +171,8 @@ int emit_plan_json(const struct topology *t, const char *hash, FILE *f)
 {
 	char version[16];
 	struct dw w;
-	size_t i;
+	size_t per_vm = 300 + 130 * (t->nvms ? t->nmappings / t->nvms : 0);
+	size_t per_region = 250 + 120 * (t->nmapped ? t->nmappings / t->nmapped : 0);
 
 	dw_open(&w, DW_JSON, f);
 	dw_object(&w);
@@ -166,13 +197,11 @@ int emit_plan_json(const struct topology *t, const char *hash, FILE *f)
 	dw_key_string(&w, "xenstore_root", XS_REGIONS);
 	dw_key(&w, "vms");
 	dw_array(&w, true);
-	for (i = 0; i < t->nvms; i++)
-		vm_plan(t->start_order[i], &w);
+	dw_items(&w, t->nvms, per_vm, vm_item, t);
 	dw_end_array(&w);
 	dw_key(&w, "regions");
 	dw_array(&w, true);
-	for (i = 0; i < t->nmapped; i++)
-		region_plan(t->mapped[i], &w);
+	dw_items(&w, t->nmapped, per_region, region_item, t);
 	dw_end_array(&w);
 	dw_key(&w, "steps");
 	steps(t, &w);

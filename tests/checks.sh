@@ -70,6 +70,29 @@ for f in "$big"/*.yaml; do
 		echo "FAIL: threads: $(basename "$f"): XENSHM_THREADS=1 gives another config"; fail=1
 	fi
 done
+# documents written in chunks on two threads (dw_items), here in chunks of
+# 600 bytes: byte for byte what one thread writes, in every writer (YAML,
+# pretty JSON, the hash's compact JSON) and every array shape (many VMs,
+# regions of thousands of members, the steps)
+bench/gen.sh 2000 star 3 >"$big/big-star.yaml"
+bench/gen.sh 5000 star 1 >"$big/big-hub.yaml"
+for f in "$big"/big-auto.yaml "$big"/big-star.yaml "$big"/big-hub.yaml "$big"/big-few-errors.yaml; do
+	for cmd in "config" "config --format json" "plan" "plan --format json"; do
+		# shellcheck disable=SC2086 # cmd is a command and its options
+		if cmp -s <(XENSHM_CHUNK_BYTES=600 "$bin" $cmd "$f" 2>&1) <(XENSHM_THREADS=1 "$bin" $cmd "$f" 2>&1); then
+			echo "PASS: threads: $cmd $(basename "$f"): written in chunks on two threads, the same as on one"
+		else
+			echo "FAIL: threads: $cmd $(basename "$f"): written in chunks, not what one thread writes"; fail=1
+		fi
+	done
+done
+XENSHM_CHUNK_BYTES=600 "$bin" build -q "$big/big-star.yaml" -o "$big/b2" &&
+	XENSHM_THREADS=1 "$bin" build -q "$big/big-star.yaml" -o "$big/b1"
+if diff -r "$big/b1" "$big/b2" >/dev/null; then
+	echo "PASS: threads: build big-star.yaml: written in chunks on two threads, the same files"
+else
+	echo "FAIL: threads: build big-star.yaml: chunks on two threads write other files"; fail=1
+fi
 rm -rf "$big"
 
 # every check of checks.def has a fixture that fires it, one where it must not,
