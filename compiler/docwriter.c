@@ -82,7 +82,12 @@ static void indent(struct dw *w, int depth)
 	out(w, spaces, (size_t)(2 * depth));
 }
 
-/* jansson's dump_string: ", \, control characters escaped, the rest as is */
+/* bytes jansson's dump_string writes as they are: not ", \\, a control character or NUL */
+static const bool json_plain[256] = {
+	[0x20 ... 0x21] = true, [0x23 ... 0x5b] = true, [0x5d ... 0xff] = true,
+};
+
+/* jansson's dump_string: ", \\, control characters escaped, the rest as is */
 static void json_string(struct dw *w, const char *s)
 {
 	const char *run = s;
@@ -90,11 +95,12 @@ static void json_string(struct dw *w, const char *s)
 
 	outc(w, '"');
 	for (;; s++) {
-		unsigned char c = (unsigned char)*s;
-		const char *esc = NULL;
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
+		unsigned char c;
+		const char *esc;
+		while (json_plain[(unsigned char)*s])	/* most strings: all of it */
+			s++;
 		out(w, run, (size_t)(s - run));
+		c = (unsigned char)*s;
 		if (!c)
 			break;
 		run = s + 1;
