@@ -1,6 +1,7 @@
 /* Writing artifacts safely: a whole tree into place at once, or nothing. */
 #include "output.h"
 #include "emit.h"
+#include "parallel.h"
 #include "xenfacts.h"
 #include "text.h"
 
@@ -217,34 +218,73 @@ static bool applies(const struct artifact *a, const struct topology *t, const st
 }
 
 /*
- * The whole-topology files, the per-VM files of shared directories (xl/),
- * then each VM's own directory at once: every directory is made and opened
- * once.
+ * A build's files, written by two threads: one writes the whole-topology
+ * files first, then both take the VMs' files in runs of VM_RUN VMs, as
+ * they come free. Where a file goes does not depend on which thread writes
+ * it, and the tree is put in place only when whole.
  */
-static int write_all(const struct topology *t, int dirfd, const char *hash)
+#define VM_RUN 64
+struct build_job {
+	const struct topology *t;
+	int dirfd;
+	const char *hash;
+	size_t next;		/* the first VM not yet taken (atomic) */
+	int failed;		/* a thread failed: the other stops (atomic) */
+};
+
+struct build_half {
+	struct build_job *job;
+	bool whole;		/* this thread writes the whole-topology files */
+	int ret;
+};
+
+/* every directory is made and opened once a thread: xl/ in one walk, each VM's own in another */
+static int write_vm(const struct build_job *job, size_t j, struct dir_walk *shared,
+		    struct dir_walk *own)
 {
-	struct dir_walk *w = xcalloc(1, sizeof(*w));
-	size_t i, j;
+	const struct topology *t = job->t;
+	size_t i;
 	int ret = 0;
 
-	w->root = dirfd;
 	for (i = 0; i < ARRAY_SIZE(artifacts) && !ret; i++) {
 		const struct artifact *a = &artifacts[i];
-		if (!a->per_vm && applies(a, t, NULL))
-			ret = write_artifact(a, t, NULL, w, hash);
-		for (j = 0; a->per_vm && !in_vm_dir(a) && j < t->nvms && !ret; j++)
-			if (applies(a, t, t->vms[j]))
-				ret = write_artifact(a, t, t->vms[j], w, hash);
+		if (a->per_vm && applies(a, t, t->vms[j]))
+			ret = write_artifact(a, t, t->vms[j], in_vm_dir(a) ? own : shared, job->hash);
 	}
-	for (j = 0; j < t->nvms && !ret; j++)
-		for (i = 0; i < ARRAY_SIZE(artifacts) && !ret; i++) {
-			const struct artifact *a = &artifacts[i];
-			if (a->per_vm && in_vm_dir(a) && applies(a, t, t->vms[j]))
-				ret = write_artifact(a, t, t->vms[j], w, hash);
-		}
-	walk_close(w, 0);
-	free(w);
 	return ret;
+}
+
+static void write_half(void *arg)
+{
+	struct build_half *h = arg;
+	struct build_job *job = h->job;
+	const struct topology *t = job->t;
+	struct dir_walk *shared = xcalloc(1, sizeof(*shared)), *own = xcalloc(1, sizeof(*own));
+	size_t i, j, from;
+
+	shared->root = own->root = job->dirfd;
+	for (i = 0; h->whole && i < ARRAY_SIZE(artifacts) && !h->ret; i++)
+		if (!artifacts[i].per_vm && applies(&artifacts[i], t, NULL))
+			h->ret = write_artifact(&artifacts[i], t, NULL, shared, job->hash);
+	while (!h->ret && !__atomic_load_n(&job->failed, __ATOMIC_RELAXED) &&
+	       (from = __atomic_fetch_add(&job->next, VM_RUN, __ATOMIC_RELAXED)) < t->nvms)
+		for (j = from; j < from + VM_RUN && j < t->nvms && !h->ret; j++)
+			h->ret = write_vm(job, j, shared, own);
+	if (h->ret)
+		__atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED);
+	walk_close(shared, 0);
+	walk_close(own, 0);
+	free(shared);
+	free(own);
+}
+
+static int write_all(const struct topology *t, int dirfd, const char *hash)
+{
+	struct build_job job = { t, dirfd, hash, 0, 0 };
+	struct build_half a = { &job, true, 0 }, b = { &job, false, 0 };
+
+	run_pair(write_half, &a, &b, t->nvms >= 2 * VM_RUN);
+	return a.ret ? a.ret : b.ret;
 }
 
 /* An existing dir may be replaced only when empty or an earlier build's output. */
