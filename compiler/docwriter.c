@@ -746,10 +746,8 @@ void dw_items(struct dw *w, size_t n, size_t item_bytes,
 		return;
 	}
 	per = chunk_bytes() / (item_bytes ? item_bytes : 1);
-
-	if (!per)
-		per = 1;
-	if (n < 1 + 2 * per || !threads_allowed()) {
+	/* items larger than a chunk: a loop here, their own arrays in chunks */
+	if (!per || n < 1 + 2 * per || !threads_allowed()) {
 		for (i = 0; i < n; i++)
 			item(w, i, arg);
 		return;

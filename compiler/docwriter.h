@@ -81,7 +81,8 @@ void dw_int(struct dw *w, long long v);
  * after item 0, which must therefore be the state after any item: JSON
  * containers and YAML block sequences and mappings, not flow sequences,
  * whose lines wrap by column. item must read only what no other thread
- * writes. Inside a chunk (nested), a loop.
+ * writes. Inside a chunk (nested), or for items larger than a chunk,
+ * a loop: their own long arrays go in chunks instead.
  */
 void dw_items(struct dw *w, size_t n, size_t item_bytes,
 	      void (*item)(struct dw *w, size_t i, const void *arg), const void *arg);
