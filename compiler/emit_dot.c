@@ -4,11 +4,26 @@
 
 #include <stdlib.h>
 
+/* a name dot_quote() leaves as it is: no quote, backslash or control character */
+static bool dot_plain(const char *s)
+{
+	for (; *s; s++)
+		if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
 /* node IDs carry a kind prefix: a VM and a region may share a name */
 static void node_id(FILE *f, const char *kind, const char *name)
 {
-	char *id = xasprintf("%s:%s", kind, name), *qid = dot_quote(id);
+	char *id, *qid;
 
+	if (dot_plain(name)) {	/* every valid name: written as it is, nothing made */
+		fprintf(f, "\"%s:%s\"", kind, name);
+		return;
+	}
+	id = xasprintf("%s:%s", kind, name);
+	qid = dot_quote(id);
 	fputs(qid, f);
 	free(qid);
 	free(id);

@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -97,7 +98,6 @@ struct dir_walk {
 	size_t end[DIR_DEPTH];	/* where component i ends in path */
 	size_t n;
 	char path[PATH_MAX];
-	char buf[1 << 16];	/* the open file's stdio buffer */
 };
 
 static void walk_close(struct dir_walk *w, size_t keep)
@@ -142,13 +142,26 @@ static int walk_to_parent(struct dir_walk *w, const char *rel)
 	return w->n ? w->fd[w->n - 1] : w->root;
 }
 
+/*
+ * A thread's stream for the files it writes, one after the other: made
+ * once, pointed at each new file's descriptor. A stream per file cost
+ * more than some files' contents (a FILE made, linked into stdio's list
+ * under its lock, and freed), and stdio's own file streams would also ask
+ * the kernel twice more per file (fcntl, fstat).
+ */
+struct file_out {
+	FILE *f;
+	int fd;			/* the file being written */
+	char buf[1 << 16];
+};
+
 static ssize_t fd_write(void *cookie, const char *buf, size_t n)
 {
-	int fd = (int)(intptr_t)cookie;
+	const struct file_out *o = cookie;
 	size_t done = 0;
 
 	while (done < n) {
-		ssize_t k = write(fd, buf + done, n - done);
+		ssize_t k = write(o->fd, buf + done, n - done);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
@@ -158,49 +171,60 @@ static ssize_t fd_write(void *cookie, const char *buf, size_t n)
 	return (ssize_t)done;
 }
 
-static int fd_close(void *cookie)
+static struct file_out *file_out_new(void)
 {
-	return close((int)(intptr_t)cookie);
+	struct file_out *o = xcalloc(1, sizeof(*o));
+
+	o->fd = -1;
+	o->f = fopencookie(o, "w", (cookie_io_functions_t){ .write = fd_write });
+	if (!o->f)
+		die_oom();
+	setvbuf(o->f, o->buf, _IOFBF, sizeof(o->buf));
+	__fsetlocking(o->f, FSETLOCKING_BYCALLER);	/* one thread's own */
+	return o;
+}
+
+static void file_out_free(struct file_out *o)
+{
+	fclose(o->f);	/* nothing left in it: each file was flushed */
+	free(o);
 }
 
 /*
- * Creates rel under the output for writing; NULL after a message. The stream
- * writes straight to the file through the walk's buffer: stdio's own file
- * streams would ask the kernel twice more per file (fcntl, fstat), and a
- * build writes four files per VM.
+ * Creates rel under the output and points o at it; -1 after a message.
  */
-static FILE *create_file(struct dir_walk *w, const char *rel, mode_t mode)
+static int create_file(struct dir_walk *w, struct file_out *o, const char *rel, mode_t mode)
 {
 	const char *base = strrchr(rel, '/');
-	int at = walk_to_parent(w, rel), fd = -1;
-	FILE *f = NULL;
+	int at = walk_to_parent(w, rel);
 
 	base = base ? base + 1 : rel;
+	o->fd = -1;
 	if (at >= 0 && safe_component(base, strlen(base)))
-		fd = openat(at, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd >= 0 && (f = fopencookie((void *)(intptr_t)fd, "w",
-				       (cookie_io_functions_t){ .write = fd_write, .close = fd_close }))) {
-		setvbuf(f, w->buf, _IOFBF, sizeof(w->buf));
-		return f;
-	}
-	if (fd >= 0)
-		close(fd);
-	err("cannot create", rel);
-	return NULL;
+		o->fd = openat(at, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (o->fd < 0)
+		return err("cannot create", rel);
+	__fpurge(o->f);	/* what a failed file left unwritten */
+	clearerr(o->f);
+	return 0;
 }
 
 /* One artifact, for one VM when per_vm; 0 or -1 after a message. */
 static int write_artifact(const struct artifact *a, const struct topology *t,
-			  const struct vm *vm, struct dir_walk *w, const char *hash)
+			  const struct vm *vm, struct dir_walk *w, struct file_out *o,
+			  const char *hash)
 {
 	char *rel = vm ? xasprintf(a->path, vm->name.s) : xstrdup(a->path);
-	FILE *f = create_file(w, rel, a->mode);
+	FILE *f = o->f;
 	int ret = -1;
 
-	if (f) {
+	if (!create_file(w, o, rel, a->mode)) {
 		ret = vm ? a->per_vm(t, vm, hash, f) : a->whole ? a->whole(t, hash, f) : a->picture(t, f);
-		if (fclose(f) || ret)
+		if (fflush(f) || ferror(f))
+			ret = -1;
+		if (close(o->fd) || ret)
 			ret = err("cannot write", rel);
+		o->fd = -1;
 	}
 	free(rel);
 	return ret;
@@ -240,7 +264,7 @@ struct build_half {
 
 /* every directory is made and opened once a thread: xl/ in one walk, each VM's own in another */
 static int write_vm(const struct build_job *job, size_t j, struct dir_walk *shared,
-		    struct dir_walk *own)
+		    struct dir_walk *own, struct file_out *o)
 {
 	const struct topology *t = job->t;
 	size_t i;
@@ -249,7 +273,7 @@ static int write_vm(const struct build_job *job, size_t j, struct dir_walk *shar
 	for (i = 0; i < ARRAY_SIZE(artifacts) && !ret; i++) {
 		const struct artifact *a = &artifacts[i];
 		if (a->per_vm && applies(a, t, t->vms[j]))
-			ret = write_artifact(a, t, t->vms[j], in_vm_dir(a) ? own : shared, job->hash);
+			ret = write_artifact(a, t, t->vms[j], in_vm_dir(a) ? own : shared, o, job->hash);
 	}
 	return ret;
 }
@@ -260,22 +284,24 @@ static void write_half(void *arg)
 	struct build_job *job = h->job;
 	const struct topology *t = job->t;
 	struct dir_walk *shared = xcalloc(1, sizeof(*shared)), *own = xcalloc(1, sizeof(*own));
+	struct file_out *o = file_out_new();
 	size_t i, j, from;
 
 	shared->root = own->root = job->dirfd;
 	for (i = 0; h->whole && i < ARRAY_SIZE(artifacts) && !h->ret; i++)
 		if (!artifacts[i].per_vm && applies(&artifacts[i], t, NULL))
-			h->ret = write_artifact(&artifacts[i], t, NULL, shared, job->hash);
+			h->ret = write_artifact(&artifacts[i], t, NULL, shared, o, job->hash);
 	while (!h->ret && !__atomic_load_n(&job->failed, __ATOMIC_RELAXED) &&
 	       (from = __atomic_fetch_add(&job->next, VM_RUN, __ATOMIC_RELAXED)) < t->nvms)
 		for (j = from; j < from + VM_RUN && j < t->nvms && !h->ret; j++)
-			h->ret = write_vm(job, j, shared, own);
+			h->ret = write_vm(job, j, shared, own, o);
 	if (h->ret)
 		__atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED);
 	walk_close(shared, 0);
 	walk_close(own, 0);
 	free(shared);
 	free(own);
+	file_out_free(o);
 }
 
 static int write_all(const struct topology *t, int dirfd, const char *hash)

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-static void die_oom(void)
+void die_oom(void)
 {
 	fputs("xenshm-compose: out of memory\n", stderr);
 	exit(1);
