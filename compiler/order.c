@@ -168,38 +168,6 @@ static void view_build(const struct topology *t, struct view *w)
 	free(fill);
 }
 
-/*
- * The member VMs of each mapped region as VM indices, in one block:
- * region t->mapped[i]'s are vm[first[i] .. first[i+1]). The sort and the
- * owner choice read these in order instead of three pointers a member
- * (mapping, VM, index), which at Xen's limit were most of resolve's time.
- */
-struct members {
-	uint32_t *first, *vm;
-};
-
-static void members_build(const struct topology *t, struct members *m)
-{
-	size_t i, k, n = 0;
-
-	m->first = xmalloc(sizeof(*m->first) * (t->nmapped + 1));
-	for (i = 0; i < t->nmapped; i++) {
-		m->first[i] = (uint32_t)n;
-		n += t->mapped[i]->nmembers;
-	}
-	m->first[t->nmapped] = (uint32_t)n;
-	m->vm = xmalloc(sizeof(*m->vm) * (n + 1));
-	for (i = 0; i < t->nmapped; i++)
-		for (k = 0; k < t->mapped[i]->nmembers; k++)
-			m->vm[m->first[i] + k] = t->mapped[i]->members[k]->vm->index;
-}
-
-static void members_release(struct members *m)
-{
-	free(m->first);
-	free(m->vm);
-}
-
 static void view_release(struct view *w)
 {
 	free(w->dep_first);
@@ -209,8 +177,7 @@ static void view_release(struct view *w)
 }
 
 /* Kahn's sort over the view; returns how many VMs it ordered (< n means a cycle). */
-static size_t kahn(const struct topology *t, const struct view *w, const struct members *m,
-		   struct vm **out)
+static size_t kahn(const struct topology *t, const struct view *w, struct vm **out)
 {
 	size_t *indeg = xcalloc(w->n + 1, sizeof(*indeg));
 	size_t *heap = xmalloc(sizeof(*heap) * (w->n + 1));
@@ -219,10 +186,10 @@ static size_t kahn(const struct topology *t, const struct view *w, const struct 
 	for (i = 0; i < w->dep_first[w->n]; i++)
 		indeg[w->dep_to[i]]++;
 	for (i = 0; i < w->own_first[w->n]; i++) {
-		uint32_t owner = t->mapped[w->own[i]]->owner->index;
-		for (k = m->first[w->own[i]]; k < m->first[w->own[i] + 1]; k++)
-			if (m->vm[k] != owner)
-				indeg[m->vm[k]]++;
+		const struct region *r = t->mapped[w->own[i]];
+		for (k = 0; k < r->nmembers; k++)
+			if (r->members[k]->vm != r->owner)
+				indeg[r->members[k]->vm->index]++;
 	}
 	for (i = 0; i < w->n; i++)
 		if (!indeg[i])
@@ -234,8 +201,9 @@ static size_t kahn(const struct topology *t, const struct view *w, const struct 
 			if (!--indeg[w->dep_to[e]])
 				heap_push(heap, &nheap, w->dep_to[e]);
 		for (e = w->own_first[v]; e < w->own_first[v + 1]; e++) {
-			for (k = m->first[w->own[e]]; k < m->first[w->own[e] + 1]; k++) {
-				size_t x = m->vm[k];
+			const struct region *r = t->mapped[w->own[e]];
+			for (k = 0; k < r->nmembers; k++) {
+				size_t x = r->members[k]->vm->index;
 				if (x != v && !--indeg[x])
 					heap_push(heap, &nheap, x);
 			}
@@ -430,7 +398,6 @@ static void add_owner_edges(struct graph *g, const struct region *r, const struc
 void order_resolve(struct topology *t)
 {
 	struct view w;
-	struct members mem;
 	size_t i, j, *rank;
 
 	free(t->start_order);
@@ -441,9 +408,8 @@ void order_resolve(struct topology *t)
 		r->owner_explicit = r->owner != NULL;
 	}
 	view_build(t, &w);
-	members_build(t, &mem);
 
-	if (kahn(t, &w, &mem, t->start_order) < t->nvms) {
+	if (kahn(t, &w, t->start_order) < t->nvms) {
 		/* a cycle: its edges, stored this once, to search and report */
 		struct graph g = { .t = t, .n = t->nvms };
 		for (i = 0; i < t->nvms; i++)
@@ -471,27 +437,19 @@ void order_resolve(struct topology *t)
 		rank[t->start_order[i]->index] = i;
 	for (i = 0; i < t->nmapped; i++) {
 		struct region *r = t->mapped[i];
-		uint32_t best;
 		if (r->owner)
 			continue;
-		best = mem.vm[mem.first[i]];
-		for (j = mem.first[i] + 1; j < mem.first[i + 1]; j++)
-			if (rank[mem.vm[j]] < rank[best])
-				best = mem.vm[j];
-		r->owner = t->vms[best];
+		r->owner = r->members[0]->vm;
+		for (j = 1; j < r->nmembers; j++)
+			if (rank[r->members[j]->vm->index] < rank[r->owner->index])
+				r->owner = r->members[j]->vm;
 	}
 	free(rank);
 	view_release(&w);
 	view_build(t, &w);
-	kahn(t, &w, &mem, t->start_order);
+	kahn(t, &w, t->start_order);
 done:
 	for (i = 0; i < t->nvms; i++)
 		t->start_order[i]->start_index = i;
-	/* each owner's place among its region's members, for the guest headers */
-	for (i = 0; i < t->nmapped; i++)
-		for (j = mem.first[i]; j < mem.first[i + 1]; j++)
-			if (mem.vm[j] == t->mapped[i]->owner->index)
-				t->mapped[i]->owner_index = (uint32_t)(j - mem.first[i]);
 	view_release(&w);
-	members_release(&mem);
 }

@@ -193,6 +193,19 @@ static void place_hosts(struct topology *t)
 	free(obs);
 }
 
+/* Each owner's place among its region's members, for the guest headers. */
+static void index_owners(struct topology *t)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nmapped; i++) {
+		struct region *r = t->mapped[i];
+		for (j = 0; j < r->nmembers; j++)
+			if (r->members[j]->vm == r->owner)
+				r->owner_index = j;
+	}
+}
+
 /* VMs [from, to) of a topology, for one of two threads */
 struct vm_span {
 	const struct topology *t;
@@ -221,6 +234,7 @@ void resolve_topology(struct topology *t)
 	link_names(t);
 	size_regions(t);
 	order_resolve(t);
+	index_owners(t);
 	place_guests(t);
 	place_hosts(t);
 }
