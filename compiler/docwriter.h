@@ -68,6 +68,9 @@ void dw_key(struct dw *w, const char *key);
    whose values are our own numbers (memory, at, size, ...) */
 void dw_string(struct dw *w, const char *s);
 void dw_key_string(struct dw *w, const char *key, const char *s);	/* dw_key, then dw_string */
+/* the same for a key and a string of our own that JSON writes as they are
+   (words, numbers: no ", \ or control character), not scanned for escapes */
+void dw_key_word(struct dw *w, const char *key, const char *s);
 /* YAML: is s written plain, as the value of key (NULL: s is a key)? */
 bool dw_yaml_plain(const char *key, const char *s);
 void dw_int(struct dw *w, long long v);

@@ -10,8 +10,7 @@
 /* Addresses and sizes: "0x..." strings, exact in 64 bits for every JSON reader. */
 static void key_hex(struct dw *w, const char *key, uint64_t v)
 {
-	dw_key(w, key);
-	dw_string(w, hex(v));
+	dw_key_word(w, key, hex(v));
 }
 
 static void opt_str(struct dw *w, const char *key, const struct str_at *s)
@@ -102,7 +101,7 @@ static void vm_doc(const struct topology *t, const struct vm *vm, struct dw *w)
 
 	dw_object(w);
 	dw_key_string(w, "name", vm->name.s);
-	dw_key_string(w, "type", vm_type_name(vm->type));
+	dw_key_word(w, "type", vm_type_name(vm->type));
 	key_hex(w, "memory", vm->k->memory.v);
 	dw_key(w, "vcpus");
 	dw_int(w, (long long)vm->k->vcpus.v);
@@ -131,7 +130,7 @@ static void vm_doc(const struct topology *t, const struct vm *vm, struct dw *w)
 		dw_key_string(w, "id", mapping_id(m));
 		key_hex(w, "at", m->gaddr);
 		key_hex(w, "size", m->region->eff_size);
-		dw_key_string(w, "x-role", mapping_is_owner(m) ? "owner" : "borrower");
+		dw_key_word(w, "x-role", mapping_is_owner(m) ? "owner" : "borrower");
 		dw_end_object(w);
 	}
 	dw_end_array(w);

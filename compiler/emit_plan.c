@@ -14,7 +14,7 @@
 /* host and guest addresses as plan.json has always written them: 0x%08llx */
 static void key_addr(struct dw *w, const char *key, uint64_t v)
 {
-	dw_key_string(w, key, haddr(v));
+	dw_key_word(w, key, haddr(v));
 }
 
 static void key_int(struct dw *w, const char *key, long long v)
@@ -31,7 +31,7 @@ static void vm_plan(const struct vm *vm, struct dw *w)
 	dw_object(w);
 	dw_key_string(w, "name", vm->name.s);
 	key_int(w, "start_index", (long long)vm->start_index);
-	dw_key_string(w, "type", vm_type_name(vm->type));
+	dw_key_word(w, "type", vm_type_name(vm->type));
 	key_addr(w, "memory", vm->k->memory.v);
 	key_int(w, "vcpus", (long long)vm->k->vcpus.v);
 	dw_key_string(w, "kernel", vm->k->kernel.s);
@@ -53,7 +53,7 @@ static void vm_plan(const struct vm *vm, struct dw *w)
 		dw_key_string(w, "region", mapping_id(m));
 		key_addr(w, "guest", m->gaddr);
 		key_addr(w, "size", m->region->eff_size);
-		dw_key_string(w, "role", mapping_is_owner(m) ? "owner" : "borrower");
+		dw_key_word(w, "role", mapping_is_owner(m) ? "owner" : "borrower");
 		dw_end_object(w);
 	}
 	dw_end_array(w);
@@ -83,7 +83,7 @@ static void member_plan(struct dw *w, size_t i, const void *arg)
 	dw_key_string(w, "vm", m->vm->name.s);
 	key_addr(w, "begin", m->gaddr);
 	key_addr(w, "end", m->gaddr + r->eff_size - 1);
-	dw_key_string(w, "role", mapping_is_owner(m) ? "owner" : "borrower");
+	dw_key_word(w, "role", mapping_is_owner(m) ? "owner" : "borrower");
 	dw_end_object(w);
 }
 
@@ -110,7 +110,7 @@ static void region_plan(const struct region *r, struct dw *w)
 static void step(struct dw *w, const char *op, const char *key, const char *value)
 {
 	dw_object(w);
-	dw_key_string(w, "op", op);
+	dw_key_word(w, "op", op);
 	if (key)
 		dw_key_string(w, key, value);
 	dw_end_object(w);
