@@ -268,9 +268,15 @@ static bool is_null(const yaml_event_t *ev)
 {
 	const char *v = (const char *)ev->data.scalar.value;
 
-	return ev->type == YAML_SCALAR_EVENT && ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-	       (!*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") ||
-		!strcmp(v, "NULL"));
+	if (ev->type != YAML_SCALAR_EVENT || ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	switch (v[0]) {	/* asked of every scalar: no strcmp unless it could be */
+	case '\0': return true;
+	case '~': return !v[1];
+	case 'n': return !strcmp(v, "null");
+	case 'N': return !strcmp(v, "Null") || !strcmp(v, "NULL");
+	default: return false;
+	}
 }
 
 /*
