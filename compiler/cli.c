@@ -14,6 +14,31 @@ static int usage_error(const char *usage, const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
+/* COMMAND --help: the usage line, then what each option the command takes does */
+static void print_help(const char *usage, unsigned accepts)
+{
+	printf("usage: %s\n\nOptions:\n", usage);
+	if (accepts & OPT_FORMAT)
+		puts("  --format FORMAT  the output's format, one of those in the usage line");
+	if (accepts & OPT_OUTPUT)
+		puts("  -o PATH          where the output goes");
+	if (accepts & OPT_PROJECT)
+		puts("  -p PROJECT       a project that is up on this host, instead of FILE");
+	if (accepts & OPT_DRY_RUN)
+		puts("  --dry-run        print the steps, change nothing");
+	if (accepts & OPT_SCRUB)
+		puts("  --no-scrub       leave the regions' memory as it is (no zeroing)");
+	if (accepts & OPT_QUIET)
+		puts("  -q               print nothing when all is well");
+	puts("  -W NAME          check NAME reports a warning\n"
+	     "  -E NAME          check NAME reports an error\n"
+	     "  -Wno-NAME        check NAME reports nothing\n"
+	     "  -Werror          every warning becomes an error\n"
+	     "  -h, --help       this help\n\n"
+	     "FILE may be - for standard input. The checks: xenshm-compose explain --list.\n"
+	     "Exit codes: docs/exit-codes.md, or man xenshm-compose.");
+}
+
 int parse_options(int argc, char **argv, unsigned accepts, const char *usage, struct options *o)
 {
 	int i;
@@ -23,7 +48,11 @@ int parse_options(int argc, char **argv, unsigned accepts, const char *usage, st
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (!strcmp(a, "-Werror")) {
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			print_help(usage, accepts);
+			o->help = true;
+			return 0;
+		} else if (!strcmp(a, "-Werror")) {
 			o->diag.werror = true;
 		} else if (!strncmp(a, "-Wno-", 5) && a[5]) {
 			if (diag_config_set(&o->diag, 'n', a + 5))

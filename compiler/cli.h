@@ -22,12 +22,15 @@ struct options {
 	const char *output;
 	const char *project;
 	bool quiet, no_scrub, dry_run;
+	bool help;		/* -h or --help: the help is printed, the command ends with 0 */
 	struct diag_config diag;
 };
 
 /*
  * Parses a subcommand's arguments (argv[0] is the subcommand); options may
  * come before or after FILE. Returns 0, or EXIT_USAGE after printing usage.
+ * -h or --help prints the command's help on stdout and returns 0 with
+ * o->help set: the command then returns EXIT_OK without doing anything.
  */
 int parse_options(int argc, char **argv, unsigned accepts, const char *usage, struct options *o);
 

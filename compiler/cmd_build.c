@@ -15,7 +15,7 @@ int build_main(int argc, char **argv)
 	int ret;
 
 	ret = parse_options(argc, argv, OPT_OUTPUT | OPT_QUIET, usage, &o);
-	if (ret)
+	if (ret || o.help)
 		return ret;
 	if (!o.output) {
 		fprintf(stderr, "xenshm-compose: build needs -o DIR\nusage: %s\n", usage);

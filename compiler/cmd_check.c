@@ -16,7 +16,7 @@ int check_main(int argc, char **argv)
 	int fmt = FORMAT_TEXT, ret;
 
 	ret = parse_options(argc, argv, OPT_FORMAT | OPT_QUIET, usage, &o);
-	if (ret)
+	if (ret || o.help)
 		return ret;
 	if (o.format && (fmt = parse_format(o.format, formats, usage)) < 0)
 		return EXIT_USAGE;

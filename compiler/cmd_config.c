@@ -16,7 +16,7 @@ int config_main(int argc, char **argv)
 	int fmt = 0, ret;
 
 	ret = parse_options(argc, argv, OPT_FORMAT, usage, &o);
-	if (ret)
+	if (ret || o.help)
 		return ret;
 	if (o.format && (fmt = parse_format(o.format, formats, usage)) < 0)
 		return EXIT_USAGE;

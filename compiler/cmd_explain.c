@@ -57,6 +57,16 @@ int explain_main(int argc, char **argv)
 	enum check_id id;
 	size_t i;
 
+	for (i = 1; i < (size_t)argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			break;
+	if (i < (size_t)argc) {
+		printf("usage: %s\n\n"
+		       "  CHECK   what the check means, why it matters on Xen, how to fix it\n"
+		       "  --list  every check: name, default severity, what fires it\n"
+		       "  --all   every check explained\n", usage);
+		return EXIT_OK;
+	}
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s\n", usage);
 		return EXIT_USAGE;

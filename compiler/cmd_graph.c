@@ -171,7 +171,7 @@ int graph_main(int argc, char **argv)
 	int ret;
 
 	ret = parse_options(argc, argv, OPT_OUTPUT, usage, &o);
-	if (ret)
+	if (ret || o.help)
 		return ret;
 	ret = compile_checked(&c, o.file, &o.diag, false);
 	if (ret == EXIT_OK && write_graph(&c.t, o.output))

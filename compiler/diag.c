@@ -413,12 +413,15 @@ static json_t *json_diagnostics(const struct diag_set *d)
 	return arr;
 }
 
-/* Percent-encodes a path into a URI reference, as SARIF's schema asks. */
+/* Percent-encodes a path into a URI reference, as SARIF's schema asks: relative, or file:///... */
 static char *uri_ref(const char *path)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	char *out = xmalloc(strlen(path) * 3 + 1), *o = out;
+	char *out = xmalloc(strlen(path) * 3 + 8), *o = out;
 
+	/* an absolute path is a file URI (RFC 8089): a relative reference may not start with a slash */
+	if (path[0] == '/')
+		o = stpcpy(o, "file://");
 	for (; *path; path++) {
 		unsigned char c = (unsigned char)*path;
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||

@@ -35,19 +35,28 @@ static void show_usage(FILE *f)
 		   "Commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].description);
-	fprintf(f, "\nExit codes: 0 ok, 1 usage/I-O/YAML syntax, 2 check errors, 3 rolled back,"
+	fprintf(f, "\n'xenshm-compose COMMAND --help' (or 'help COMMAND') shows a command's options.\n"
+		   "Exit codes: 0 ok, 1 usage/I-O/YAML syntax, 2 check errors, 3 rolled back,"
 		   " 4 partly rolled back.\nSee 'man docs/xenshm-compose.1' and docs/.\n");
 }
 
 int main(int argc, char **argv)
 {
+	char help_flag[] = "--help";
+	char *help_argv[3];
 	size_t i;
 
 	if (argc < 2) {
 		show_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+	if (!strcmp(argv[1], "help") && argc == 3) {	/* help COMMAND: COMMAND --help */
+		help_argv[0] = argv[0];
+		help_argv[1] = argv[2];
+		help_argv[2] = help_flag;
+		argv = help_argv;
+		argc = 3;
+	} else if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		show_usage(stdout);
 		return EXIT_OK;
 	}

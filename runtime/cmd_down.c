@@ -180,7 +180,7 @@ int down_main(int argc, char **argv)
 	int ret, lock = -1, host = -1;
 
 	ret = parse_options(argc, argv, OPT_PROJECT | OPT_SCRUB | OPT_QUIET, usage, &o);
-	if (ret)
+	if (ret || o.help)
 		return ret;
 	if (!o.file && !o.project) {
 		fprintf(stderr, "xenshm-compose: down needs FILE or -p PROJECT\nusage: %s\n", usage);

@@ -146,7 +146,7 @@ int ps_main(int argc, char **argv)
 	int fmt = 0, ret;
 
 	ret = parse_options(argc, argv, OPT_PROJECT | OPT_FORMAT, usage, &o);
-	if (ret)
+	if (ret || o.help)
 		goto cleanup;
 	if (o.format && (fmt = parse_format(o.format, formats, usage)) < 0) {
 		ret = EXIT_USAGE;

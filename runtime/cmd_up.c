@@ -489,7 +489,7 @@ int up_main(int argc, char **argv)
 	int ret, lock = -1;
 
 	ret = parse_options(argc, argv, OPT_SCRUB | OPT_DRY_RUN | OPT_QUIET, usage, &o);
-	if (ret)
+	if (ret || o.help)
 		return ret;
 	ret = compile_checked(&c, o.file, &o.diag, true);
 	if (ret != EXIT_OK)

@@ -28,6 +28,23 @@ expect() {
 expect "no arguments" 1 "usage:" --
 expect "--help" 0 "Commands:" -- --help
 expect "--version" 0 "^xenshm-compose [0-9]" -- --version
+# COMMAND --help (and -h, and help COMMAND): that command's usage and options
+# on stdout, nothing on stderr, exit 0, whatever else is on the line
+for cmd in $("$bin" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }'); do
+	for form in "$cmd --help" "$cmd -h" "help $cmd" "$cmd --help no/such.yaml"; do
+		# shellcheck disable=SC2086 # form is words
+		out=$("$bin" $form 2>/tmp/xenshm-help-err.$$)
+		rc=$?
+		if [ "$rc" = 0 ] && [ ! -s /tmp/xenshm-help-err.$$ ] &&
+			grep -q "^usage: xenshm-compose $cmd" <<<"$out"; then
+			echo "PASS: cli $form: its usage on stdout, exit 0"
+		else
+			echo "FAIL: cli $form: exit $rc, stderr $(head -c 200 /tmp/xenshm-help-err.$$)"; fail=1
+		fi
+	done
+done
+rm -f /tmp/xenshm-help-err.$$
+expect "help of an unknown command" 1 "unknown command 'frobnicate'" -- help frobnicate
 expect "unknown command" 1 "unknown command 'frobnicate'" -- frobnicate
 expect "check without FILE" 1 "missing FILE" -- check
 expect "two FILEs" 1 "one FILE only" -- check "$ex" "$ex"

@@ -50,7 +50,13 @@ if ! command -v node >/dev/null 2>&1; then
     finish
 fi
 
-msg=$(node_tools "$TOOLS" ajv-cli/dist/index.js @datadog/datadog-ci-plugin-sarif/dist/json-schema/sarif-schema-2.1.0.json ajv-formats/package.json) || { fail setup "cannot install test tools: $msg"; finish; }
+msg=$(node_tools "$TOOLS" ajv-cli/dist/index.js @datadog/datadog-ci-plugin-sarif/dist/json-schema/sarif-schema-2.1.0.json ajv-formats/package.json @microsoft/sarif-multitool-linux/Sarif.Multitool) || { fail setup "cannot install test tools: $msg"; finish; }
+# Microsoft's SARIF validator, the one code-scanning services follow: a .NET
+# program npm installs without running its postinstall (which only makes it
+# executable); no ICU needed for what it reads
+MULTITOOL=$TOOLS/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+chmod u+x "$MULTITOOL" 2>/dev/null
+export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
 
 if [[ ! -x $BIN ]] && ! command -v "$BIN" >/dev/null 2>&1; then
     fail setup "binary '$BIN' not found or not executable (build it first, or pass its path as \$1)"
@@ -220,6 +226,42 @@ else
         *'ajv-cli gave no verdict'*) fail "validator-rejects-invalid-sarif" "$v" ;;
         *) pass "validator-rejects-invalid-sarif" ;;
     esac
+fi
+
+# ------------------------------------------- Microsoft's SARIF validator --
+# Every result of its rules (SARIF1xxx errors, SARIF2xxx warnings) on logs for
+# an input named by a relative path, an absolute one and one with a space: no
+# error (an absolute path once gave SARIF1004 at every location). The
+# validator itself must reject a log with an absolute path as a relative URI.
+multitool() { # SARIF-FILE -> the validator's error lines; status 0 when it ran
+    rm -f "$1.validation"
+    timeout -k 5 120 "$MULTITOOL" validate "$1" -o "$1.validation" >"$1.mt" 2>&1 ||
+        { [[ -s $1.mt ]] || return 1; }
+    grep -E ': error [A-Z]+[0-9]+' "$1.mt" | cut -c1-300
+    grep -q 'Analysis completed successfully\|Done\.' "$1.mt"
+}
+cp "$TMP/builtin/errors.yaml" "$TMP/relative.yaml"
+for how in relative absolute space stdin; do
+    log=$TMP/mt-$how.sarif
+    case $how in
+        relative) (cd "$TMP" && "$BIN" check relative.yaml --format sarif) >"$log" 2>/dev/null ;;
+        absolute) "$BIN" check "$TMP/builtin/errors.yaml" --format sarif >"$log" 2>/dev/null ;;
+        space) "$BIN" check "$TMP/builtin/path with space.yaml" --format sarif >"$log" 2>/dev/null ;;
+        stdin) "$BIN" check - --format sarif <"$TMP/builtin/errors.yaml" >"$log" 2>/dev/null ;;
+    esac
+    if ! errs=$(multitool "$log"); then
+        fail "multitool:$how" "the validator did not run: $(head -c 300 "$log.mt" | tr '\n' ' ')"
+    elif [[ -n $errs ]]; then
+        fail "multitool:$how" "$(head -3 <<<"$errs" | tr '\n' ' ')"
+    else
+        pass "multitool:$how: Microsoft's SARIF validator reports no error"
+    fi
+done
+sed 's|"uri": "file:///|"uri": "/|' "$TMP/mt-absolute.sarif" >"$TMP/mt-canary.sarif"
+if errs=$(multitool "$TMP/mt-canary.sarif") && grep -q SARIF1004 <<<"$errs"; then
+    pass "multitool:canary: the validator rejects an absolute path written as a relative URI"
+else
+    fail "multitool:canary" "the validator accepted an absolute path as a relative URI, or did not run"
 fi
 
 # ----------------------------------------------------------- verdicts --
