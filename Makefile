@@ -150,6 +150,40 @@ bench: xenshm-compose $(BUILD)/xenshm-guest $(BUILD)/floor_parse $(BUILD)/floor_
 	$(BUILD)/xenshm-guest bench --local --count 100000 --size 4088
 	FLOORS=$(BUILD) bench/run.sh ./xenshm-compose
 
+# `make install` / `make uninstall`: PREFIX (/usr/local) and DESTDIR as usual;
+# what goes where is one list, so uninstall removes exactly what install put
+PREFIX ?= /usr/local
+BINDIR := $(PREFIX)/bin
+MAN1DIR := $(PREFIX)/share/man/man1
+COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
+DATADIR := $(PREFIX)/share/xenshm-compose
+DOCDIR := $(PREFIX)/share/doc/xenshm-compose
+INSTALL_DOCS := README.md $(filter-out docs/README.md,$(wildcard docs/*.md))
+# SOURCE:DESTINATION:MODE
+INSTALL_FILES := $(BUILD)/xenshm-compose:$(BINDIR)/xenshm-compose:0755 \
+	docs/xenshm-compose.1:$(MAN1DIR)/xenshm-compose.1:0644 \
+	completion/xenshm-compose.bash:$(COMPLETIONDIR)/xenshm-compose:0644 \
+	$(foreach f,$(wildcard schemas/*.json),$(f):$(DATADIR)/$(f):0644) \
+	$(foreach f,$(wildcard examples/*.yaml),$(f):$(DOCDIR)/$(f):0644) \
+	$(foreach f,$(INSTALL_DOCS),$(f):$(DOCDIR)/$(notdir $(f)):0644)
+
+.PHONY: install uninstall
+install: $(BUILD)/xenshm-compose
+	@set -e; for e in $(INSTALL_FILES); do \
+		src=$${e%%:*} rest=$${e#*:}; dst=$${rest%:*} mode=$${rest##*:}; \
+		echo "  INSTALL $(DESTDIR)$$dst"; \
+		install -D -m "$$mode" "$$src" "$(DESTDIR)$$dst"; \
+	done
+
+uninstall:
+	@for e in $(INSTALL_FILES); do \
+		rest=$${e#*:}; dst=$${rest%:*}; \
+		rm -f "$(DESTDIR)$$dst"; \
+	done
+	@# only the directories that are ours alone; bin/, man1/ and completions/ are shared
+	@rmdir "$(DESTDIR)$(DATADIR)/schemas" "$(DESTDIR)$(DATADIR)" "$(DESTDIR)$(DOCDIR)/examples" \
+		"$(DESTDIR)$(DOCDIR)" 2>/dev/null || true
+
 # keeps the E2E's downloaded packages (build/e2e/debs, root); distclean drops them too
 clean:
 	rm -rf build/opt build/san build/arm64 build/x86 build/nogvc build/fuzz \
