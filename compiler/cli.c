@@ -84,12 +84,19 @@ int parse_options(int argc, char **argv, unsigned accepts, const char *usage, st
 			o->project = argv[i];
 		} else if (a[0] == '-' && a[1]) {
 			return usage_error(usage, "unknown option '%s'", a);
-		} else if (o->file) {
+		} else if (o->file && !(accepts & OPT_FILES)) {
 			return usage_error(usage, "one FILE only, got a second: '%s'", a);
+		} else if (!strcmp(a, "-") && o->saw_stdin) {
+			return usage_error(usage, "%s", "standard input (-) given twice");
 		} else {
-			o->file = a;
+			if (!o->file)
+				o->file = a;
+			/* FILEs move to the front of argv, in order: o->files is a slice of it */
+			argv[o->nfiles++] = argv[i];
+			o->saw_stdin |= !strcmp(a, "-");
 		}
 	}
+	o->files = argv;
 	if (o->project && !name_valid(NAME_PROJECT, o->project))
 		return usage_error(usage, "'%s' is not a project name ([a-z0-9][a-z0-9_-]{0,31})",
 				   o->project);

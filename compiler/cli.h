@@ -14,15 +14,19 @@ enum {
 	OPT_SCRUB = 1 << 3,	/* --no-scrub */
 	OPT_DRY_RUN = 1 << 4,	/* --dry-run */
 	OPT_PROJECT = 1 << 5,	/* -p PROJECT, instead of FILE */
+	OPT_FILES = 1 << 6,	/* FILE..., several */
 };
 
 struct options {
-	const char *file;
+	const char *file;	/* the first FILE */
+	char **files;		/* OPT_FILES: every FILE, in argv; nfiles of them */
+	int nfiles;
 	const char *format;	/* NULL: the command's default */
 	const char *output;
 	const char *project;
 	bool quiet, no_scrub, dry_run;
 	bool help;		/* -h or --help: the help is printed, the command ends with 0 */
+	bool saw_stdin;		/* a FILE was - */
 	struct diag_config diag;
 };
 

@@ -453,7 +453,8 @@ static json_t *sarif_location(const char *uri, const struct srcpos *pos)
 	return loc;
 }
 
-static json_t *sarif_log(const struct diag_set *d)
+/* one run of a SARIF log: the checks as rules, and what they found in d's file */
+static json_t *sarif_run(const struct diag_set *d)
 {
 	struct diagnostic *v = sorted(d);
 	char *uri = uri_ref(d->src ? d->src->name : "-");
@@ -492,10 +493,7 @@ static json_t *sarif_log(const struct diag_set *d)
 		json_array_append_new(results, res);
 	}
 	free(v);
-	json_t *log = json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:s, s:[{s:{s:s}}], s:o, s:[{s:b}]}]}",
-		"$schema", "https://json.schemastore.org/sarif-2.1.0.json",
-		"version", "2.1.0",
-		"runs",
+	json_t *run = json_pack("{s:{s:{s:s, s:s, s:s, s:o}}, s:s, s:[{s:{s:s}}], s:o, s:[{s:b}]}",
 		"tool", "driver",
 		"name", "xenshm-compose",
 		"version", XENSHM_VERSION,
@@ -506,32 +504,55 @@ static json_t *sarif_log(const struct diag_set *d)
 		"results", results,
 		"invocations", "executionSuccessful", 1);
 	free(uri);
-	return log;
+	return run;
 }
 
-void diag_print(const struct diag_set *d, enum diag_format fmt, FILE *out, FILE *err)
+/* the --format json document of one set */
+static json_t *json_doc(const struct diag_set *d)
+{
+	return json_pack("{s:s, s:o, s:i, s:i, s:i}",
+		"file", d->src ? d->src->name : "-",
+		"diagnostics", json_diagnostics(d),
+		"errors", (json_int_t)(d->errors + d->fatals),
+		"warnings", (json_int_t)d->warnings,
+		"not_shown", (json_int_t)d->dropped);
+}
+
+void diag_print_many(const struct diag_set *const *sets, size_t n, enum diag_format fmt,
+		     FILE *out, FILE *err)
 {
 	json_t *doc;
+	size_t i;
 
 	switch (fmt) {
 	case FORMAT_TEXT:
-		print_text(d, err);
+		for (i = 0; i < n; i++)
+			print_text(sets[i], err);
 		return;
 	case FORMAT_JSON:
-		doc = json_pack("{s:s, s:o, s:i, s:i, s:i}",
-			"file", d->src ? d->src->name : "-",
-			"diagnostics", json_diagnostics(d),
-			"errors", (json_int_t)(d->errors + d->fatals),
-			"warnings", (json_int_t)d->warnings,
-			"not_shown", (json_int_t)d->dropped);
+		if (n == 1) {
+			doc = json_doc(sets[0]);
+			break;
+		}
+		doc = json_array();
+		for (i = 0; i < n; i++)
+			json_array_append_new(doc, json_doc(sets[i]));
 		break;
 	default:
-		doc = sarif_log(d);
+		doc = json_pack("{s:s, s:s, s:[]}", "$schema",
+				"https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs");
+		for (i = 0; i < n; i++)
+			json_array_append_new(json_object_get(doc, "runs"), sarif_run(sets[i]));
 		break;
 	}
 	json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	fputc('\n', out);
 	json_decref(doc);
+}
+
+void diag_print(const struct diag_set *d, enum diag_format fmt, FILE *out, FILE *err)
+{
+	diag_print_many(&d, 1, fmt, out, err);
 }
 
 bool diag_has_errors(const struct diag_set *d)

@@ -83,6 +83,13 @@ void diag_merge(struct diag_set *d, struct diag_set *from);
 
 /* Prints the set in the given format: text to err, JSON and SARIF to out. */
 void diag_print(const struct diag_set *d, enum diag_format fmt, FILE *out, FILE *err);
+/*
+ * The same for the sets of several files: text one after the other; JSON an
+ * array of the one-file documents (one file: that document alone); SARIF
+ * one log with a run per file.
+ */
+void diag_print_many(const struct diag_set *const *sets, size_t n, enum diag_format fmt,
+		     FILE *out, FILE *err);
 
 /* "N errors and M warnings generated.", as compilers end; nothing when clean */
 void diag_print_summary(const struct diag_set *d, FILE *f);

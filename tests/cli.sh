@@ -47,7 +47,26 @@ rm -f /tmp/xenshm-help-err.$$
 expect "help of an unknown command" 1 "unknown command 'frobnicate'" -- help frobnicate
 expect "unknown command" 1 "unknown command 'frobnicate'" -- frobnicate
 expect "check without FILE" 1 "missing FILE" -- check
-expect "two FILEs" 1 "one FILE only" -- check "$ex" "$ex"
+expect "two FILEs" 1 "one FILE only" -- config "$ex" "$ex"
+# check takes several FILEs; one exit code, the worst
+expect "check of two ok files" 0 "x86_64-pvh-pair.yaml: ok" -- check "$ex" examples/x86_64-pvh-pair.yaml
+expect "check: an ok file and one with errors" 2 "seed-three-vm.yaml: ok" -- check "$ex" "$e"
+expect "check: errors, then a file not there" 1 "cannot open 'no/such.yaml'" -- check "$e" no/such.yaml
+expect "check: a file not there, then errors" 1 "errors generated" -- check no/such.yaml "$e"
+expect "check: standard input twice" 1 "standard input \(-\) given twice" -- check - -
+out=$("$bin" check --format json "$ex" "$e" examples/x86_64-pvh-pair.yaml 2>/dev/null)
+if [ "$(jq -r 'length, .[0].errors, .[1].errors, .[2].file' <<<"$out" | tr '\n' ' ')" = "3 0 7 examples/x86_64-pvh-pair.yaml " ]; then
+	echo "PASS: cli check --format json of three files: an array of their documents"
+else
+	echo "FAIL: cli check --format json of three files: $(head -c 200 <<<"$out")"; fail=1
+fi
+if out=$("$bin" check --format sarif "$ex" "$e" 2>/dev/null; echo "exit $?") &&
+	[ "$(sed '$d' <<<"$out" | jq -r '.runs | length, (.[1].results | length)' | tr '\n' ' ')" = "2 7 " ] &&
+	[ "$(tail -1 <<<"$out")" = "exit 2" ]; then
+	echo "PASS: cli check --format sarif of two files: one log, a run per file, exit 2"
+else
+	echo "FAIL: cli check --format sarif of two files: $(tail -1 <<<"$out")"; fail=1
+fi
 expect "unknown option" 1 "unknown option '--bogus'" -- check --bogus "$ex"
 expect "bad --format" 1 "unknown format 'xml'" -- check --format xml "$ex"
 expect "missing file" 1 "cannot open 'no/such.yaml'" -- check no/such.yaml

@@ -241,13 +241,14 @@ multitool() { # SARIF-FILE -> the validator's error lines; status 0 when it ran
     grep -q 'Analysis completed successfully\|Done\.' "$1.mt"
 }
 cp "$TMP/builtin/errors.yaml" "$TMP/relative.yaml"
-for how in relative absolute space stdin; do
+for how in relative absolute space stdin two; do
     log=$TMP/mt-$how.sarif
     case $how in
         relative) (cd "$TMP" && "$BIN" check relative.yaml --format sarif) >"$log" 2>/dev/null ;;
         absolute) "$BIN" check "$TMP/builtin/errors.yaml" --format sarif >"$log" 2>/dev/null ;;
         space) "$BIN" check "$TMP/builtin/path with space.yaml" --format sarif >"$log" 2>/dev/null ;;
         stdin) "$BIN" check - --format sarif <"$TMP/builtin/errors.yaml" >"$log" 2>/dev/null ;;
+        two) "$BIN" check "$TMP/builtin/errors.yaml" "$TMP/builtin/ok.yaml" --format sarif >"$log" 2>/dev/null ;;
     esac
     if ! errs=$(multitool "$log"); then
         fail "multitool:$how" "the validator did not run: $(head -c 300 "$log.mt" | tr '\n' ' ')"
