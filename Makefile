@@ -174,6 +174,8 @@ install: $(BUILD)/xenshm-compose
 		echo "  INSTALL $(DESTDIR)$$dst"; \
 		install -D -m "$$mode" "$$src" "$(DESTDIR)$$dst"; \
 	done
+	@# the examples' editor modeline names the schema where it is installed
+	@sed -i 's|$$schema=../schemas/|$$schema=$(DATADIR)/schemas/|' $(DESTDIR)$(DOCDIR)/examples/*.yaml
 
 uninstall:
 	@for e in $(INSTALL_FILES); do \

@@ -27,6 +27,12 @@ n=$(find examples -name '*.yaml' | wc -l)
 m=$(find "$dest/usr/share/doc/xenshm-compose/examples" -name '*.yaml' | wc -l)
 [ "$n" = "$m" ] && ok "every example ($n)" || bad "$m of $n examples installed"
 
+if grep -q '^# yaml-language-server: $schema=/usr/share/xenshm-compose/schemas/topology.schema.json$' \
+	"$dest/usr/share/doc/xenshm-compose/examples/seed-three-vm.yaml"; then
+	ok "an installed example's modeline names the installed schema"
+else
+	bad "an installed example's modeline: $(head -1 "$dest/usr/share/doc/xenshm-compose/examples/seed-three-vm.yaml")"
+fi
 if out=$("$dest/usr/bin/xenshm-compose" check "$dest/usr/share/doc/xenshm-compose/examples/seed-three-vm.yaml" 2>&1); then
 	ok "the installed binary checks an installed example: $out"
 else
