@@ -15,7 +15,7 @@ WARNINGS := -Wall -Wextra -Werror -Wpointer-arith -Wcast-qual -Wnested-externs \
 	-Wsuggest-attribute=format \
 	-Wno-unused-parameter
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Icompiler -Iruntime \
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CPPFLAGS) $(CFLAGS) -Icompiler -Iruntime \
 	$(if $(filter yes,$(GRAPHVIZ)),-DHAVE_GVC) \
 	$(patsubst -I%,-isystem %,$(shell $(PKG_CONFIG) --cflags $(PKGS) $(GVC_PKGS)))
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lfdt -pthread -ldl
@@ -42,7 +42,8 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 # Debian 12 packages: building, and the tests (real dtc, Graphviz, xl's parser, SARIF validator)
 DEPS_BUILD := build-essential pkg-config libyaml-dev libjansson-dev nettle-dev libgraphviz-dev libxen-dev libfdt-dev
-DEPS_TEST := jq device-tree-compiler graphviz shellcheck file valgrind time clang man-db
+DEPS_TEST := jq device-tree-compiler graphviz shellcheck file valgrind time clang man-db \
+	debhelper lintian
 # Node.js for the SARIF and schema validators (ajv); a machine may already have
 # it from elsewhere (NodeSource), whose nodejs conflicts with Debian's npm
 DEPS_NODE := $(if $(shell command -v npm),,nodejs npm)
@@ -61,15 +62,18 @@ $(BUILD)/xenshm-compose: $(OBJS)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
 
 # the sonames those libraries have here, as the link would bind them: a probe
-# linked against them (same -L, sysroot and arch) lists them, libc aside
-probe_sonames = $(CC) $(LDFLAGS) -shared -Wl,--no-as-needed -o $@.probe.so $(1) && \
-	readelf -d $@.probe.so | sed -n 's/.*(NEEDED).*\[\(.*\)\]/"\1",/p' | grep -v '"libc\.so' | tr '\n' ' '
-$(BUILD)/sonames.h: Makefile | $(BUILD)
+# linked against them (same -L, sysroot and arch) lists them, libc aside; the
+# probes stay, for the Debian package's Recommends (debian/rules)
+$(BUILD)/xen.probe.so $(BUILD)/gvc.probe.so: Makefile | $(BUILD)
+	$(Q)$(CC) $(LDFLAGS) -shared -Wl,--no-as-needed -o $@ \
+		$(if $(findstring xen.probe,$@),$(XEN_LIBS),$(GVC_LIBS))
+needed = readelf -d $(1) | sed -n 's/.*(NEEDED).*\[\(.*\)\]/"\1",/p' | grep -v '"libc\.so' | tr '\n' ' '
+$(BUILD)/sonames.h: $(BUILD)/xen.probe.so $(BUILD)/gvc.probe.so
 	@echo "  GEN     $@"
-	$(Q)xen=$$($(call probe_sonames,$(XEN_LIBS))) && \
-	gvc=$$($(if $(GVC_LIBS),$(call probe_sonames,$(GVC_LIBS)))) && \
+	$(Q)xen=$$($(call needed,$(BUILD)/xen.probe.so)) && \
+	gvc=$$($(if $(GVC_LIBS),$(call needed,$(BUILD)/gvc.probe.so))) && \
 	printf '#define XEN_SONAMES %s\n#define GVC_SONAMES %s\n' "$$xen" "$$gvc" >$@.tmp && \
-	rm -f $@.probe.so && mv -f $@.tmp $@
+	mv -f $@.tmp $@
 
 # runtime/status.c reads the journal against domains without calling Xen: unit-tested
 # guest/xenshm_channel.h (header-only) is tested over normal memory with two threads
