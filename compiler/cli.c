@@ -91,12 +91,14 @@ int parse_options(int argc, char **argv, unsigned accepts, const char *usage, st
 		} else {
 			if (!o->file)
 				o->file = a;
-			/* FILEs move to the front of argv, in order: o->files is a slice of it */
-			argv[o->nfiles++] = argv[i];
+			/* OPT_FILES: the FILEs move to the front of argv, in order, o->files */
+			if (accepts & OPT_FILES)
+				argv[o->nfiles] = argv[i];
+			o->nfiles++;
 			o->saw_stdin |= !strcmp(a, "-");
 		}
 	}
-	o->files = argv;
+	o->files = (accepts & OPT_FILES) ? argv : NULL;
 	if (o->project && !name_valid(NAME_PROJECT, o->project))
 		return usage_error(usage, "'%s' is not a project name ([a-z0-9][a-z0-9_-]{0,31})",
 				   o->project);
