@@ -42,7 +42,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 # Debian 12 packages: building, and the tests (real dtc, Graphviz, xl's parser, SARIF validator)
 DEPS_BUILD := build-essential pkg-config libyaml-dev libjansson-dev nettle-dev libgraphviz-dev libxen-dev libfdt-dev
-DEPS_TEST := jq device-tree-compiler graphviz shellcheck file valgrind time clang man-db \
+DEPS_TEST := jq device-tree-compiler graphviz shellcheck file valgrind time clang libclang-rt-dev man-db \
 	debhelper lintian
 # Node.js for the SARIF and schema validators (ajv); a machine may already have
 # it from elsewhere (NodeSource), whose nodejs conflicts with Debian's npm
