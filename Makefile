@@ -24,6 +24,8 @@ GVC_LIBS := $(if $(GVC_PKGS),$(shell $(PKG_CONFIG) --libs $(GVC_PKGS)))
 # library headers are system headers, even from a cross sysroot: their warnings are not ours
 XEN_CFLAGS := $(patsubst -I%,-isystem %,$(shell $(PKG_CONFIG) --cflags $(XEN_PKGS)))
 XEN_LIBS := $(shell $(PKG_CONFIG) --libs $(XEN_PKGS))
+# xl's config parser, for import (compiler/xlcfg.c)
+XLU_LIBS := $(shell $(PKG_CONFIG) --libs xlutil)
 
 # quiet unless V=1
 Q := $(if $(V),,@)
@@ -64,15 +66,17 @@ $(BUILD)/xenshm-compose: $(OBJS)
 # the sonames those libraries have here, as the link would bind them: a probe
 # linked against them (same -L, sysroot and arch) lists them, libc aside; the
 # probes stay, for the Debian package's Recommends (debian/rules)
-$(BUILD)/xen.probe.so $(BUILD)/gvc.probe.so: Makefile | $(BUILD)
+$(BUILD)/xen.probe.so $(BUILD)/gvc.probe.so $(BUILD)/xlu.probe.so: Makefile | $(BUILD)
 	$(Q)$(CC) $(LDFLAGS) -shared -Wl,--no-as-needed -o $@ \
-		$(if $(findstring xen.probe,$@),$(XEN_LIBS),$(GVC_LIBS))
+		$(if $(findstring xen.probe,$@),$(XEN_LIBS),$(if $(findstring xlu.probe,$@),$(XLU_LIBS),$(GVC_LIBS)))
 needed = readelf -d $(1) | sed -n 's/.*(NEEDED).*\[\(.*\)\]/"\1",/p' | grep -v '"libc\.so' | tr '\n' ' '
-$(BUILD)/sonames.h: $(BUILD)/xen.probe.so $(BUILD)/gvc.probe.so
+$(BUILD)/sonames.h: $(BUILD)/xen.probe.so $(BUILD)/gvc.probe.so $(BUILD)/xlu.probe.so
 	@echo "  GEN     $@"
 	$(Q)xen=$$($(call needed,$(BUILD)/xen.probe.so)) && \
 	gvc=$$($(if $(GVC_LIBS),$(call needed,$(BUILD)/gvc.probe.so))) && \
-	printf '#define XEN_SONAMES %s\n#define GVC_SONAMES %s\n' "$$xen" "$$gvc" >$@.tmp && \
+	xlu=$$($(call needed,$(BUILD)/xlu.probe.so)) && \
+	printf '#define XEN_SONAMES %s\n#define GVC_SONAMES %s\n#define XLU_SONAMES %s\n' \
+		"$$xen" "$$gvc" "$$xlu" >$@.tmp && \
 	mv -f $@.tmp $@
 
 # runtime/status.c reads the journal against domains without calling Xen: unit-tested
@@ -94,6 +98,9 @@ $(BUILD)/%.o: compiler/%.c $(wildcard compiler/*.h compiler/*.def) | $(BUILD)
 
 $(BUILD)/cmd_graph.o: $(BUILD)/sonames.h
 $(BUILD)/cmd_graph.o: ALL_CFLAGS += -I$(BUILD)
+# the compiler's one file with a Xen header: libxlutil.h, for import
+$(BUILD)/xlcfg.o: $(BUILD)/sonames.h
+$(BUILD)/xlcfg.o: ALL_CFLAGS += -I$(BUILD) $(XEN_CFLAGS)
 
 # only runtime/xen.c sees Xen's headers (STYLE.md 6)
 $(BUILD)/rt_xen.o: runtime/xen.c $(wildcard runtime/*.h compiler/*.h compiler/*.def) $(BUILD)/sonames.h | $(BUILD)

@@ -24,6 +24,10 @@ static void print_help(const char *usage, unsigned accepts)
 		puts("  -o PATH          where the output goes");
 	if (accepts & OPT_PROJECT)
 		puts("  -p PROJECT       a project that is up on this host, instead of FILE");
+	if (accepts & OPT_ARCH)
+		puts("  --arch ARCH      arm64 or x86_64, when the files do not tell");
+	if (accepts & OPT_NAME)
+		puts("  --name PROJECT   the project's name in what is written");
 	if (accepts & OPT_DRY_RUN)
 		puts("  --dry-run        print the steps, change nothing");
 	if (accepts & OPT_SCRUB)
@@ -78,6 +82,14 @@ int parse_options(int argc, char **argv, unsigned accepts, const char *usage, st
 			o->no_scrub = true;
 		} else if ((accepts & OPT_DRY_RUN) && !strcmp(a, "--dry-run")) {
 			o->dry_run = true;
+		} else if ((accepts & OPT_ARCH) && !strcmp(a, "--arch")) {
+			if (++i == argc)
+				return usage_error(usage, "'%s' needs arm64 or x86_64", a);
+			o->arch = argv[i];
+		} else if ((accepts & OPT_NAME) && !strcmp(a, "--name")) {
+			if (++i == argc)
+				return usage_error(usage, "'%s' needs a project name", a);
+			o->name = argv[i];
 		} else if ((accepts & OPT_PROJECT) && !strcmp(a, "-p")) {
 			if (++i == argc)
 				return usage_error(usage, "'%s' needs a project name", a);
@@ -102,6 +114,11 @@ int parse_options(int argc, char **argv, unsigned accepts, const char *usage, st
 	if (o->project && !name_valid(NAME_PROJECT, o->project))
 		return usage_error(usage, "'%s' is not a project name ([a-z0-9][a-z0-9_-]{0,31})",
 				   o->project);
+	if (o->name && !name_valid(NAME_PROJECT, o->name))
+		return usage_error(usage, "'%s' is not a project name ([a-z0-9][a-z0-9_-]{0,31})",
+				   o->name);
+	if (o->arch && strcmp(o->arch, "arm64") && strcmp(o->arch, "x86_64"))
+		return usage_error(usage, "unknown arch '%s': arm64 or x86_64", o->arch);
 	if (o->file && o->project)
 		return usage_error(usage, "%s", "give FILE or -p PROJECT, not both");
 	if (!o->file && !(accepts & OPT_PROJECT))

@@ -15,6 +15,8 @@ enum {
 	OPT_DRY_RUN = 1 << 4,	/* --dry-run */
 	OPT_PROJECT = 1 << 5,	/* -p PROJECT, instead of FILE */
 	OPT_FILES = 1 << 6,	/* FILE..., several */
+	OPT_ARCH = 1 << 7,	/* --arch ARCH */
+	OPT_NAME = 1 << 8,	/* --name PROJECT: the project a command writes */
 };
 
 struct options {
@@ -24,6 +26,8 @@ struct options {
 	const char *format;	/* NULL: the command's default */
 	const char *output;
 	const char *project;
+	const char *arch;	/* --arch */
+	const char *name;	/* --name */
 	bool quiet, no_scrub, dry_run;
 	bool help;		/* -h or --help: the help is printed, the command ends with 0 */
 	bool saw_stdin;		/* a FILE was - */
@@ -50,5 +54,6 @@ int plan_main(int argc, char **argv);
 int up_main(int argc, char **argv);
 int down_main(int argc, char **argv);
 int ps_main(int argc, char **argv);
+int import_main(int argc, char **argv);
 
 #endif

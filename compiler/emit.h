@@ -49,6 +49,8 @@ bool wants_dom0less_dtsi(const struct topology *t);
 
 /* Where build puts a VM's partial device tree; xl configs name it relative to DIR. */
 #define GUEST_DTB_PATH "guest/%s/xenshm.dtb"
+/* opens the comment of each generated xl config that `import` reads (emit_xl.c) */
+#define XL_IMPORT_TAG "xenshm-compose-import:"
 
 /* ferror-and-flush result of a back end */
 int emit_status(FILE *f);

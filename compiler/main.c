@@ -23,6 +23,7 @@ static const struct {
 	{ "up", up_main, "create the VMs on this Xen host and share their memory", true },
 	{ "down", down_main, "destroy a project's VMs and forget its regions", true },
 	{ "ps", ps_main, "list the projects that are up, their VMs and regions", false },
+	{ "import", import_main, "write the topology of existing xl configs", false },
 	{ "explain", explain_main, "explain a check: what, why on Xen, how to fix", false },
 };
 
