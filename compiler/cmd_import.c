@@ -273,7 +273,9 @@ static void read_iomem(struct import *im, size_t vi)
 		e->size = num * PAGE;
 		e->at = gfn * PAGE;
 		e->has_host = true;
-		e->text = items[i];
+		/* as a topology writes passthrough: hex pages without 0x, @GFN when given */
+		e->text = own(im, got == 3 ? xasprintf("%" PRIx64 ",%" PRIx64 "@%" PRIx64, start, num, gfn)
+					   : xasprintf("%" PRIx64 ",%" PRIx64, start, num));
 	}
 	free(items);
 }
@@ -390,7 +392,7 @@ static void read_vm(struct import *im, size_t vi)
 	v->cmdline = command_line(v);
 	v->device_tree = xlcfg_string(&v->x, "device_tree");
 	/* the partial device tree build wrote for the regions: build writes it again */
-	if (v->device_tree && v->meta && v->name) {
+	if (v->device_tree && v->name) {
 		char *ours = xasprintf(GUEST_DTB_PATH, v->name);
 		if (!strcmp(ours, v->device_tree))
 			v->device_tree = NULL;
@@ -478,7 +480,7 @@ static int pick_arch(struct import *im, const char *given)
 			report(&im->vms[i].d, C_TYPE, &p, "'%s' is %s's, but '%s' in '%s' is %s's: "
 			       "give --arch", ev.key, ev.arch, first.key,
 			       q(im->vms[first.vm].x.src.name), first.arch);
-			return 0;
+			break;	/* reported; the first goes on, so that every problem is */
 		}
 	}
 	im->arch = first.arch;
@@ -891,8 +893,11 @@ static void write_topology(struct import *im, struct ivm **order, FILE *f, char 
 	size_t i;
 
 	fputs("# Imported by xenshm-compose from the xl configs", f);
-	for (i = 0; i < (size_t)n; i++)
-		fprintf(f, "%s %s", i ? "," : "", paths[i]);
+	for (i = 0; i < (size_t)n; i++) {
+		char *path = comment_text(paths[i]);	/* a newline in a name ends no comment */
+		fprintf(f, "%s %s", i ? "," : "", path);
+		free(path);
+	}
 	fputs(".\n", f);
 	dw_open(&w, DW_YAML, f);
 	dw_object(&w);
@@ -1049,6 +1054,11 @@ int import_main(int argc, char **argv)
 		die_oom();
 	/* what was written is a topology like any other: checked the same way */
 	compile_buffer(&c, o.output ? o.output : "<import>", text, len, &o.diag, false);
+	if (diag_exit_code(&c.d) == EXIT_USAGE) {	/* not even YAML: a defect of ours, kept out of files */
+		diag_print(&c.d, FORMAT_TEXT, stdout, stderr);
+		ret = EXIT_USAGE;
+		goto done;
+	}
 	out = o.output ? output_open(o.output, &tmp) : stdout;
 	if (!out) {
 		ret = EXIT_USAGE;

@@ -3,7 +3,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 bin=${1:-./xenshm-compose}
-suites=${SUITES:-"unit checks examples golden cli artifacts schema sarif lsp hostile untrusted completion install docs lint"}
+suites=${SUITES:-"unit checks examples golden cli artifacts import schema sarif lsp hostile untrusted completion install docs lint"}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
