@@ -69,6 +69,14 @@ _xenshm_compose()
 			tr '|' ' ')" -- "$cur"
 		return
 		;;
+	--arch)	# likewise: [--arch a|b]
+		_xenshm_compose_reply compgen -W "$(sed -n 's/.*--arch \([a-z0-9_|]*\).*/\1/p' <<<"$usage" |
+			tr '|' ' ')" -- "$cur"
+		return
+		;;
+	--name)
+		return	# a new project's name: nothing to guess
+		;;
 	-o)
 		if [[ $cmd == build ]]; then
 			_xenshm_compose_reply compgen -d -- "$cur"

@@ -61,6 +61,10 @@ mkdir -p "$tmp/t/sub"
 want "FILE: .yaml, .yml and directories" "$tmp/t/a.yaml $tmp/t/b.yml $tmp/t/sub" -- check "$tmp/t/"
 want "build -o: directories only" "$tmp/t/sub" -- build "$tmp/t/a.yaml" -o "$tmp/t/"
 want "-p: nothing guessed" "" -- down -p ""
+want "import CONFIG: .cfg files and directories" "$tmp/t/c.cfg $tmp/t/sub" -- import "$tmp/t/"
+want "import --arch: its usage's values" "arm64 x86_64" -- import --arch ""
+want "options of import" "-o --arch --name -W -Wno- -E -Werror --help" -- import a.cfg -
+want "import --name: nothing guessed" "" -- import --name ""
 
 # the script is clean under shellcheck (bash)
 if command -v shellcheck >/dev/null; then
