@@ -44,6 +44,8 @@ struct ivm {
 	struct xlcfg x;
 	struct diag_set d;
 	json_t *meta;		/* the import line, checked; NULL for a hand-written config */
+	struct strmap meta_range;	/* "HOST/AT/SIZE" -> its shm item */
+	struct strmap meta_id;		/* ID -> its shm item */
 	const char *name, *type, *kernel, *ramdisk, *device_tree, *vuart;
 	char *cmdline;
 	long memory, vcpus;
@@ -69,6 +71,10 @@ struct import {
 	size_t nr, ralloc;
 	const char *arch, *backend, *name, *gic;
 	json_t *top;		/* the first import line: project-wide settings */
+	struct strmap names;	/* VM name -> index */
+	struct strmap region_ids;	/* region ID -> index in r */
+	size_t *by_vm;		/* entry indices grouped by VM, in order; VM i's from vm_first[i] */
+	size_t *vm_first;	/* nvms + 1 of them */
 	char **owned;		/* strings made here, freed at the end */
 	size_t nowned, owned_alloc;
 };
@@ -531,21 +537,43 @@ static bool later(const struct entry *a, const struct entry *b)
 	return a->vm != b->vm ? a->vm > b->vm : srcpos_cmp(&a->pos, &b->pos) > 0;
 }
 
-/* the import line's item for an iomem entry: same guest and host range */
-static json_t *meta_item(const struct ivm *v, const struct entry *e)
+static const char *range_key(struct import *im, uint64_t host, uint64_t at, uint64_t size)
+{
+	return own(im, xasprintf("%" PRIx64 "/%" PRIx64 "/%" PRIx64, host, at, size));
+}
+
+/* the import line's items of a VM, by range and by ID, looked up once each */
+static void index_meta(struct import *im, struct ivm *v)
 {
 	json_t *item;
-	size_t i;
 	uint64_t host, at, size;
+	size_t i;
+
+	strmap_init(&v->meta_range);
+	strmap_init(&v->meta_id);
+	if (!v->meta)
+		return;
+	json_array_foreach(json_object_get(v->meta, "shm"), i, item) {
+		if (hex_field(item, "host", &host) && hex_field(item, "at", &at) &&
+		    hex_field(item, "size", &size))
+			strmap_add(&v->meta_range, range_key(im, host, at, size), i);
+		strmap_add(&v->meta_id, meta_str(item, "id"), i);
+	}
+}
+
+/* the import line's item for an iomem entry: same guest and host range */
+static json_t *meta_item(struct import *im, const struct ivm *v, const struct entry *e)
+{
+	char *key;
+	size_t i;
+	bool found;
 
 	if (!v->meta)
 		return NULL;
-	json_array_foreach(json_object_get(v->meta, "shm"), i, item)
-		if (hex_field(item, "host", &host) && hex_field(item, "at", &at) &&
-		    hex_field(item, "size", &size) && host == e->host && at == e->at &&
-		    size == e->size)
-			return item;
-	return NULL;
+	key = xasprintf("%" PRIx64 "/%" PRIx64 "/%" PRIx64, e->host, e->at, e->size);
+	found = strmap_get(&v->meta_range, key, &i);
+	free(key);
+	return found ? json_array_get(json_object_get(v->meta, "shm"), i) : NULL;
 }
 
 /*
@@ -568,10 +596,11 @@ static void group_iomem(struct import *im)
 		const char *id = NULL;
 
 		for (j = i; j < n && s[j]->host == s[i]->host && s[j]->size == s[i]->size; j++) {
-			s[j]->meta = meta_item(&im->vms[s[j]->vm], s[j]);
+			s[j]->meta = meta_item(im, &im->vms[s[j]->vm], s[j]);
 			shared |= s[j]->vm != s[i]->vm || s[j]->meta;
 		}
-		if (reach && s[i]->host < reach->host + reach->size) {
+		/* one VM's own ranges may overlap: xl passes them through as they are */
+		if (reach && s[i]->host < reach->host + reach->size && s[i]->vm != reach->vm) {
 			const struct entry *a = later(s[i], reach) ? s[i] : reach;
 			const struct entry *b = a == s[i] ? reach : s[i];
 			report(&im->vms[a->vm].d, C_HOST_OVERLAP, &a->pos, "host range %s-%s "
@@ -624,16 +653,13 @@ static void dom0less_entries(struct import *im)
 /* static_shm: the import line adds what xl cannot say (alignment, description) */
 static void static_shm_meta(struct import *im)
 {
-	json_t *item;
 	size_t i, k;
 
 	for (i = 0; i < im->ne; i++) {
 		struct entry *e = &im->e[i];
-		if (e->text || !im->vms[e->vm].meta)
-			continue;
-		json_array_foreach(json_object_get(im->vms[e->vm].meta, "shm"), k, item)
-			if (!strcmp(meta_str(item, "id"), e->id))
-				e->meta = item;
+		const struct ivm *v = &im->vms[e->vm];
+		if (!e->text && v->meta && strmap_get(&v->meta_id, e->id, &k))
+			e->meta = json_array_get(json_object_get(v->meta, "shm"), k);
 	}
 }
 
@@ -641,9 +667,9 @@ static struct iregion *region_of(struct import *im, const char *id)
 {
 	size_t i;
 
-	for (i = 0; i < im->nr; i++)
-		if (!strcmp(im->r[i].id, id))
-			return &im->r[i];
+	if (strmap_get(&im->region_ids, id, &i))
+		return &im->r[i];
+	strmap_add(&im->region_ids, id, im->nr);
 	ALLOC_GROW(im->r, im->nr + 1, im->ralloc);
 	memset(&im->r[im->nr], 0, sizeof(im->r[0]));
 	im->r[im->nr].id = id;
@@ -683,14 +709,14 @@ static struct ivm **vm_order(struct import *im)
 /* regions in the order a topology's are: by first mapping, VMs in order */
 static void collect_regions(struct import *im, struct ivm **order)
 {
-	size_t i, k;
+	size_t i, k, vi;
 
 	for (i = 0; i < im->nvms; i++)
-		for (k = 0; k < im->ne; k++) {
-			struct entry *e = &im->e[k];
+		for (vi = (size_t)(order[i] - im->vms), k = im->vm_first[vi]; k < im->vm_first[vi + 1]; k++) {
+			struct entry *e = &im->e[im->by_vm[k]];
 			struct iregion *r;
 
-			if (&im->vms[e->vm] != order[i] || !e->region)
+			if (!e->region)
 				continue;
 			r = region_of(im, e->id);
 			if (!r->size) {
@@ -728,10 +754,7 @@ static bool is_vm_name(const struct import *im, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < im->nvms; i++)
-		if (im->vms[i].name && !strcmp(im->vms[i].name, name))
-			return true;
-	return false;
+	return strmap_get(&im->names, name, &i);
 }
 
 static void write_list(struct dw *w, const char *key, const char **items, size_t n)
@@ -781,9 +804,9 @@ static void write_xl_keys(struct dw *w, const struct ivm *v)
 
 static void write_vm(struct import *im, struct dw *w, const struct ivm *v)
 {
-	size_t i, npt = 0;
+	size_t i, k, npt = 0, vi = (size_t)(v - im->vms);
 	json_t *deps = v->meta ? json_object_get(v->meta, "depends_on") : NULL, *d;
-	const char **pt = xcalloc(im->ne + 1, sizeof(*pt));
+	const char **pt = xcalloc(im->vm_first[vi + 1] - im->vm_first[vi] + 1, sizeof(*pt));
 
 	dw_object(w);
 	dw_key_string(w, "name", v->name);
@@ -803,9 +826,9 @@ static void write_vm(struct import *im, struct dw *w, const struct ivm *v)
 		dw_key_string(w, "vuart", v->vuart);
 	if (meta_str(v->meta, "dom0less_node"))
 		dw_key_string(w, "dom0less_node", meta_str(v->meta, "dom0less_node"));
-	for (i = 0; i < im->ne; i++)
-		if (&im->vms[im->e[i].vm] == v && im->e[i].text && !im->e[i].region)
-			pt[npt++] = im->e[i].text;
+	for (k = im->vm_first[vi]; k < im->vm_first[vi + 1]; k++)
+		if (im->e[im->by_vm[k]].text && !im->e[im->by_vm[k]].region)
+			pt[npt++] = im->e[im->by_vm[k]].text;
 	if (npt || v->nirqs || v->ndtdev) {
 		dw_key(w, "passthrough");
 		dw_object(w);
@@ -833,9 +856,9 @@ static void write_vm(struct import *im, struct dw *w, const struct ivm *v)
 	}
 	dw_key(w, "shm");
 	dw_array(w, true);
-	for (i = 0; i < im->ne; i++) {
-		const struct entry *e = &im->e[i];
-		if (&im->vms[e->vm] != v || !e->region)
+	for (k = im->vm_first[vi]; k < im->vm_first[vi + 1]; k++) {
+		const struct entry *e = &im->e[im->by_vm[k]];
+		if (!e->region)
 			continue;
 		dw_object(w);
 		dw_key_string(w, "id", e->id);
@@ -958,15 +981,53 @@ static void import_release(struct import *im)
 		free(v->irqs);
 		free(v->dtdev);
 		json_decref(v->meta);
+		strmap_release(&v->meta_range);
+		strmap_release(&v->meta_id);
 		diag_release(&v->d);
 		xlcfg_release(&v->x);
 	}
 	for (i = 0; i < im->nowned; i++)
 		free(im->owned[i]);
 	free(im->owned);
+	strmap_release(&im->names);
+	strmap_release(&im->region_ids);
+	free(im->by_vm);
+	free(im->vm_first);
 	free(im->vms);
 	free(im->e);
 	free(im->r);
+}
+
+/* the entries of each VM, in the order they were made: a counting sort */
+static void entries_by_vm(struct import *im)
+{
+	size_t i, *next = xcalloc(im->nvms + 1, sizeof(*next));
+
+	im->vm_first = xcalloc(im->nvms + 1, sizeof(*im->vm_first));
+	im->by_vm = xcalloc(im->ne + 1, sizeof(*im->by_vm));
+	for (i = 0; i < im->ne; i++)
+		im->vm_first[im->e[i].vm + 1]++;
+	for (i = 0; i < im->nvms; i++)
+		im->vm_first[i + 1] += im->vm_first[i];
+	memcpy(next, im->vm_first, im->nvms * sizeof(*next));
+	for (i = 0; i < im->ne; i++)
+		im->by_vm[next[im->e[i].vm]++] = i;
+	free(next);
+}
+
+/*
+ * Problems of the configs themselves stop the import whatever -W and -Wno-
+ * made of them: what they hold cannot be written as a topology.
+ */
+static bool configs_fired(const struct import *im)
+{
+	size_t i, c;
+
+	for (i = 0; i < im->nvms; i++)
+		for (c = 0; c < C__COUNT; c++)
+			if (im->vms[i].d.fired[c])
+				return true;
+	return false;
 }
 
 /* reads and groups the configs; EXIT_OK, or the exit code after the diagnostics */
@@ -986,6 +1047,7 @@ static int import_configs(struct import *im, const struct options *o)
 		}
 		diag_init(&v->d, &v->x.src, &o->diag);
 		v->meta = read_import_line(v);
+		index_meta(im, v);
 		if (v->meta && !im->top)
 			im->top = v->meta;
 	}
@@ -994,8 +1056,11 @@ static int import_configs(struct import *im, const struct options *o)
 			"give --arch arm64 or --arch x86_64\n");
 		return EXIT_USAGE;
 	}
-	for (i = 0; i < im->nvms; i++)
+	for (i = 0; i < im->nvms; i++) {
 		read_vm(im, i);
+		if (im->vms[i].name)
+			strmap_add(&im->names, im->vms[i].name, i);
+	}
 	pick_gic(im);
 	im->backend = meta_str(im->top, "backend");
 	if (!im->backend) {
@@ -1017,6 +1082,13 @@ static int import_configs(struct import *im, const struct options *o)
 		if (diag_exit_code(&im->vms[i].d) > ret)
 			ret = diag_exit_code(&im->vms[i].d);
 	}
+	if (ret == EXIT_OK && configs_fired(im)) {
+		fprintf(stderr, "xenshm-compose: import stopped: the configs hold what a topology "
+			"cannot, as the checks silenced or demoted by -W/-Wno- found\n");
+		ret = EXIT_CHECKS;
+	}
+	if (ret == EXIT_OK)
+		entries_by_vm(im);
 	return ret;
 }
 
@@ -1041,6 +1113,8 @@ int import_main(int argc, char **argv)
 	}
 	im.nvms = (size_t)o.nfiles;
 	im.vms = xcalloc(im.nvms, sizeof(*im.vms));
+	strmap_init(&im.names);
+	strmap_init(&im.region_ids);
 	ret = import_configs(&im, &o);
 	if (ret)
 		goto done;

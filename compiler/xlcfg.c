@@ -103,22 +103,30 @@ static enum tok next_token(struct scan *s, size_t *len)
 	return T_OTHER;
 }
 
+/* the key of that name, made on first sight; NULL past XLCFG_MAX_KEYS */
 static struct xl_key *key_for(struct xlcfg *x, const char *name, size_t len)
 {
+	char *n = xstrndup(name, len);
 	size_t i;
 
-	for (i = 0; i < x->nkeys; i++)
-		if (strlen(x->keys[i].name) == len && !memcmp(x->keys[i].name, name, len))
-			return &x->keys[i];
+	if (strmap_get(&x->index, n, &i)) {
+		free(n);
+		return &x->keys[i];
+	}
+	if (x->nkeys == XLCFG_MAX_KEYS) {
+		free(n);
+		return NULL;
+	}
 	ALLOC_GROW(x->keys, x->nkeys + 1, x->alloc);
 	memset(&x->keys[x->nkeys], 0, sizeof(x->keys[0]));
-	x->keys[x->nkeys].name = xstrndup(name, len);
+	x->keys[x->nkeys].name = n;
+	strmap_add(&x->index, n, x->nkeys);
 	return &x->keys[x->nkeys++];
 }
 
 static void add_item(struct xl_key *k, struct srcpos pos)
 {
-	k->items = xrealloc(k->items, (k->nitems + 1) * sizeof(*k->items));
+	ALLOC_GROW(k->items, k->nitems + 1, k->items_alloc);
 	k->items[k->nitems++] = pos;
 }
 
@@ -126,7 +134,7 @@ static void add_item(struct xl_key *k, struct srcpos pos)
  * Walks the statements of text libxlutil accepted: KEY = VALUE or KEY +=
  * VALUE, ended by a newline or ';'; a list may span lines and nest.
  */
-static void scan_text(struct xlcfg *x, const char *text, size_t n)
+static int scan_text(struct xlcfg *x, const char *text, size_t n)
 {
 	static const char tag[] = "# " XL_IMPORT_TAG;
 	struct scan s = { text, text + n, 1, 1 };
@@ -146,7 +154,8 @@ static void scan_text(struct xlcfg *x, const char *text, size_t n)
 			x->import_pos = pos;
 		}
 		if (t == T_IDENT && at_start && !depth) {
-			key = key_for(x, tok, len);
+			if (!(key = key_for(x, tok, len)))
+				return -1;
 			advance(&s, len);
 			next_token(&s, &len);
 			append = len == 2;	/* "+=" */
@@ -178,6 +187,7 @@ static void scan_text(struct xlcfg *x, const char *text, size_t n)
 		}
 		advance(&s, len);
 	}
+	return 0;
 }
 
 /* ---- reading ---- */
@@ -193,8 +203,9 @@ static char *read_whole(const char *path, size_t *n, char **err)
 		return NULL;
 	}
 	do {
-		if (used > SOURCE_MAX_BYTES) {
-			*err = xasprintf("'%s' is larger than %zu MiB", path, SOURCE_MAX_BYTES >> 20);
+		if (used > XLCFG_MAX_BYTES) {
+			*err = xasprintf("'%s' is larger than %zu MiB, more than an xl config holds",
+					 path, XLCFG_MAX_BYTES >> 20);
 			break;
 		}
 		ALLOC_GROW(buf, used + 65536, alloc);
@@ -220,6 +231,8 @@ int xlcfg_read(struct xlcfg *x, const char *path, char **err)
 	int e;
 
 	memset(x, 0, sizeof(*x));
+	x->src.fd = -1;
+	strmap_init(&x->index);
 	*err = NULL;
 	if (!xlu_libs(why, sizeof(why))) {
 		*err = xasprintf("import needs Xen's libxlutil (Debian: libxen-dev): %s", why);
@@ -239,7 +252,12 @@ int xlcfg_read(struct xlcfg *x, const char *path, char **err)
 		free(text);
 		return -1;
 	}
-	scan_text(x, text, n);
+	if (scan_text(x, text, n)) {
+		*err = xasprintf("'%s' has more than %d keys, more than an xl config holds", path,
+				 XLCFG_MAX_KEYS);
+		free(text);
+		return -1;
+	}
 	free(text);
 	return 0;
 }
@@ -255,8 +273,10 @@ void xlcfg_release(struct xlcfg *x)
 		free(x->keys[i].items);
 	}
 	free(x->keys);
+	strmap_release(&x->index);
 	free(x->import_json);
-	source_release(&x->src);
+	if (x->src.name)	/* read: a zeroed source's fd 0 is not its own */
+		source_release(&x->src);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -264,10 +284,7 @@ const struct xl_key *xlcfg_key(const struct xlcfg *x, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < x->nkeys; i++)
-		if (!strcmp(x->keys[i].name, name))
-			return &x->keys[i];
-	return NULL;
+	return strmap_get(&x->index, name, &i) ? &x->keys[i] : NULL;
 }
 
 const char *xlcfg_string(const struct xlcfg *x, const char *name)

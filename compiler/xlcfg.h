@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "srcpos.h"
+#include "util.h"
 
 enum xl_kind { XLK_NUMBER, XLK_STRING, XLK_LIST };
 
@@ -20,15 +21,24 @@ struct xl_key {
 	struct srcpos pos;	/* the key of its last `=` (libxlutil keeps the last) */
 	enum xl_kind kind;	/* of that value */
 	struct srcpos *items;	/* a list's items, those of `+=` after it appended */
-	size_t nitems;
+	size_t nitems, items_alloc;
 	bool nested;		/* a list holds a list */
 };
+
+/*
+ * Bounds on hostile input (docs/limits.md): xl configs are a few KiB with
+ * tens of keys, and libxlutil finds a key by walking them all, so a config
+ * of a million keys would cost a million walks.
+ */
+#define XLCFG_MAX_BYTES ((size_t)1 << 20)
+#define XLCFG_MAX_KEYS 4096
 
 struct xlcfg {
 	struct source src;	/* the text, for excerpts */
 	void *cfg;		/* libxlutil's XLU_Config */
 	struct xl_key *keys;	/* in the order they first appear */
 	size_t nkeys, alloc;
+	struct strmap index;	/* key name -> index in keys */
 	char *import_json;	/* the XL_IMPORT_TAG comment's text after the tag, or NULL */
 	struct srcpos import_pos;
 };

@@ -142,6 +142,10 @@ err_case() { # NAME CODE PATTERN ARGS...
 }
 err_case "overlapping host ranges name both configs" 2 \
 	"overlap-b.cfg:6:11: error: \[host-overlap\] .*overlap-a.cfg' line 5" "$I/overlap-a.cfg" "$I/overlap-b.cfg"
+err_case "-Wno-host-overlap silences it, does not let it through" 2 "import stopped" \
+	-Wno-host-overlap "$I/overlap-a.cfg" "$I/overlap-b.cfg"
+err_case "-W host-overlap demotes it, does not let it through" 2 "import stopped" \
+	-W host-overlap "$I/overlap-a.cfg" "$I/overlap-b.cfg"
 err_case "iomem xl cannot read" 2 "bad-iomem.cfg:5:11: error: \[bad-number\]" "$I/bad-iomem.cfg"
 err_case "syntax: libxlutil's own message" 1 "syntax.cfg:2: config parsing error" "$I/syntax.cfg"
 err_case "keys of two arches" 2 "x86-builder.cfg:2:1: error: \[type\] 'builder' is x86_64's" \
@@ -178,6 +182,28 @@ elif grep -q "half.yaml:[0-9]*:[0-9]*: error:" "$tmp/e.out" && [ -s "$tmp/half.y
 	pass "the topology's own errors point into the written file, exit 2: $(grep -m1 'half.yaml:.*error:' "$tmp/e.out" | cut -c1-150)"
 else
 	fail "result with check errors" "$(head -3 "$tmp/e.out" | tr '\n' ' ')"
+fi
+# hostile sizes: bounded, each in time (timeout 60 s is a hang, not a benchmark)
+awk 'BEGIN { printf "name = \"big\"\nkernel = \""; for (i = 0; i < 70000; i++) printf "/0123456789abcdef"; print "\"" }' >"$tmp/big.cfg"
+err_case "a config over 1 MiB" 1 "larger than 1 MiB" --arch arm64 "$tmp/big.cfg"
+awk 'BEGIN { printf "name = \"many\"\n"; for (i = 0; i < 4200; i++) printf "k%d = 1\n", i }' >"$tmp/many.cfg"
+err_case "more keys than an xl config holds" 1 "more than 4096 keys" --arch arm64 "$tmp/many.cfg"
+awk 'BEGIN { printf "name = \"keys\"\nkernel = \"/k\"\nmemory = 64\n"; for (i = 0; i < 4000; i++) printf "k%d = [ \"a\", \"b\" ]\n", i }' >"$tmp/keys.cfg"
+if timeout 60 "$bin" import --arch arm64 "$tmp/keys.cfg" -o "$tmp/keys.yaml" 2>/dev/null &&
+	[ "$(grep -c '^    k[0-9]*: \[a, b\]$' "$tmp/keys.yaml")" = 4000 ]; then
+	pass "4000 raw keys: all kept under xl:, in bounded time"
+else
+	fail "4000 raw keys" "not imported within 60 s"
+fi
+for vm in a b; do
+	awk -v vm=$vm 'BEGIN { printf "name = \"%s\"\nkernel = \"/k\"\nmemory = 64\ngic_version = \"v3\"\niomem = [", vm;
+		for (i = 0; i < 20000; i++) printf "\"%x,1@%x\",", 0x100000 + i, 0x5000 + i; print "]" }' >"$tmp/wide-$vm.cfg"
+done
+if timeout 60 "$bin" import "$tmp/wide-a.cfg" "$tmp/wide-b.cfg" -o "$tmp/wide.yaml" 2>/dev/null; [ -s "$tmp/wide.yaml" ] &&
+	[ "$(grep -c '^  r[0-9a-f]*:$' "$tmp/wide.yaml")" = 20000 ]; then
+	pass "two configs sharing 20000 iomem pages: 20000 regions, in bounded time"
+else
+	fail "20000 shared pages" "not imported within 60 s"
 fi
 "$bin" import --help | grep -q '^usage: xenshm-compose import CONFIG' && pass "import --help" ||
 	fail "import --help" "no usage"
