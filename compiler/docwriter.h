@@ -18,7 +18,8 @@
 /* a SHA-256 in hex, with its NUL */
 #define DW_SHA256_HEX (2 * SHA256_DIGEST_SIZE + 1)
 
-enum dw_kind { DW_JSON, DW_JSON_SHA256, DW_YAML };
+/* DW_JSON_COMPACT: one line, no spaces, as jansson's JSON_COMPACT writes it */
+enum dw_kind { DW_JSON, DW_JSON_SHA256, DW_JSON_COMPACT, DW_YAML };
 
 /* YAML: a block mapping, a block sequence, a flow sequence (of scalars) */
 enum dw_ykind { DW_Y_MAP, DW_Y_SEQ, DW_Y_FLOW };

@@ -1,9 +1,9 @@
 /* Back end: xl/VM.cfg, a complete xl config per VM, with its shared-memory lines. */
 #include "emit.h"
+#include "docwriter.h"
 #include "xenfacts.h"
 #include "text.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,18 +134,6 @@ static void put_extra(FILE *f, const struct xl_extra *x)
 	}
 }
 
-/* a "0x..." string: exact in 64 bits for every JSON reader, as in plan.json */
-static json_t *json_hex(uint64_t v)
-{
-	return json_string(hex(v));
-}
-
-static void set_new(json_t *o, const char *key, json_t *v)
-{
-	if (json_object_set_new(o, key, v))
-		die_oom();
-}
-
 /*
  * The import line: what the topology says and an xl config cannot hold
  * (project, Xen settings, file order, depends_on, each region's name, owner,
@@ -155,53 +143,61 @@ static void set_new(json_t *o, const char *key, json_t *v)
  */
 static void import_line(const struct topology *t, const struct vm *vm, FILE *f)
 {
-	json_t *o = json_object(), *shm = json_array(), *m_o, *deps;
-	char version[16], *text;
+	char version[16];
+	struct dw w;
 	size_t i;
 
-	if (!o || !shm)
-		die_oom();
+	fputs("# what 'xenshm-compose import' needs besides the xl keys:\n"
+	      "# " XL_IMPORT_TAG " ", f);
+	dw_open(&w, DW_JSON_COMPACT, f);
+	dw_object(&w);
+	dw_key_string(&w, "project", t->name.s);
+	dw_key_word(&w, "arch", arch_name(t->arch));
+	dw_key_word(&w, "backend", backend_name(t->backend));
 	snprintf(version, sizeof(version), "4.%u", t->xen_minor);
-	set_new(o, "project", json_string(t->name.s));
-	set_new(o, "arch", json_string(arch_name(t->arch)));
-	set_new(o, "backend", json_string(backend_name(t->backend)));
-	set_new(o, "version", json_string(version));
-	set_new(o, "gpaddr_bits", json_integer((json_int_t)t->gpaddr_bits.v));
-	if (t->has_pool)
-		set_new(o, "pool", json_pack("{s:o, s:o}", "base", json_hex(t->pool_base.v),
-					     "size", json_hex(t->pool_size.v)));
-	set_new(o, "vm", json_integer(vm->index));
+	dw_key_word(&w, "version", version);
+	dw_key(&w, "gpaddr_bits");
+	dw_int(&w, (long long)t->gpaddr_bits.v);
+	if (t->has_pool) {
+		dw_key(&w, "pool");
+		dw_object(&w);
+		dw_key_word(&w, "base", hex(t->pool_base.v));
+		dw_key_word(&w, "size", hex(t->pool_size.v));
+		dw_end_object(&w);
+	}
+	dw_key(&w, "vm");
+	dw_int(&w, (long long)vm->index);
 	if (vm->ndepends_on) {
-		deps = json_array();
+		dw_key(&w, "depends_on");
+		dw_array(&w, false);
 		for (i = 0; i < vm->ndepends_on; i++)
-			json_array_append_new(deps, json_string(vm->depends_on[i].s));
-		set_new(o, "depends_on", deps);
+			dw_string(&w, vm->depends_on[i].s);
+		dw_end_array(&w);
 	}
 	if (vm->k->dom0less_node.s)
-		set_new(o, "dom0less_node", json_string(vm->k->dom0less_node.s));
+		dw_key_string(&w, "dom0less_node", vm->k->dom0less_node.s);
+	dw_key(&w, "shm");
+	dw_array(&w, false);
 	for (i = 0; i < vm->nmaps; i++) {
 		const struct mapping *m = &vm->maps[i];
 		const struct region *r = m->region;
 
-		m_o = json_pack("{s:s, s:o, s:o, s:s, s:o}", "id", mapping_id(m), "at",
-				json_hex(m->gaddr), "size", json_hex(r->eff_size), "owner",
-				r->owner->name.s, "align", json_hex(region_align(r)));
-		if (!m_o)
-			die_oom();
+		dw_object(&w);
+		dw_key_string(&w, "id", mapping_id(m));
+		dw_key_word(&w, "at", hex(m->gaddr));
+		dw_key_word(&w, "size", hex(r->eff_size));
+		dw_key_string(&w, "owner", r->owner->name.s);
+		dw_key_word(&w, "align", hex(region_align(r)));
 		if (r->host_placed)
-			set_new(m_o, "host", json_hex(r->host_base));
+			dw_key_word(&w, "host", hex(r->host_base));
 		if (r->decl->description.s)
-			set_new(m_o, "description", json_string(r->decl->description.s));
-		json_array_append_new(shm, m_o);
+			dw_key_string(&w, "description", r->decl->description.s);
+		dw_end_object(&w);
 	}
-	set_new(o, "shm", shm);
-	text = json_dumps(o, JSON_COMPACT);
-	if (!text)
-		die_oom();
-	fprintf(f, "# what 'xenshm-compose import' needs besides the xl keys:\n"
-		   "# " XL_IMPORT_TAG " %s\n", text);
-	free(text);
-	json_decref(o);
+	dw_end_array(&w);
+	dw_end_object(&w);
+	dw_close(&w, NULL);	/* a write error is f's: emit_status reports it */
+	fputc('\n', f);
 }
 
 int emit_xl(const struct topology *t, const struct vm *vm, const char *hash, FILE *f)
