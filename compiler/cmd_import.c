@@ -537,9 +537,11 @@ static bool later(const struct entry *a, const struct entry *b)
 	return a->vm != b->vm ? a->vm > b->vm : srcpos_cmp(&a->pos, &b->pos) > 0;
 }
 
-static const char *range_key(struct import *im, uint64_t host, uint64_t at, uint64_t size)
+/* "HOST/AT/SIZE": how the import line's items are found by range */
+#define RANGE_KEY_MAX 64
+static void range_key(char key[RANGE_KEY_MAX], uint64_t host, uint64_t at, uint64_t size)
 {
-	return own(im, xasprintf("%" PRIx64 "/%" PRIx64 "/%" PRIx64, host, at, size));
+	snprintf(key, RANGE_KEY_MAX, "%" PRIx64 "/%" PRIx64 "/%" PRIx64, host, at, size);
 }
 
 /* the import line's items of a VM, by range and by ID, looked up once each */
@@ -547,6 +549,7 @@ static void index_meta(struct import *im, struct ivm *v)
 {
 	json_t *item;
 	uint64_t host, at, size;
+	char key[RANGE_KEY_MAX];
 	size_t i;
 
 	strmap_init(&v->meta_range);
@@ -555,8 +558,10 @@ static void index_meta(struct import *im, struct ivm *v)
 		return;
 	json_array_foreach(json_object_get(v->meta, "shm"), i, item) {
 		if (hex_field(item, "host", &host) && hex_field(item, "at", &at) &&
-		    hex_field(item, "size", &size))
-			strmap_add(&v->meta_range, range_key(im, host, at, size), i);
+		    hex_field(item, "size", &size)) {
+			range_key(key, host, at, size);
+			strmap_add(&v->meta_range, own(im, xstrdup(key)), i);
+		}
 		strmap_add(&v->meta_id, meta_str(item, "id"), i);
 	}
 }
@@ -564,16 +569,14 @@ static void index_meta(struct import *im, struct ivm *v)
 /* the import line's item for an iomem entry: same guest and host range */
 static json_t *meta_item(struct import *im, const struct ivm *v, const struct entry *e)
 {
-	char *key;
+	char key[RANGE_KEY_MAX];
 	size_t i;
-	bool found;
 
 	if (!v->meta)
 		return NULL;
-	key = xasprintf("%" PRIx64 "/%" PRIx64 "/%" PRIx64, e->host, e->at, e->size);
-	found = strmap_get(&v->meta_range, key, &i);
-	free(key);
-	return found ? json_array_get(json_object_get(v->meta, "shm"), i) : NULL;
+	range_key(key, e->host, e->at, e->size);
+	return strmap_get(&v->meta_range, key, &i) ?
+		json_array_get(json_object_get(v->meta, "shm"), i) : NULL;
 }
 
 /*

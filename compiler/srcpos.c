@@ -11,7 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int read_stream(FILE *f, struct source *src, char **err)
+/* f whole into src->text, at most max bytes; what names the limit in the message */
+static int read_stream(FILE *f, struct source *src, size_t max, const char *what, char **err)
 {
 	size_t alloc = 0, n;
 
@@ -20,9 +21,9 @@ static int read_stream(FILE *f, struct source *src, char **err)
 		ALLOC_GROW(src->text, src->size + 65536 + 1, alloc);
 		n = fread(src->text + src->size, 1, 65536, f);
 		src->size += n;
-		if (src->size > SOURCE_MAX_BYTES) {
-			*err = xasprintf("'%s' is larger than %zu MiB, the limit for a topology",
-					 q(src->name), SOURCE_MAX_BYTES >> 20);
+		if (src->size > max) {
+			*err = xasprintf("'%s' is larger than %zu MiB, the limit for %s",
+					 q(src->name), max >> 20, what);
 			return -1;
 		}
 		if (n < 65536)
@@ -232,13 +233,32 @@ int source_read(struct source *src, const char *path, char **err)
 			return -1;
 		}
 	}
-	ret = read_stream(f, src, err);
+	ret = read_stream(f, src, SOURCE_MAX_BYTES, "a topology", err);
 	if (f != stdin)
 		fclose(f);
 	if (ret)
 		return ret;
 	drop_bom(src);
 	return 0;
+}
+
+int source_read_whole(struct source *src, const char *path, size_t max, const char *what,
+		      char **err)
+{
+	FILE *f;
+	int ret;
+
+	memset(src, 0, sizeof(*src));
+	src->fd = -1;
+	src->name = xstrdup(path);
+	f = fopen(path, "rbe");
+	if (!f) {
+		*err = xasprintf("cannot open '%s': %s", q(path), strerror(errno));
+		return -1;
+	}
+	ret = read_stream(f, src, max, what, err);
+	fclose(f);
+	return ret;
 }
 
 void source_from_buffer(struct source *src, const char *name, const char *data, size_t n)

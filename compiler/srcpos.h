@@ -69,6 +69,13 @@ struct source {
  * frees) on I/O errors and inputs over SOURCE_MAX_BYTES.
  */
 int source_read(struct source *src, const char *path, char **err);
+/*
+ * path read whole into memory, at most max bytes, byte for byte (a
+ * byte-order mark kept): for files another parser reads too (xl configs).
+ * Returns 0, or -1 with *err (caller frees); either way source_release(src).
+ */
+int source_read_whole(struct source *src, const char *path, size_t max, const char *what,
+		      char **err);
 /* A source from memory (fuzzing, tests); copies data. */
 void source_from_buffer(struct source *src, const char *name, const char *data, size_t n);
 void source_release(struct source *src);

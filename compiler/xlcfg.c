@@ -192,42 +192,9 @@ static int scan_text(struct xlcfg *x, const char *text, size_t n)
 
 /* ---- reading ---- */
 
-static char *read_whole(const char *path, size_t *n, char **err)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t used = 0, alloc = 0, got;
-
-	if (!f) {
-		*err = xasprintf("cannot read '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	do {
-		if (used > XLCFG_MAX_BYTES) {
-			*err = xasprintf("'%s' is larger than %zu MiB, more than an xl config holds",
-					 path, XLCFG_MAX_BYTES >> 20);
-			break;
-		}
-		ALLOC_GROW(buf, used + 65536, alloc);
-		got = fread(buf + used, 1, alloc - used, f);
-		used += got;
-	} while (got);
-	if (!*err && ferror(f))
-		*err = xasprintf("cannot read '%s': %s", path, strerror(errno));
-	fclose(f);
-	if (*err) {
-		free(buf);
-		return NULL;
-	}
-	*n = used;
-	return buf;
-}
-
 int xlcfg_read(struct xlcfg *x, const char *path, char **err)
 {
 	char why[256];
-	char *text;
-	size_t n;
 	int e;
 
 	memset(x, 0, sizeof(*x));
@@ -238,27 +205,23 @@ int xlcfg_read(struct xlcfg *x, const char *path, char **err)
 		*err = xasprintf("import needs Xen's libxlutil (Debian: libxen-dev): %s", why);
 		return -1;
 	}
-	if (!(text = read_whole(path, &n, err)))
+	if (source_read_whole(&x->src, path, XLCFG_MAX_BYTES, "an xl config", err))
 		return -1;
-	source_from_buffer(&x->src, path, text, n);
 	x->cfg = xlu.xlu_cfg_init(stderr, path);
 	if (!x->cfg)
 		die_oom();
 	/* xl reads the file through the same call, so it accepts exactly what xl create does */
-	e = n > INT32_MAX ? EFBIG : xlu.xlu_cfg_readdata(x->cfg, text, (int)n);
+	e = xlu.xlu_cfg_readdata(x->cfg, x->src.text, (int)x->src.size);
 	if (e) {
 		*err = xasprintf("'%s' is not an xl config xl can read: %s", path,
 				 e == EINVAL ? "syntax error (above)" : strerror(e));
-		free(text);
 		return -1;
 	}
-	if (scan_text(x, text, n)) {
+	if (scan_text(x, x->src.text, x->src.size)) {
 		*err = xasprintf("'%s' has more than %d keys, more than an xl config holds", path,
 				 XLCFG_MAX_KEYS);
-		free(text);
 		return -1;
 	}
-	free(text);
 	return 0;
 }
 

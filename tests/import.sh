@@ -151,7 +151,7 @@ err_case "syntax: libxlutil's own message" 1 "syntax.cfg:2: config parsing error
 err_case "keys of two arches" 2 "x86-builder.cfg:2:1: error: \[type\] 'builder' is x86_64's" \
 	"$I/overlap-a.cfg" "$I/x86-builder.cfg"
 err_case "no arch told" 1 "give --arch" "$I/pvh-writer.cfg"
-err_case "missing file" 1 "cannot read" "$tmp/none.cfg"
+err_case "missing file" 1 "cannot open" "$tmp/none.cfg"
 err_case "standard input refused" 1 "not -" -
 err_case "no config" 1 "missing FILE" --arch arm64
 err_case "unknown arch" 1 "unknown arch" --arch riscv "$I/pvh-writer.cfg"
