@@ -3,7 +3,9 @@
 #define XENSHM_EMIT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "topology.h"
 
@@ -54,5 +56,54 @@ bool wants_dom0less_dtsi(const struct topology *t);
 
 /* ferror-and-flush result of a back end */
 int emit_status(FILE *f);
+
+/*
+ * Artifact text without printf: appended to a buffer of the back end's own
+ * and handed to f in blocks. At 32 752 VMs printf's format walk, its strlen
+ * and stdio's per-call work were a quarter of build's CPU
+ * (docs/performance.md); these cost a copy. Errors are f's: textout_finish
+ * reports them as emit_status does.
+ */
+#define TEXTOUT_BUF 4096
+struct textout {
+	FILE *f;
+	size_t used;
+	char buf[TEXTOUT_BUF];
+};
+void textout_init(struct textout *o, FILE *f);
+/* hands what is buffered to f: before anything else writes to f */
+void textout_flush(struct textout *o);
+/* flushes, then emit_status(f) */
+int textout_finish(struct textout *o);
+
+void to_mem_slow(struct textout *o, const char *s, size_t n);
+static inline void to_mem(struct textout *o, const char *s, size_t n)
+{
+	if (n > TEXTOUT_BUF - o->used) {
+		to_mem_slow(o, s, n);
+		return;
+	}
+	memcpy(o->buf + o->used, s, n);
+	o->used += n;
+}
+static inline void to_ch(struct textout *o, char c)
+{
+	if (o->used == TEXTOUT_BUF)
+		textout_flush(o);
+	o->buf[o->used++] = c;
+}
+static inline void to_str(struct textout *o, const char *s)
+{
+	to_mem(o, s, strlen(s));
+}
+/* a string literal, its length known at compile time */
+#define to_lit(o, s) to_mem((o), "" s, sizeof(s) - 1)
+void to_dec(struct textout *o, uint64_t v);
+/* lower-case hex digits, at least min of them, no "0x" */
+void to_hex(struct textout *o, uint64_t v, int min);
+/* s as xl_quote() (dot: as dot_quote()) returns it */
+void to_quoted(struct textout *o, const char *s, bool dot);
+/* s as comment_text() returns it */
+void to_comment(struct textout *o, const char *s);
 
 #endif

@@ -14,60 +14,64 @@ static bool dot_plain(const char *s)
 }
 
 /* node IDs carry a kind prefix: a VM and a region may share a name */
-static void node_id(FILE *f, const char *kind, const char *name)
+static void node_id(struct textout *o, const char *kind, const char *name)
 {
-	char *id, *qid;
+	char *id;
 
 	if (dot_plain(name)) {	/* every valid name: written as it is, nothing made */
-		fprintf(f, "\"%s:%s\"", kind, name);
+		to_ch(o, '"');
+		to_str(o, kind);
+		to_ch(o, ':');
+		to_str(o, name);
+		to_ch(o, '"');
 		return;
 	}
 	id = xasprintf("%s:%s", kind, name);
-	qid = dot_quote(id);
-	fputs(qid, f);
-	free(qid);
+	to_quoted(o, id, true);
 	free(id);
 }
 
 int emit_dot(const struct topology *t, FILE *f)
 {
-	char *title, *label;
+	struct textout o;
+	char *text;
 	size_t i, j;
 
-	title = xasprintf("%s: %s backend, %s", t->name.s, backend_name(t->backend),
-			  arch_name(t->arch));
-	label = dot_quote(title);
-	fputs("digraph xenshm {\n", f);
-	fprintf(f, "\tgraph [rankdir=LR, label=%s, labelloc=t, fontname=\"Helvetica\"];\n", label);
-	fputs("\tnode [fontname=\"Helvetica\", fontsize=11];\n"
-	      "\tedge [fontname=\"Helvetica\", fontsize=10];\n", f);
-	free(label);
-	free(title);
+	textout_init(&o, f);
+	text = xasprintf("%s: %s backend, %s", t->name.s, backend_name(t->backend),
+			 arch_name(t->arch));
+	to_lit(&o, "digraph xenshm {\n\tgraph [rankdir=LR, label=");
+	to_quoted(&o, text, true);
+	to_lit(&o, ", labelloc=t, fontname=\"Helvetica\"];\n"
+		   "\tnode [fontname=\"Helvetica\", fontsize=11];\n"
+		   "\tedge [fontname=\"Helvetica\", fontsize=10];\n");
+	free(text);
 
 	/* VMs in start order, so the layout reads in boot order */
 	for (i = 0; i < t->nvms; i++) {
 		const struct vm *vm = t->start_order[i];
-		char *text = xasprintf("%s\n#%zu in start order, %s", vm->name.s, (size_t)vm->start_index + 1,
-				       hsize(vm->k->memory.v));
-		label = dot_quote(text);
-		fputc('\t', f);
-		node_id(f, "vm", vm->name.s);
-		fprintf(f, " [shape=box, style=rounded, label=%s];\n", label);
-		free(label);
+
+		text = xasprintf("%s\n#%zu in start order, %s", vm->name.s, (size_t)vm->start_index + 1,
+				 hsize(vm->k->memory.v));
+		to_ch(&o, '\t');
+		node_id(&o, "vm", vm->name.s);
+		to_lit(&o, " [shape=box, style=rounded, label=");
+		to_quoted(&o, text, true);
+		to_lit(&o, "];\n");
 		free(text);
 	}
 	for (i = 0; i < t->nmapped; i++) {
 		const struct region *r = t->mapped[i];
 		char *host = r->host_placed ? xasprintf("\nhost %s", haddr(r->host_base)) : xstrdup("");
-		char *text = xasprintf("%s\n%s%s%s%s", r->id, hsize(r->eff_size), host,
-				       r->decl->description.s ? "\n" : "",
-				       r->decl->description.s ? r->decl->description.s : "");
-		label = dot_quote(text);
-		fputc('\t', f);
-		node_id(f, "region", r->id);
-		fprintf(f, " [shape=cylinder, style=filled, fillcolor=\"#e8f0fe\", label=%s];\n",
-			label);
-		free(label);
+
+		text = xasprintf("%s\n%s%s%s%s", r->id, hsize(r->eff_size), host,
+				 r->decl->description.s ? "\n" : "",
+				 r->decl->description.s ? r->decl->description.s : "");
+		to_ch(&o, '\t');
+		node_id(&o, "region", r->id);
+		to_lit(&o, " [shape=cylinder, style=filled, fillcolor=\"#e8f0fe\", label=");
+		to_quoted(&o, text, true);
+		to_lit(&o, "];\n");
 		free(text);
 		free(host);
 	}
@@ -77,14 +81,17 @@ int emit_dot(const struct topology *t, FILE *f)
 		for (j = 0; j < r->nmembers; j++) {
 			const struct mapping *m = r->members[j];
 			bool owner = mapping_is_owner(m);
-			fputc('\t', f);
-			node_id(f, "vm", m->vm->name.s);
-			fputs(" -> ", f);
-			node_id(f, "region", r->id);
-			fprintf(f, " [label=\"%s%s\"%s];\n", haddr(m->gaddr), owner ? " (owner)" : "",
-				owner ? ", style=bold, penwidth=2, color=\"#1a56c4\"" : ", style=dashed");
+
+			to_ch(&o, '\t');
+			node_id(&o, "vm", m->vm->name.s);
+			to_lit(&o, " -> ");
+			node_id(&o, "region", r->id);
+			to_lit(&o, " [label=\"0x");
+			to_hex(&o, m->gaddr, 8);
+			to_str(&o, owner ? " (owner)\", style=bold, penwidth=2, color=\"#1a56c4\"];\n"
+					 : "\", style=dashed];\n");
 		}
 	}
-	fputs("}\n", f);
-	return emit_status(f);
+	to_lit(&o, "}\n");
+	return textout_finish(&o);
 }

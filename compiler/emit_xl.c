@@ -7,129 +7,160 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put_str(FILE *f, const char *key, const char *value)
+static void put_str(struct textout *o, const char *key, const char *value)
 {
-	char *v;
-
 	if (!value)
 		return;
-	v = xl_quote(value);
-	fprintf(f, "%s = %s\n", key, v);
-	free(v);
+	to_str(o, key);
+	to_lit(o, " = ");
+	to_quoted(o, value, false);
+	to_ch(o, '\n');
 }
 
-/* a list of quoted strings, one per line when long, as xl users write them */
-static void put_list(FILE *f, const char *key, char **items, size_t n)
+/* lists of quoted strings, one item a line, as xl users write them long lists */
+static void list_open(struct textout *o, const char *key)
+{
+	to_str(o, key);
+	to_lit(o, " = [");
+}
+
+static void list_item(struct textout *o, size_t i)
+{
+	if (i)
+		to_ch(o, ',');
+	to_lit(o, "\n    ");
+}
+
+static void list_close(struct textout *o)
+{
+	to_lit(o, ",\n]\n");
+}
+
+static void put_list(struct textout *o, const char *key, const struct str_at *items, size_t n)
 {
 	size_t i;
 
 	if (!n)
 		return;
-	fprintf(f, "%s = [", key);
+	list_open(o, key);
 	for (i = 0; i < n; i++) {
-		char *v = xl_quote(items[i]);
-		fprintf(f, "%s\n    %s", i ? "," : "", v);
-		free(v);
+		list_item(o, i);
+		to_quoted(o, items[i].s, false);
 	}
-	fputs(",\n]\n", f);
+	list_close(o);
 }
 
 /* a few names per region at most: every VM's config of a region shared by thousands stays small */
 #define MEMBERS_SHOWN 8
 
-static void members_text(const struct region *r, FILE *f)
+static void members_text(const struct region *r, struct textout *o)
 {
 	size_t i;
 
-	for (i = 0; i < r->nmembers && i < MEMBERS_SHOWN; i++)
-		fprintf(f, "%s%s", i ? ", " : "", r->members[i]->vm->name.s);
-	if (r->nmembers > MEMBERS_SHOWN)
-		fprintf(f, " and %zu more (plan.json lists them all)", (size_t)r->nmembers - MEMBERS_SHOWN);
+	for (i = 0; i < r->nmembers && i < MEMBERS_SHOWN; i++) {
+		if (i)
+			to_lit(o, ", ");
+		to_str(o, r->members[i]->vm->name.s);
+	}
+	if (r->nmembers > MEMBERS_SHOWN) {
+		to_lit(o, " and ");
+		to_dec(o, r->nmembers - MEMBERS_SHOWN);
+		to_lit(o, " more (plan.json lists them all)");
+	}
 }
 
 /* one comment line per region: what the next list entry is for */
-static void region_comment(const struct mapping *m, FILE *f)
+static void region_comment(const struct mapping *m, struct textout *o)
 {
 	const struct region *r = m->region;
 
-	fprintf(f, "# region '%s': %s, %s at guest %s", r->id,
-		mapping_is_owner(m) ? "owner" : "borrower", hsize(r->eff_size), haddr(m->gaddr));
-	if (r->host_placed)
-		fprintf(f, ", host %s", haddr(r->host_base));
-	fputs("; members: ", f);
-	members_text(r, f);
-	fputc('\n', f);
+	to_lit(o, "# region '");
+	to_str(o, r->id);
+	to_str(o, mapping_is_owner(m) ? "': owner, " : "': borrower, ");
+	to_str(o, hsize(r->eff_size));
+	to_lit(o, " at guest 0x");
+	to_hex(o, m->gaddr, 8);
+	if (r->host_placed) {
+		to_lit(o, ", host 0x");
+		to_hex(o, r->host_base, 8);
+	}
+	to_lit(o, "; members: ");
+	members_text(r, o);
+	to_ch(o, '\n');
 }
 
 /* iomem entries: regions first (in shm order), then passthrough ranges */
-static size_t iomem_entries(const struct topology *t, const struct vm *vm, char ***out)
+static void put_iomem(const struct topology *t, const struct vm *vm, struct textout *o)
 {
-	char **v = xcalloc(vm->nmaps + vm_ex(vm)->npt_iomem + 1, sizeof(*v));
 	size_t n = 0, i;
 
 	if (t->backend == BACKEND_IOMEM)
 		for (i = 0; i < vm->nmaps; i++) {
 			const struct mapping *m = &vm->maps[i];
-			v[n++] = xasprintf("%llx,%llx@%llx",
-					   (unsigned long long)(m->region->host_base / PAGE_SIZE),
-					   (unsigned long long)(m->region->eff_size / PAGE_SIZE),
-					   (unsigned long long)(m->gaddr / PAGE_SIZE));
+
+			if (!n)
+				list_open(o, "iomem");
+			list_item(o, n++);
+			to_ch(o, '"');
+			to_hex(o, m->region->host_base / PAGE_SIZE, 1);
+			to_ch(o, ',');
+			to_hex(o, m->region->eff_size / PAGE_SIZE, 1);
+			to_ch(o, '@');
+			to_hex(o, m->gaddr / PAGE_SIZE, 1);
+			to_ch(o, '"');
 		}
-	for (i = 0; i < vm_ex(vm)->npt_iomem; i++)
-		v[n++] = xstrdup(vm_ex(vm)->pt_iomem[i].text.s);
-	*out = v;
-	return n;
+	for (i = 0; i < vm_ex(vm)->npt_iomem; i++) {
+		if (!n)
+			list_open(o, "iomem");
+		list_item(o, n++);
+		to_quoted(o, vm_ex(vm)->pt_iomem[i].text.s, false);
+	}
+	if (n)
+		list_close(o);
 }
 
-static size_t static_shm_entries(const struct vm *vm, char ***out)
+static void put_static_shm(const struct vm *vm, struct textout *o)
 {
-	char **v = xcalloc(vm->nmaps + 1, sizeof(*v));
 	size_t i;
 
+	if (!vm->nmaps)
+		return;
+	list_open(o, "static_shm");
 	for (i = 0; i < vm->nmaps; i++) {
 		const struct mapping *m = &vm->maps[i];
 		bool owner = mapping_is_owner(m);
-		v[i] = xasprintf("id=%s, begin=0x%llx, size=0x%llx, role=%s%s", mapping_id(m),
-				 (unsigned long long)m->gaddr,
-				 (unsigned long long)m->region->eff_size,
-				 owner ? "owner" : "borrower",
-				 owner ? ", cache_policy=ARM_normal" : "");
+		char *entry = xasprintf("id=%s, begin=0x%llx, size=0x%llx, role=%s%s", mapping_id(m),
+					(unsigned long long)m->gaddr,
+					(unsigned long long)m->region->eff_size,
+					owner ? "owner" : "borrower",
+					owner ? ", cache_policy=ARM_normal" : "");
+
+		list_item(o, i);
+		to_quoted(o, entry, false);
+		free(entry);
 	}
-	*out = v;
-	return vm->nmaps;
+	list_close(o);
 }
 
-static void free_list(char **v, size_t n)
+static void put_extra(struct textout *o, const struct xl_extra *x)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void put_extra(FILE *f, const struct xl_extra *x)
-{
-	char **items;
-	size_t i;
-
 	switch (x->kind) {
 	case XL_INT:
-		fprintf(f, "%s = %s\n", x->key.s, x->value.s);
+		to_str(o, x->key.s);
+		to_lit(o, " = ");
+		to_str(o, x->value.s);
+		to_ch(o, '\n');
 		break;
 	case XL_STRING:
-		put_str(f, x->key.s, x->value.s);
+		put_str(o, x->key.s, x->value.s);
 		break;
 	case XL_LIST:
 		if (!x->nitems) {
-			fprintf(f, "%s = []\n", x->key.s);
+			to_str(o, x->key.s);
+			to_lit(o, " = []\n");
 			break;
 		}
-		items = xcalloc(x->nitems, sizeof(*items));
-		for (i = 0; i < x->nitems; i++)
-			items[i] = x->items[i].s;
-		put_list(f, x->key.s, items, x->nitems);
-		free(items);
+		put_list(o, x->key.s, x->items, x->nitems);
 		break;
 	}
 }
@@ -141,15 +172,16 @@ static void put_extra(FILE *f, const struct xl_extra *x)
  * so that `import` gives back the topology (docs/import.md). The xl keys stay
  * the truth for what they hold.
  */
-static void import_line(const struct topology *t, const struct vm *vm, FILE *f)
+static void import_line(const struct topology *t, const struct vm *vm, struct textout *o)
 {
 	char version[16];
 	struct dw w;
 	size_t i;
 
-	fputs("# what 'xenshm-compose import' needs besides the xl keys:\n"
-	      "# " XL_IMPORT_TAG " ", f);
-	dw_open(&w, DW_JSON_COMPACT, f);
+	to_lit(o, "# what 'xenshm-compose import' needs besides the xl keys:\n"
+		  "# " XL_IMPORT_TAG " ");
+	textout_flush(o);	/* the writer writes to o's file itself */
+	dw_open(&w, DW_JSON_COMPACT, o->f);
 	dw_object(&w);
 	dw_key_string(&w, "project", t->name.s);
 	dw_key_word(&w, "arch", arch_name(t->arch));
@@ -196,77 +228,81 @@ static void import_line(const struct topology *t, const struct vm *vm, FILE *f)
 	}
 	dw_end_array(&w);
 	dw_end_object(&w);
-	dw_close(&w, NULL);	/* a write error is f's: emit_status reports it */
-	fputc('\n', f);
+	dw_close(&w, NULL);	/* a write error is the file's: textout_finish reports it */
+	to_ch(o, '\n');
 }
 
 int emit_xl(const struct topology *t, const struct vm *vm, const char *hash, FILE *f)
 {
-	char **list, *node;
-	size_t n, i;
+	struct textout o;
+	size_t i;
 
-	fprintf(f, "# xl config of VM '%s' in project '%s' (%s backend, %s)\n", vm->name.s,
-		t->name.s, backend_name(t->backend), arch_name(t->arch));
-	fprintf(f, "# Generated by xenshm-compose from topology %s: do not edit,\n"
-		   "# change the topology and run 'xenshm-compose build' again.\n", hash);
-	import_line(t, vm, f);
-	fputc('\n', f);
-	put_str(f, "name", vm->name.s);
-	put_str(f, "type", vm_type_name(vm->type));
-	fprintf(f, "memory = %llu\n", (unsigned long long)(vm->k->memory.v / MiB));
-	fprintf(f, "vcpus = %llu\n", (unsigned long long)vm->k->vcpus.v);
-	put_str(f, "kernel", vm->k->kernel.s);
-	put_str(f, "ramdisk", vm->k->ramdisk.s);
-	put_str(f, "cmdline", vm->k->cmdline.s);
+	textout_init(&o, f);
+	to_lit(&o, "# xl config of VM '");
+	to_str(&o, vm->name.s);
+	to_lit(&o, "' in project '");
+	to_str(&o, t->name.s);
+	to_lit(&o, "' (");
+	to_str(&o, backend_name(t->backend));
+	to_lit(&o, " backend, ");
+	to_str(&o, arch_name(t->arch));
+	to_lit(&o, ")\n# Generated by xenshm-compose from topology ");
+	to_str(&o, hash);
+	to_lit(&o, ": do not edit,\n"
+		   "# change the topology and run 'xenshm-compose build' again.\n");
+	import_line(t, vm, &o);
+	to_ch(&o, '\n');
+	put_str(&o, "name", vm->name.s);
+	put_str(&o, "type", vm_type_name(vm->type));
+	to_lit(&o, "memory = ");
+	to_dec(&o, vm->k->memory.v / MiB);
+	to_lit(&o, "\nvcpus = ");
+	to_dec(&o, vm->k->vcpus.v);
+	to_ch(&o, '\n');
+	put_str(&o, "kernel", vm->k->kernel.s);
+	put_str(&o, "ramdisk", vm->k->ramdisk.s);
+	put_str(&o, "cmdline", vm->k->cmdline.s);
 	if (vm->k->device_tree.s) {
-		put_str(f, "device_tree", vm->k->device_tree.s);
+		put_str(&o, "device_tree", vm->k->device_tree.s);
 	} else if (wants_guest_dtb(t, vm)) {
 		char *dtb = xasprintf(GUEST_DTB_PATH, vm->name.s);
 
-		fputs("# the regions' /passthrough nodes, found by ID in the guest's device tree;\n"
-		      "# relative to the build directory, where plan.sh runs xl\n", f);
-		put_str(f, "device_tree", dtb);
+		to_lit(&o, "# the regions' /passthrough nodes, found by ID in the guest's device tree;\n"
+			   "# relative to the build directory, where plan.sh runs xl\n");
+		put_str(&o, "device_tree", dtb);
 		free(dtb);
 	}
-	put_str(f, "vuart", vm->k->vuart.s);
+	put_str(&o, "vuart", vm->k->vuart.s);
 	if (t->arch == ARCH_ARM64 && t->gic.pos.set)
-		put_str(f, "gic_version", t->gic.v == 2 ? "v2" : "v3");
+		put_str(&o, "gic_version", t->gic.v == 2 ? "v2" : "v3");
 
 	if (vm->nmaps)
-		fputc('\n', f);
+		to_ch(&o, '\n');
 	for (i = 0; i < vm->nmaps; i++)
-		region_comment(&vm->maps[i], f);
+		region_comment(&vm->maps[i], &o);
 	if (t->backend == BACKEND_STATIC_SHM) {
-		n = static_shm_entries(vm, &list);
-		put_list(f, "static_shm", list, n);
-		free_list(list, n);
+		put_static_shm(vm, &o);
 	} else if (t->backend == BACKEND_DOM0LESS && vm->nmaps) {
-		node = comment_text(vm->k->dom0less_node.s ? vm->k->dom0less_node.s : vm->name.s);
-		fprintf(f, "# dom0less: Xen maps these regions at boot from /chosen/%s in "
-			   "dom0less/xenshm.dtsi\n", node);
-		free(node);
+		to_lit(&o, "# dom0less: Xen maps these regions at boot from /chosen/");
+		to_comment(&o, vm->k->dom0less_node.s ? vm->k->dom0less_node.s : vm->name.s);
+		to_lit(&o, " in dom0less/xenshm.dtsi\n");
 	}
-	n = iomem_entries(t, vm, &list);
-	put_list(f, "iomem", list, n);
-	free_list(list, n);
+	put_iomem(t, vm, &o);
 
 	if (vm_ex(vm)->npt_irqs) {
-		fputs("irqs = [ ", f);
-		for (i = 0; i < vm_ex(vm)->npt_irqs; i++)
-			fprintf(f, "%s%llu", i ? ", " : "", (unsigned long long)vm_ex(vm)->pt_irqs[i].v);
-		fputs(" ]\n", f);
+		to_lit(&o, "irqs = [ ");
+		for (i = 0; i < vm_ex(vm)->npt_irqs; i++) {
+			if (i)
+				to_lit(&o, ", ");
+			to_dec(&o, vm_ex(vm)->pt_irqs[i].v);
+		}
+		to_lit(&o, " ]\n");
 	}
-	if (vm_ex(vm)->npt_dtdev) {
-		list = xcalloc(vm_ex(vm)->npt_dtdev, sizeof(*list));
-		for (i = 0; i < vm_ex(vm)->npt_dtdev; i++)
-			list[i] = vm_ex(vm)->pt_dtdev[i].s;
-		put_list(f, "dtdev", list, vm_ex(vm)->npt_dtdev);
-		free(list);
-	}
+	put_list(&o, "dtdev", vm_ex(vm)->pt_dtdev, vm_ex(vm)->npt_dtdev);
 	if (vm_ex(vm)->nxl) {
-		fputs("\n# raw keys from the topology's 'xl'\n", f);
+		to_lit(&o, "\n# raw keys from the topology's 'xl'\n");
 		for (i = 0; i < vm_ex(vm)->nxl; i++)
-			put_extra(f, &vm_ex(vm)->xl[i]);
+			put_extra(&o, &vm_ex(vm)->xl[i]);
 	}
-	return emit_status(f);
+	return textout_finish(&o);
 }

@@ -51,20 +51,52 @@ const char *q(const char *s)
 	return out;
 }
 
+size_t dec_into(char *out, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+size_t hex_into(char *out, uint64_t v, int min)
+{
+	char tmp[16];
+	int n = 0, i;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	while (n < min && n < 16)
+		tmp[n++] = '0';
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return (size_t)n;
+}
+
 const char *hsize(unsigned long long b)
 {
 	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
 	char *out = ring_next();
+	const char *unit;
+	size_t n;
 	int u = -1;
 
 	while (u + 1 < (int)ARRAY_SIZE(units) && b && !(b & 1023)) {
 		b >>= 10;
 		u++;
 	}
-	if (u < 0)
-		sprintf(out, "%llu byte%s", b, b == 1 ? "" : "s");
-	else
-		sprintf(out, "%llu %s", b, units[u]);
+	unit = u < 0 ? (b == 1 ? "byte" : "bytes") : units[u];
+	n = dec_into(out, b);
+	out[n++] = ' ';
+	strcpy(out + n, unit);
 	return out;
 }
 
@@ -72,19 +104,12 @@ const char *hsize(unsigned long long b)
    took 3 % of plan.json at 8 000 VMs */
 static const char *hex_digits(uint64_t v, int min)
 {
-	char *out = ring_next(), tmp[16];
-	int n = 0, i;
+	char *out = ring_next();
+	size_t n;
 
-	do {
-		tmp[n++] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-	while (n < min)
-		tmp[n++] = '0';
 	out[0] = '0';
 	out[1] = 'x';
-	for (i = 0; i < n; i++)
-		out[2 + i] = tmp[n - 1 - i];
+	n = hex_into(out + 2, v, min);
 	out[2 + n] = '\0';
 	return out;
 }

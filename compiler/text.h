@@ -2,6 +2,7 @@
 #ifndef XENSHM_TEXT_H
 #define XENSHM_TEXT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -15,6 +16,13 @@ const char *q(const char *s);
 
 /* Human size: "2 MiB", "4 KiB", "12345 bytes". */
 const char *hsize(unsigned long long bytes);
+
+/*
+ * v's digits written at out, no NUL; returns how many: decimal (at most
+ * 20), lower-case hex with at least min digits (at most 16).
+ */
+size_t dec_into(char *out, uint64_t v);
+size_t hex_into(char *out, uint64_t v, int min);
 
 /* "0x5000000": a number in hex, as messages give addresses. */
 const char *hex(uint64_t v);
