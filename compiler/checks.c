@@ -482,10 +482,10 @@ static int cmp_span(const void *pa, const void *pb)
 static void overlapping_pairs(struct span *v, size_t n, struct diag_set *d,
 			      void (*fn)(struct diag_set *d, const void *a, const void *b))
 {
-	size_t *open = xmalloc(sizeof(*open) * (n + 1)), nopen = 0, i, k, keep, pairs = 0;
+	size_t few[16], *open = n <= ARRAY_SIZE(few) ? few : xmalloc(sizeof(*open) * n);
+	size_t nopen = 0, i, k, keep, pairs = 0;
 
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_span);
+	sort_small(v, n, sizeof(*v), cmp_span);
 	for (i = 0; i < n && pairs < PAIRS_MAX; i++) {
 		for (k = keep = 0; k < nopen; k++)
 			if (v[open[k]].last >= v[i].base)
@@ -495,7 +495,8 @@ static void overlapping_pairs(struct span *v, size_t n, struct diag_set *d,
 			fn(d, v[open[k]].obj, v[i].obj);
 		open[nopen++] = i;
 	}
-	free(open);
+	if (open != few)
+		free(open);
 }
 
 /* placed, sized, non-duplicate mappings */

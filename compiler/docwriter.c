@@ -1,6 +1,7 @@
 /* Streaming JSON and YAML documents: see docwriter.h. */
 #include "docwriter.h"
 #include "parallel.h"
+#include "text.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -654,8 +655,12 @@ void dw_key_word(struct dw *w, const char *key, const char *s)
 void dw_int(struct dw *w, long long v)
 {
 	char buf[32];
+	size_t n = 0;
 
-	snprintf(buf, sizeof(buf), "%lld", v);
+	if (v < 0)
+		buf[n++] = '-';
+	n += dec_into(buf + n, v < 0 ? -(uint64_t)v : (uint64_t)v);
+	buf[n] = '\0';
 	if (w->kind == DW_YAML) {
 		y_scalar(w, buf, true);
 		w->key = NULL;

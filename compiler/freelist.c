@@ -55,8 +55,7 @@ void freelist_init(struct freelist *fl, const struct range *spaces, size_t nspac
 
 	memset(fl, 0, sizeof(*fl));
 	fl->head = fl->tail = NONE;
-	if (nobs)
-		qsort(obs, nobs, sizeof(*obs), cmp_base);
+	sort_small(obs, nobs, sizeof(*obs), cmp_base);	/* ties in base: either order gives these holes */
 	for (s = 0; s < nspaces; s++) {
 		uint64_t lo = spaces[s].base, hi = spaces[s].base + spaces[s].size;
 		uint64_t c = lo;

@@ -395,6 +395,32 @@ static void add_owner_edges(struct graph *g, const struct region *r, const struc
 			add_edge(g, owner, r->members[i]->vm, OWNER_EDGE | r->index);
 }
 
+/*
+ * Does every edge the file gives (depends_on, explicit owners) point to a
+ * later VM? Then file order is the start order: Kahn's sort, taking the
+ * earliest ready VM each time, gives the smallest order in the file's
+ * terms, and file order itself is one when no edge points back; each
+ * default owner is then its region's earliest member, whose edges point
+ * forward too. Most topologies are written so, and at 32 752 VMs the two
+ * sorts took half of resolve.
+ */
+static bool file_order_holds(const struct topology *t)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nvms; i++)
+		for (j = 0; j < t->vms[i]->ndepends_on; j++)
+			if (t->vms[i]->deps[j] && t->vms[i]->deps[j]->index >= i)
+				return false;
+	for (i = 0; i < t->nmapped; i++) {
+		const struct region *r = t->mapped[i];
+		for (j = 0; r->owner && j < r->nmembers; j++)
+			if (r->members[j]->vm->index < r->owner->index)
+				return false;
+	}
+	return true;
+}
+
 void order_resolve(struct topology *t)
 {
 	struct view w;
@@ -406,6 +432,22 @@ void order_resolve(struct topology *t)
 		struct region *r = t->mapped[i];
 		r->owner = explicit_owner(t, r);
 		r->owner_explicit = r->owner != NULL;
+	}
+	if (file_order_holds(t)) {
+		for (i = 0; i < t->nvms; i++) {
+			t->start_order[i] = t->vms[i];
+			t->vms[i]->start_index = i;
+		}
+		for (i = 0; i < t->nmapped; i++) {
+			struct region *r = t->mapped[i];
+			if (r->owner)
+				continue;
+			r->owner = r->members[0]->vm;
+			for (j = 1; j < r->nmembers; j++)
+				if (r->members[j]->vm->index < r->owner->index)
+					r->owner = r->members[j]->vm;
+		}
+		return;
 	}
 	view_build(t, &w);
 

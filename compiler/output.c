@@ -214,9 +214,24 @@ static int write_artifact(const struct artifact *a, const struct topology *t,
 			  const struct vm *vm, struct dir_walk *w, struct file_out *o,
 			  const char *hash)
 {
-	char *rel = vm ? xasprintf(a->path, vm->name.s) : xstrdup(a->path);
+	char buf[PATH_MAX], *made = NULL;
+	const char *rel = a->path;
 	FILE *f = o->f;
 	int ret = -1;
+
+	if (vm) {	/* the path with the VM's name for its %s: a copy, not a printf per file */
+		const char *pct = strstr(a->path, "%s");
+		size_t pre = (size_t)(pct - a->path), n = strlen(vm->name.s), post = strlen(pct + 2);
+
+		if (pre + n + post < sizeof(buf)) {
+			memcpy(buf, a->path, pre);
+			memcpy(buf + pre, vm->name.s, n);
+			memcpy(buf + pre + n, pct + 2, post + 1);
+			rel = buf;
+		} else {
+			rel = made = xasprintf(a->path, vm->name.s);	/* too long: create_file says so */
+		}
+	}
 
 	if (!create_file(w, o, rel, a->mode)) {
 		ret = vm ? a->per_vm(t, vm, hash, f) : a->whole ? a->whole(t, hash, f) : a->picture(t, f);
@@ -226,7 +241,7 @@ static int write_artifact(const struct artifact *a, const struct topology *t,
 			ret = err("cannot write", rel);
 		o->fd = -1;
 	}
-	free(rel);
+	free(made);
 	return ret;
 }
 

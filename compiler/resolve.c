@@ -53,12 +53,11 @@ static void size_regions(struct topology *t)
 	}
 }
 
-static void add_range(struct range **v, size_t *n, size_t *alloc, uint64_t base, uint64_t size)
+/* appends [base, base + size) to obs when not empty; obs has room for it */
+static void add_range(struct range *obs, size_t *n, uint64_t base, uint64_t size)
 {
-	if (!size)
-		return;
-	ALLOC_GROW(*v, *n + 1, *alloc);
-	(*v)[(*n)++] = (struct range){ base, size };
+	if (size)
+		obs[(*n)++] = (struct range){ base, size };
 }
 
 /*
@@ -68,13 +67,15 @@ static void add_range(struct range **v, size_t *n, size_t *alloc, uint64_t base,
 static void place_guest(const struct topology *t, struct vm *vm)
 {
 	struct named_range res[MAX_RESERVED];
-	struct range win[MAX_WINDOWS], ram[2], ram0;
+	struct range win[MAX_WINDOWS], ram[2], ram0, few[32], *obs;
 	uint64_t limit = topology_guest_limit(t);
-	struct range *obs = NULL;
 	struct freelist low, high;
-	size_t nres, nwin, nobs = 0, alloc = 0, nfixed, i;
+	/* every fixed mapping, passthrough range, the boot modules, reserved ranges, RAM */
+	size_t most = vm->nmaps + vm_ex(vm)->npt_iomem + 1 + MAX_RESERVED + 2;
+	size_t nres, nwin, nobs = 0, nfixed, i;
 	bool static_shm = t->backend == BACKEND_STATIC_SHM;
 
+	obs = most <= ARRAY_SIZE(few) ? few : xmalloc(sizeof(*obs) * most);
 	guest_ram(t, vm, ram);
 	ram0 = ram[0];
 	nres = guest_reserved(t, vm, res);
@@ -86,11 +87,11 @@ static void place_guest(const struct topology *t, struct vm *vm)
 		/* gaddr is `at` as written: a given address is its own */
 		m->placed = mapping_given(m)->at_pos.set && m->gaddr < limit && limit - m->gaddr >= size;
 		if (m->placed)
-			add_range(&obs, &nobs, &alloc, m->gaddr, size);
+			add_range(obs, &nobs, m->gaddr, size);
 	}
 	for (i = 0; i < vm_ex(vm)->npt_iomem; i++)
 		if (vm_ex(vm)->pt_iomem[i].ok)
-			add_range(&obs, &nobs, &alloc, vm_ex(vm)->pt_iomem[i].gfn * PAGE_SIZE,
+			add_range(obs, &nobs, vm_ex(vm)->pt_iomem[i].gfn * PAGE_SIZE,
 				  vm_ex(vm)->pt_iomem[i].num * PAGE_SIZE);
 	/*
 	 * static-shm owners go inside RAM0: the fixed mappings and the boot
@@ -98,14 +99,15 @@ static void place_guest(const struct topology *t, struct vm *vm)
 	 */
 	if (static_shm) {
 		struct range mods = guest_module_area(t, vm);
-		add_range(&obs, &nobs, &alloc, mods.base, mods.size);
+		add_range(obs, &nobs, mods.base, mods.size);
 	}
 	nfixed = nobs;
-	freelist_init(&high, &ram0, 1, obs, nfixed);
+	if (static_shm)
+		freelist_init(&high, &ram0, 1, obs, nfixed);
 	for (i = 0; i < nres; i++)
-		add_range(&obs, &nobs, &alloc, res[i].base, res[i].size);
-	add_range(&obs, &nobs, &alloc, ram[0].base, ram[0].size);
-	add_range(&obs, &nobs, &alloc, ram[1].base, ram[1].size);
+		add_range(obs, &nobs, res[i].base, res[i].size);
+	add_range(obs, &nobs, ram[0].base, ram[0].size);
+	add_range(obs, &nobs, ram[1].base, ram[1].size);
 	freelist_init(&low, win, nwin, obs, nobs);
 
 	for (i = 0; i < vm->nmaps; i++) {
@@ -122,8 +124,10 @@ static void place_guest(const struct topology *t, struct vm *vm)
 		m->no_room = !m->placed;
 	}
 	freelist_release(&low);
-	freelist_release(&high);
-	free(obs);
+	if (static_shm)
+		freelist_release(&high);
+	if (obs != few)
+		free(obs);
 }
 
 /* a region to place in the pool, with its place in the order: (owner's start index, file order) */
@@ -141,9 +145,9 @@ static uint32_t host_rank(const struct region *r)
 static void place_hosts(struct topology *t)
 {
 	uint32_t *first, *todo;
-	struct range *obs = NULL, pool;
+	struct range *obs, pool;
 	struct freelist fl;
-	size_t i, ntodo = 0, nobs = 0, obs_alloc = 0;
+	size_t i, ntodo = 0, nobs = 0, nfixed = 0;
 
 	for (i = 0; i < t->nmapped; i++) {
 		struct region *r = t->mapped[i];
@@ -153,6 +157,9 @@ static void place_hosts(struct topology *t)
 	if (!topology_uses_pool(t) || !t->has_pool || !t->pool_base.pos.set || !t->pool_size.pos.set)
 		return;
 	pool = (struct range){ t->pool_base.v, t->pool_size.v };
+	for (i = 0; i < t->nmapped; i++)
+		nfixed += t->mapped[i]->decl->host.pos.set;
+	obs = xmalloc(sizeof(*obs) * (nfixed + 1));	/* the regions with `host` */
 	/*
 	 * The order is a counting sort by owner start index over t->mapped,
 	 * which is in file order: 4 bytes a VM and a region, where a sort of
@@ -162,7 +169,7 @@ static void place_hosts(struct topology *t)
 	for (i = 0; i < t->nmapped; i++) {
 		struct region *r = t->mapped[i];
 		if (r->decl->host.pos.set)
-			add_range(&obs, &nobs, &obs_alloc, r->decl->host.v, r->eff_size);
+			add_range(obs, &nobs, r->decl->host.v, r->eff_size);
 		else if (r->eff_size) {
 			first[host_rank(r) + 1]++;
 			ntodo++;

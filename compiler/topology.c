@@ -377,18 +377,6 @@ size_t mapping_member_index(const struct mapping *m)
 	return lo;
 }
 
-bool mapping_is_owner(const struct mapping *m)
-{
-	return m->region && m->region->owner == m->vm;
-}
-
-uint64_t mapping_size(const struct mapping *m)
-{
-	const struct mapping_given *g = mapping_given(m);
-
-	return g->size.pos.set ? g->size.v : m->region ? m->region->eff_size : 0;
-}
-
 const struct srcpos *mapping_addr_pos(const struct mapping *m)
 {
 	const struct mapping_given *g = mapping_given(m);

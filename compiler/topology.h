@@ -302,7 +302,10 @@ bool topology_uses_pool(const struct topology *t);
 /* 2^gpaddr_bits, or UINT64_MAX + 1 saturated: the first guest address out of range */
 uint64_t topology_guest_limit(const struct topology *t);
 
-bool mapping_is_owner(const struct mapping *m);
+static inline bool mapping_is_owner(const struct mapping *m)
+{
+	return m->region && m->region->owner == m->vm;
+}
 /* the region's alignment in force; a page while unknown */
 static inline uint64_t region_align(const struct region *r)
 {
@@ -317,14 +320,19 @@ static inline const char *mapping_id(const struct mapping *m)
 }
 /* the VM's first mapping of m's region: m itself unless m->dup */
 const struct mapping *mapping_first(const struct mapping *m);
-/* the mapping's size: its own when given, else its region's size in force; 0 while unknown */
-uint64_t mapping_size(const struct mapping *m);
 /* the mapping's `at` and `size` as written; mapping_none_given when neither */
 static inline const struct mapping_given *mapping_given(const struct mapping *m)
 {
 	if (!m->given)
 		return &mapping_none_given;
 	return (const struct mapping_given *)(m->vm->maps + m->vm->nmaps) + (m->given - 1);
+}
+/* the mapping's size: its own when given, else its region's size in force; 0 while unknown */
+static inline uint64_t mapping_size(const struct mapping *m)
+{
+	const struct mapping_given *g = mapping_given(m);
+
+	return g->size.pos.set ? g->size.v : m->region ? m->region->eff_size : 0;
 }
 /* where to point for address problems: `at` when explicit, else the ID */
 const struct srcpos *mapping_addr_pos(const struct mapping *m);

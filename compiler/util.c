@@ -77,6 +77,29 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+#define SORT_SMALL_MAX 16
+#define SORT_SMALL_ELEM 64
+
+void sort_small(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	char tmp[SORT_SMALL_ELEM], *v = base;
+	size_t i, j;
+
+	if (n > SORT_SMALL_MAX || size > sizeof(tmp)) {
+		if (n > 1)
+			qsort(base, n, size, cmp);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		if (cmp(v + (i - 1) * size, v + i * size) <= 0)
+			continue;	/* in order already: the common case */
+		memcpy(tmp, v + i * size, size);
+		for (j = i; j && cmp(v + (j - 1) * size, tmp) > 0; j--)
+			memcpy(v + j * size, v + (j - 1) * size, size);
+		memcpy(v + j * size, tmp, size);
+	}
+}
+
 void grow_array(void **arr, size_t *alloc, size_t need, size_t elem)
 {
 	size_t n = *alloc;

@@ -100,6 +100,15 @@ bool keyindex_get(const struct keyindex *m, const char *key, size_t *val);
  */
 bool keyindex_add(struct keyindex *m, const char *key, size_t val);
 
+/*
+ * qsort for the many short arrays of per-VM work (a VM's mappings, its
+ * obstacles): an insertion sort up to 16 elements, where qsort's setup and
+ * merge cost several times the sort, qsort beyond. Equal elements keep
+ * their order here and may not in qsort: give cmp a total order, or sort
+ * where ties do not matter.
+ */
+void sort_small(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 /* Levenshtein distance, capped at 'cap' (returns cap when >= cap). */
 unsigned edit_distance(const char *a, const char *b, unsigned cap);
 
