@@ -44,7 +44,7 @@ awk -v n="$n" -v shape="$shape" -v m="$m" 'BEGIN {
 				if (k == 0)
 					printf ", size: 64K"
 				if (shape == "ring")
-					printf ", at: 0x%x", 0x05000000 + (f * 4 + j % 4) * 65536
+					printf ", at: 0x%x", 83886080 + (f * 4 + j % 4) * 65536	# 0x05000000: mawk reads no hex in a program
 				print " }"
 			}
 	}

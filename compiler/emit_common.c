@@ -1,4 +1,4 @@
-/* What the back ends share: quoting for each language, which artifacts apply. */
+/* What the back ends share: quoting for each language, the text appender, which artifacts apply. */
 #include "emit.h"
 #include "text.h"
 #include "util.h"
