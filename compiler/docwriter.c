@@ -652,6 +652,27 @@ void dw_key_word(struct dw *w, const char *key, const char *s)
 	json_word(w, s);
 }
 
+void dw_key_hex(struct dw *w, const char *key, uint64_t v, int min)
+{
+	char buf[24];
+	size_t n;
+
+	buf[0] = '"';
+	buf[1] = '0';
+	buf[2] = 'x';
+	n = 3 + hex_into(buf + 3, v, min);
+	if (w->kind == DW_YAML) {
+		buf[n] = '\0';
+		dw_key_string(w, key, buf + 1);
+		return;
+	}
+	json_item(w);
+	json_word(w, key);
+	outs(w, w->kind == DW_JSON ? ": " : ":");
+	buf[n++] = '"';
+	out(w, buf, n);
+}
+
 void dw_int(struct dw *w, long long v)
 {
 	char buf[32];

@@ -72,6 +72,8 @@ void dw_key_string(struct dw *w, const char *key, const char *s);	/* dw_key, the
 /* the same for a key and a string of our own that JSON writes as they are
    (words, numbers: no ", \ or control character), not scanned for escapes */
 void dw_key_word(struct dw *w, const char *key, const char *s);
+/* the same for "0x" and v in lower-case hex, at least min digits (text.h's hex, haddr) */
+void dw_key_hex(struct dw *w, const char *key, uint64_t v, int min);
 /* YAML: is s written plain, as the value of key (NULL: s is a key)? */
 bool dw_yaml_plain(const char *key, const char *s);
 void dw_int(struct dw *w, long long v);

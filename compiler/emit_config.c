@@ -10,7 +10,7 @@
 /* Addresses and sizes: "0x..." strings, exact in 64 bits for every JSON reader. */
 static void key_hex(struct dw *w, const char *key, uint64_t v)
 {
-	dw_key_word(w, key, hex(v));
+	dw_key_hex(w, key, v, 1);
 }
 
 static void opt_str(struct dw *w, const char *key, const struct str_at *s)

@@ -14,7 +14,7 @@
 /* host and guest addresses as plan.json has always written them: 0x%08llx */
 static void key_addr(struct dw *w, const char *key, uint64_t v)
 {
-	dw_key_word(w, key, haddr(v));
+	dw_key_hex(w, key, v, 8);
 }
 
 static void key_int(struct dw *w, const char *key, long long v)
