@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,13 @@ static void indent(struct dw *w, int depth)
 
 	if (w->kind != DW_JSON)
 		return;
+	if (w->cap - w->used > sizeof(spaces)) {
+		/* a copy of known size, which the compiler inlines, then only what the depth takes */
+		w->buf[w->used] = '\n';
+		memcpy(w->buf + w->used + 1, spaces, sizeof(spaces) - 1);
+		w->used += 1 + (size_t)(2 * depth);
+		return;
+	}
 	outc(w, '\n');
 	out(w, spaces, (size_t)(2 * depth));
 }
@@ -784,16 +792,23 @@ static void items_worker(void *p)
 /* bytes a chunk aims at: DW_CHUNK, or XENSHM_CHUNK_BYTES (tests: many chunks from a small input) */
 static size_t chunk_bytes(void)
 {
-	const char *v = getenv("XENSHM_CHUNK_BYTES");
+	static _Atomic size_t bytes;	/* asked once: dw_items runs for every VM's arrays */
+	size_t b = atomic_load_explicit(&bytes, memory_order_relaxed);
+	const char *v;
 	char *end;
 	unsigned long long n;
 
+	if (b)
+		return b;
+	b = DW_CHUNK;
+	v = getenv("XENSHM_CHUNK_BYTES");
 	if (v && *v) {
 		n = strtoull(v, &end, 10);
 		if (!*end && n)
-			return (size_t)n;
+			b = (size_t)n;
 	}
-	return DW_CHUNK;
+	atomic_store_explicit(&bytes, b, memory_order_relaxed);
+	return b;
 }
 
 void dw_items(struct dw *w, size_t n, size_t item_bytes,

@@ -67,17 +67,12 @@ size_t dec_into(char *out, uint64_t v)
 
 size_t hex_into(char *out, uint64_t v, int min)
 {
-	char tmp[16];
-	int n = 0, i;
+	int n = v ? (67 - __builtin_clzll(v)) / 4 : 1, i;
 
-	do {
-		tmp[n++] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-	while (n < min && n < 16)
-		tmp[n++] = '0';
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	if (n < min)
+		n = min < 16 ? min : 16;
+	for (i = n; i--; v >>= 4)
+		out[i] = "0123456789abcdef"[v & 15];
 	return (size_t)n;
 }
 
