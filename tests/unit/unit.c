@@ -191,5 +191,6 @@ int main(void)
 	test_docwriter();
 	test_source();
 	test_evstream();
+	test_textout();
 	return failed;
 }

@@ -21,5 +21,6 @@ void test_channel(void);
 void test_docwriter(void);
 void test_source(void);
 void test_evstream(void);
+void test_textout(void);
 
 #endif
