@@ -10,6 +10,7 @@
 #include "parallel.h"
 #include "xenfacts.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,7 +131,6 @@ static void place_guest(const struct topology *t, struct vm *vm)
 		free(obs);
 }
 
-/* a region to place in the pool, with its place in the order: (owner's start index, file order) */
 /* the owner's start index of a region to place in the pool; 0 without one */
 static uint32_t host_rank(const struct region *r)
 {
@@ -148,42 +148,51 @@ static void place_hosts(struct topology *t)
 	struct range *obs, pool;
 	struct freelist fl;
 	size_t i, ntodo = 0, nobs = 0, nfixed = 0;
+	bool in_order = true;	/* the regions to place come in their owners' start order already */
+	uint32_t last = 0;
 
 	for (i = 0; i < t->nmapped; i++) {
 		struct region *r = t->mapped[i];
 		r->host_placed = r->decl->host.pos.set;
 		r->host_base = r->decl->host.v;
+		if (r->host_placed) {
+			nfixed++;
+		} else if (r->eff_size) {
+			in_order &= host_rank(r) >= last;
+			last = host_rank(r);
+			ntodo++;
+		}
 	}
 	if (!topology_uses_pool(t) || !t->has_pool || !t->pool_base.pos.set || !t->pool_size.pos.set)
 		return;
 	pool = (struct range){ t->pool_base.v, t->pool_size.v };
-	for (i = 0; i < t->nmapped; i++)
-		nfixed += t->mapped[i]->decl->host.pos.set;
 	obs = xmalloc(sizeof(*obs) * (nfixed + 1));	/* the regions with `host` */
+	for (i = 0; i < t->nmapped && nobs < nfixed; i++)
+		if (t->mapped[i]->host_placed)
+			add_range(obs, &nobs, t->mapped[i]->host_base, t->mapped[i]->eff_size);
 	/*
-	 * The order is a counting sort by owner start index over t->mapped,
-	 * which is in file order: 4 bytes a VM and a region, where a sort of
-	 * (key, region) pairs took 32 (its own and qsort's copy).
+	 * The order: t->mapped is in file order, so when the owners' start
+	 * indices do not go down along it (a file in start order: most), it is
+	 * the order itself; else a counting sort by owner start index, 4 bytes
+	 * a VM and a region, where a sort of (key, region) pairs took 32.
 	 */
-	first = xcalloc(t->nvms + 1, sizeof(*first));
-	for (i = 0; i < t->nmapped; i++) {
-		struct region *r = t->mapped[i];
-		if (r->decl->host.pos.set)
-			add_range(obs, &nobs, r->decl->host.v, r->eff_size);
-		else if (r->eff_size) {
-			first[host_rank(r) + 1]++;
-			ntodo++;
-		}
-	}
-	for (i = 0; i < t->nvms; i++)
-		first[i + 1] += first[i];
 	todo = xmalloc(sizeof(*todo) * (ntodo + 1));
-	for (i = 0; i < t->nmapped; i++) {
-		struct region *r = t->mapped[i];
-		if (!r->decl->host.pos.set && r->eff_size)
-			todo[first[host_rank(r)]++] = (uint32_t)i;
+	if (in_order) {
+		for (i = 0, ntodo = 0; i < t->nmapped; i++)
+			if (!t->mapped[i]->host_placed && t->mapped[i]->eff_size)
+				todo[ntodo++] = (uint32_t)i;
+	} else {
+		first = xcalloc(t->nvms + 1, sizeof(*first));
+		for (i = 0; i < t->nmapped; i++)
+			if (!t->mapped[i]->host_placed && t->mapped[i]->eff_size)
+				first[host_rank(t->mapped[i]) + 1]++;
+		for (i = 0; i < t->nvms; i++)
+			first[i + 1] += first[i];
+		for (i = 0; i < t->nmapped; i++)
+			if (!t->mapped[i]->host_placed && t->mapped[i]->eff_size)
+				todo[first[host_rank(t->mapped[i])]++] = (uint32_t)i;
+		free(first);
 	}
-	free(first);
 	freelist_init(&fl, &pool, 1, obs, nobs);
 	for (i = 0; i < ntodo; i++) {
 		struct region *r = t->mapped[todo[i]];
@@ -213,27 +222,42 @@ static void index_owners(struct topology *t)
 	}
 }
 
-/* VMs [from, to) of a topology, for one of two threads */
-struct vm_span {
-	const struct topology *t;
-	size_t from, to;
+/*
+ * Guest and host placement share nothing (a VM's mappings; the regions'
+ * host fields), so two threads do them at once: one places the hosts
+ * first, then both take the VMs' guest placement in runs as they come free.
+ */
+#define PLACE_RUN 256
+struct place_job {
+	struct topology *t;
+	atomic_size_t next;	/* the first VM not yet taken */
 };
 
-static void place_span(void *arg)
-{
-	const struct vm_span *s = arg;
-	size_t i;
+struct place_half {
+	struct place_job *job;
+	bool hosts;		/* this thread places the hosts first */
+};
 
-	for (i = s->from; i < s->to; i++)
-		place_guest(s->t, s->t->vms[i]);
+static void place_half(void *arg)
+{
+	const struct place_half *h = arg;
+	struct topology *t = h->job->t;
+	size_t from, j;
+
+	if (h->hosts)
+		place_hosts(t);
+	while ((from = atomic_fetch_add(&h->job->next, PLACE_RUN)) < t->nvms)
+		for (j = from; j < from + PLACE_RUN && j < t->nvms; j++)
+			place_guest(t, t->vms[j]);
 }
 
-/* each VM's guest placement is its own: two threads take half the VMs each */
-static void place_guests(const struct topology *t)
+static void place_all(struct topology *t)
 {
-	struct vm_span a = { t, 0, t->nvms / 2 }, b = { t, t->nvms / 2, t->nvms };
+	struct place_job job = { .t = t };
+	struct place_half a = { &job, true }, b = { &job, false };
 
-	run_pair(place_span, &a, &b, t->nvms + t->nmappings >= PARALLEL_MIN_ITEMS);
+	atomic_init(&job.next, 0);
+	run_pair(place_half, &a, &b, t->nvms + t->nmappings >= PARALLEL_MIN_ITEMS);
 }
 
 void resolve_topology(struct topology *t)
@@ -242,6 +266,5 @@ void resolve_topology(struct topology *t)
 	size_regions(t);
 	order_resolve(t);
 	index_owners(t);
-	place_guests(t);
-	place_hosts(t);
+	place_all(t);
 }
