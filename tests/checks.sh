@@ -63,6 +63,25 @@ bench/gen.sh 3000 ring | awk '/at: 0x/ && (++n % 7 == 0) { sub(/at: 0x[0-9a-f]+/
 "$order" "$big"/*.yaml || fail=1
 # and guest placement shares them too: the same config as on one thread (XENSHM_THREADS=1)
 bench/gen.sh 3000 ring-auto >"$big/big-auto.yaml"
+# owners later in the file than their borrowers: a start order that is not the
+# file's, host placement by its counting sort, both beside the guests' threads
+awk 'BEGIN {
+	n = 3000
+	print "version: 1\nname: rev\nxen:\n  arch: arm64\n  pool: { base: 0x800000000, size: 16G }"
+	print "defaults: { memory: 64M, kernel: /k }\nregions:"
+	for (i = 0; i < n - 1; i++)
+		printf "  r%d: { size: 64K, owner: vm%d }\n", i, i + 1
+	print "vms:\n  - { name: vm0, shm: [r0] }"
+	for (i = 1; i < n - 1; i++)
+		printf "  - { name: vm%d, shm: [r%d, r%d] }\n", i, i, i - 1
+	printf "  - { name: vm%d, shm: [r%d] }\n", n - 1, n - 2
+}' >"$big/big-owners-later.yaml"
+if "$bin" plan "$big/big-owners-later.yaml" 2>&1 | grep -q '^  2\. create vm2999 paused' &&
+	"$bin" plan "$big/big-owners-later.yaml" 2>&1 | grep -q '^  3\. create vm2998 paused'; then
+	echo "PASS: threads: big-owners-later.yaml: owners later in the file start first"
+else
+	echo "FAIL: threads: big-owners-later.yaml: not the start order its owners give"; fail=1
+fi
 for f in "$big"/*.yaml; do
 	if cmp -s <("$bin" config "$f" 2>&1) <(XENSHM_THREADS=1 "$bin" config "$f" 2>&1); then
 		echo "PASS: threads: $(basename "$f"): the same config and diagnostics on one thread"
