@@ -421,6 +421,24 @@ static bool file_order_holds(const struct topology *t)
 	return true;
 }
 
+/* each region without an owner gets its member first in start order (rank[VM index]; NULL: file order) */
+static void default_owners(struct topology *t, const size_t *rank)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nmapped; i++) {
+		struct region *r = t->mapped[i];
+		if (r->owner)
+			continue;
+		r->owner = r->members[0]->vm;
+		for (j = 1; j < r->nmembers; j++) {
+			size_t a = r->members[j]->vm->index, b = r->owner->index;
+			if (rank ? rank[a] < rank[b] : a < b)
+				r->owner = r->members[j]->vm;
+		}
+	}
+}
+
 void order_resolve(struct topology *t)
 {
 	struct view w;
@@ -438,15 +456,7 @@ void order_resolve(struct topology *t)
 			t->start_order[i] = t->vms[i];
 			t->vms[i]->start_index = i;
 		}
-		for (i = 0; i < t->nmapped; i++) {
-			struct region *r = t->mapped[i];
-			if (r->owner)
-				continue;
-			r->owner = r->members[0]->vm;
-			for (j = 1; j < r->nmembers; j++)
-				if (r->members[j]->vm->index < r->owner->index)
-					r->owner = r->members[j]->vm;
-		}
+		default_owners(t, NULL);
 		return;
 	}
 	view_build(t, &w);
@@ -477,15 +487,7 @@ void order_resolve(struct topology *t)
 	rank = xmalloc(sizeof(*rank) * (t->nvms + 1));
 	for (i = 0; i < t->nvms; i++)
 		rank[t->start_order[i]->index] = i;
-	for (i = 0; i < t->nmapped; i++) {
-		struct region *r = t->mapped[i];
-		if (r->owner)
-			continue;
-		r->owner = r->members[0]->vm;
-		for (j = 1; j < r->nmembers; j++)
-			if (rank[r->members[j]->vm->index] < rank[r->owner->index])
-				r->owner = r->members[j]->vm;
-	}
+	default_owners(t, rank);
 	free(rank);
 	view_release(&w);
 	view_build(t, &w);
